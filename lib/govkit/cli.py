@@ -1,0 +1,72 @@
+"""The ``govkit`` command: one clear line per problem, exit 2 on bad input."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from govkit.errors import GovkitError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Governance reports on every priority of a trust's strategic plan.")
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+F = TypeVar("F", bound=Callable[..., object])
+
+ParamsOpt = Annotated[Path, typer.Option("--params", help="folder with trust.yaml and plan.yaml")]
+DataOpt = Annotated[Path, typer.Option("--data", help="folder of the term's data drop")]
+StoreOpt = Annotated[Path, typer.Option("--store", help="DuckDB store the reports read")]
+
+DEFAULT_PARAMS = Path("params")
+DEFAULT_DATA = Path("data/demo")
+DEFAULT_STORE = Path("outputs/govkit.duckdb")
+
+
+def user_errors(fn: F) -> F:
+    """Show our own errors as plain lines (no traceback) and exit 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except GovkitError as e:
+            for line in e.lines():
+                err.print(line, markup=False)
+            raise typer.Exit(e.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.command()
+@user_errors
+def validate(
+    data_dir: Annotated[Path, typer.Argument(help="folder of the data drop")],
+    params: ParamsOpt = DEFAULT_PARAMS,
+) -> None:
+    """Check a data drop and print every problem as file:row:column: message."""
+    from govkit.config import load_trust
+    from govkit.validate import validate_drop
+
+    trust = load_trust(params / "trust.yaml")
+    problems = validate_drop(data_dir, trust)
+    errors = [p for p in problems if p.severity == "error"]
+    for p in problems:
+        (err if p.severity == "error" else out).print(str(p), markup=False)
+    if errors:
+        err.print(f"{len(errors)} problem(s) found in {data_dir}", markup=False)
+        raise typer.Exit(2)
+    out.print(f"{data_dir}: OK ({len(problems)} warning(s))", markup=False)
+
+
+def main() -> None:  # pragma: no cover - console entry for python -m
+    sys.exit(app())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
