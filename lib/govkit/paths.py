@@ -1,0 +1,39 @@
+"""Where things live, so notebooks run the same from JupyterLab, nbval and papermill.
+
+A notebook's default parameters are ``None``; these helpers turn that into the
+project's own folders by walking up from the working directory to the folder
+holding ``params/trust.yaml``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT_ENV = "GOVKIT_ROOT"
+
+
+def project_root(start: str | Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` (default: cwd) with params/trust.yaml."""
+    if os.environ.get(ROOT_ENV):
+        return Path(os.environ[ROOT_ENV]).resolve()
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "params" / "trust.yaml").is_file():
+            return folder
+    raise FileNotFoundError(
+        f"no params/trust.yaml in {here} or any folder above it; "
+        f"run from the project folder or set {ROOT_ENV}"
+    )
+
+
+def params_dir(value: str | Path | None = None) -> Path:
+    return Path(value).resolve() if value else project_root() / "params"
+
+
+def data_dir(value: str | Path | None = None) -> Path:
+    return Path(value).resolve() if value else project_root() / "data" / "demo"
+
+
+def store_path(value: str | Path | None = None) -> Path:
+    return Path(value).resolve() if value else project_root() / "outputs" / "govkit.duckdb"
