@@ -41,7 +41,12 @@ RISK_STATUS = ("open", "closed")
 
 
 def _col(kind: str, dtype: str, description: str, *, nullable: bool = False,
-         required: bool = True, checks: list[pa.Check] | None = None, **meta) -> pa.Column:
+         required: bool | None = None, checks: list[pa.Check] | None = None,
+         **meta) -> pa.Column:
+    # A column whose every value may be blank may also be left out of the file (it is read
+    # as all blank), except a URN: a missing urn column would silently make rows trust-level.
+    if required is None:
+        required = not nullable or kind == "urn"
     return pa.Column(dtype, checks=checks or [], nullable=nullable, required=required,
                      description=description, metadata={"kind": kind, **meta})
 
@@ -57,7 +62,7 @@ def term() -> pa.Column:
                 checks=[pa.Check.str_matches(r"^\d{4}-\d{2}-(autumn|spring|summer)$")])
 
 
-def count(description: str, nullable: bool = False, required: bool = True) -> pa.Column:
+def count(description: str, nullable: bool = False, required: bool | None = None) -> pa.Column:
     return _col("count", "Int64", description, nullable=nullable, required=required,
                 checks=[pa.Check.ge(0)])
 
