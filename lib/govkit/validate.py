@@ -22,9 +22,15 @@ from govkit.readers import HEADER_ROW, ParseError, RawTable, find_sources, parse
 Cell = tuple[int, str]  # (row, column)
 
 
+def pandas_dtype(col: pa.Column) -> str:
+    """The pandas dtype a contract column is loaded as (text: pandas' default "str")."""
+    name = str(col.dtype)
+    return "str" if name.startswith("str") else name
+
+
 def empty_frame(domain: Domain) -> pd.DataFrame:
     """A frame with the domain's columns and dtypes and no rows."""
-    return pd.DataFrame({name: pd.Series([], dtype=str(col.dtype))
+    return pd.DataFrame({name: pd.Series([], dtype=pandas_dtype(col))
                          for name, col in domain.schema.columns.items()})
 
 
@@ -64,7 +70,7 @@ def _parse_table(raw: RawTable, domain: Domain) -> tuple[pd.DataFrame, list[Prob
                 problems.append(Problem(label, "required column is missing", row=HEADER_ROW,
                                         column=name))
                 missing.add(name)
-            typed[name] = _typed([None] * len(index), str(col.dtype), index)
+            typed[name] = _typed([None] * len(index), pandas_dtype(col), index)
             continue
         values: list[object] = []
         for row, text in zip(index, raw.frame[name], strict=True):
@@ -77,7 +83,7 @@ def _parse_table(raw: RawTable, domain: Domain) -> tuple[pd.DataFrame, list[Prob
                 problems.append(Problem(label, str(e), row=int(row), column=name))
                 bad.add((int(row), name))
                 values.append(None)
-        typed[name] = _typed(values, str(col.dtype), index)
+        typed[name] = _typed(values, pandas_dtype(col), index)
     return pd.DataFrame(typed, index=index), problems, bad, missing
 
 
