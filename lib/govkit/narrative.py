@@ -1,0 +1,214 @@
+"""A sentence or two of plain English per KPI and per priority, written from the figures.
+
+Governors read words before tables, so each KPI gets its value, how it stands against
+its target, which way it moved, and how it compares with national, in that order.
+Everything here takes plain values (a dict or a pandas row) and returns plain text;
+the report helpers escape it for HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from govkit import fmt
+
+RAG_WORDS = {"green": "on target", "amber": "close to target", "red": "below target"}
+NEEDS_COMMENT = "Needs a leader's comment."
+
+
+def _get(row: Mapping[str, Any], key: str) -> Any:
+    v = row.get(key) if hasattr(row, "get") else None
+    return None if fmt.is_missing(v) else v
+
+
+def _label(row: Mapping[str, Any]) -> str:
+    return str(_get(row, "label") or _get(row, "measure") or "This measure")
+
+
+def _higher_is_better(row: Mapping[str, Any]) -> bool:
+    return str(_get(row, "direction") or "higher").lower() != "lower"
+
+
+def _same_at_shown_precision(a: float, b: float, unit: str | None) -> bool:
+    return fmt.value(a, unit) == fmt.value(b, unit)
+
+
+def movement(delta: Any, unit: str | None, higher_is_better: bool, since: str) -> str:
+    """'rose by 1.2 percentage points since last term, an improvement' (no full stop)."""
+    if fmt.is_missing(delta):
+        return ""
+    d = float(delta)
+    if fmt.change(d, unit) == "no change":
+        return f"was unchanged since {since}"
+    verb = "rose" if d > 0 else "fell"
+    better = (d > 0) == higher_is_better
+    return (f"{verb} by {fmt.distance(d, unit)} since {since}, "
+            + ("an improvement" if better else "a decline"))
+
+
+def versus(value: Any, other: Any, unit: str | None, higher_is_better: bool,
+           what: str) -> str:
+    """'better than the national figure of 93.0%' / 'in line with ...' / 'worse than ...'."""
+    if fmt.is_missing(value) or fmt.is_missing(other):
+        return ""
+    v, o = float(value), float(other)
+    shown = fmt.value(o, unit)
+    if _same_at_shown_precision(v, o, unit):
+        return f"in line with {what} of {shown}"
+    better = (v > o) == higher_is_better
+    return f"{'better' if better else 'worse'} than {what} of {shown}"
+
+
+def target_clause(row: Mapping[str, Any]) -> str:
+    """How the value stands against its target, in words that match its RAG rating."""
+    target = _get(row, "target")
+    if target is None:
+        return ""
+    unit = _get(row, "unit")
+    shown = fmt.value(target, unit)
+    rag = str(_get(row, "rag") or "").lower()
+    value = _get(row, "value")
+    if rag == "green":
+        return f"meeting the target of {shown}"
+    gap = "" if value is None else f"{fmt.distance(float(value) - float(target), unit)} "
+    if rag == "amber":
+        return f"just {gap}short of the target of {shown}"
+    if rag == "red":
+        return f"{gap}short of the target of {shown}"
+    return f"against a target of {shown}"
+
+
+def kpi_sentence(row: Mapping[str, Any]) -> str:
+    """One or two sentences about one KPI row of ``Evaluator.kpis``."""
+    label = _label(row)
+    status = str(_get(row, "status") or "ok")
+    period = fmt.term_label(_get(row, "period")) if _get(row, "period") else "this term"
+    if status == "narrative":
+        comment = _get(row, "comment")
+        return f"Leaders report: {str(comment).strip()}" if comment else NEEDS_COMMENT
+    if status == "suppressed":
+        return (f"{label} is not shown ({fmt.SUPPRESSED}) for {period} because it covers "
+                "too few pupils to publish.")
+    if status == "not_applicable":
+        return f"{label} does not apply here."
+    if status == "not_published":
+        return f"{label} was not published for {period}."
+    value = _get(row, "value")
+    if status == "no_data" or value is None:
+        return f"{label}: no figure yet for {period}."
+
+    unit = _get(row, "unit")
+    better_up = _higher_is_better(row)
+    shown = fmt.value(value, unit)
+    if _get(row, "small_number") and _get(row, "denominator") is not None:
+        shown += f" ({fmt.of(_get(row, 'numerator'), _get(row, 'denominator'))})"
+    first = f"{label} was {shown} in {period}"
+    clause = target_clause(row)
+    first += f", {clause}." if clause else "."
+
+    parts = []
+    moved = movement(_get(row, "change_last_term"), unit, better_up, "last term")
+    if not moved:
+        moved = movement(_get(row, "change_last_year"), unit, better_up, "a year ago")
+    if moved:
+        parts.append(f"It {moved}")
+    national = versus(value, _get(row, "national_value"), unit, better_up,
+                      "the national figure")
+    if national:
+        source = _get(row, "national_source")
+        national += f" ({source})" if source else ""
+        parts.append((", and is " if parts else "It is ") + national)
+    second = ("".join(parts) + ".") if parts else ""
+    return (first + " " + second).strip()
+
+
+def rag_counts(rags: Iterable[Any]) -> dict[str, int]:
+    """How many green, amber and red ratings there are (anything else is ignored)."""
+    out = {"green": 0, "amber": 0, "red": 0}
+    for r in rags:
+        key = "" if fmt.is_missing(r) else str(r).lower()
+        if key in out:
+            out[key] += 1
+    return out
+
+
+def priority_summary(rows: Sequence[Mapping[str, Any]], title: str | None = None) -> str:
+    """A short paragraph for a priority: how many KPIs are on target and what needs attention."""
+    rated = [r for r in rows if str(_get(r, "rag") or "").lower() in RAG_WORDS]
+    counts = rag_counts(_get(r, "rag") for r in rated)
+    lead = f"{title}: " if title else ""
+    if not rated:
+        text = f"{lead}no KPI has a rating for this term yet."
+        text = text[0].upper() + text[1:]
+    else:
+        bits = [f"{counts[k]} {k} ({RAG_WORDS[k]})" for k in ("green", "amber", "red")
+                if counts[k]]
+        joined = bits[0] if len(bits) == 1 else ", ".join(bits[:-1]) + " and " + bits[-1]
+        noun = "KPI" if len(rated) == 1 else "KPIs"
+        text = f"{lead}of {len(rated)} {noun} with a rating, {joined}."
+        text = text[0].upper() + text[1:]
+        reds = [_label(r) for r in rated if str(_get(r, "rag")).lower() == "red"]
+        if reds:
+            text += " Needs attention: " + _list(reds) + "."
+        elif counts["green"] == len(rated):
+            text += " Every rated KPI is on target."
+    waiting = [r for r in rows if str(_get(r, "status")) == "narrative" and not _get(r, "comment")]
+    if waiting:
+        n = len(waiting)
+        text += (f" {fmt.count_words(n).capitalize()} "
+                 f"{'item needs' if n == 1 else 'items need'} a leader's comment.")
+    return text
+
+
+def _list(items: list[str], most: int = 4) -> str:
+    if len(items) > most:
+        return ", ".join(items[:most]) + f" and {len(items) - most} more"
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def trend_phrase(values: Sequence[Any]) -> str:
+    """How a series moved lately: 'has risen for three terms', 'has fallen', 'is unchanged'.
+
+    Counts the run of moves in the same direction ending at the latest value; a run of
+    one is 'rose last term'. Missing values are skipped.
+    """
+    vals = [float(v) for v in values if not fmt.is_missing(v)]
+    if len(vals) < 2:
+        return ""
+    steps = [b - a for a, b in zip(vals, vals[1:], strict=False)]
+    last = steps[-1]
+    if last == 0:
+        return "is unchanged on last term"
+    run = 0
+    for s in reversed(steps):
+        if (s > 0) == (last > 0) and s != 0:
+            run += 1
+        else:
+            break
+    if run == 1:
+        return "rose last term" if last > 0 else "fell last term"
+    return f"has {'risen' if last > 0 else 'fallen'} for {fmt.count_words(run)} terms"
+
+
+def trend_title(label: str, values: Sequence[Any], national: Any = None,
+                unit: str | None = None, noun: str = "national") -> str:
+    """A chart title that states the finding, e.g.
+    'Attendance has risen for three terms and is now above national'."""
+    vals = [float(v) for v in values if not fmt.is_missing(v)]
+    if not vals:
+        return f"{label}: no figures yet"
+    title = f"{label} {trend_phrase(vals)}".strip()
+    if len(vals) < 2:
+        title = f"{label} is {fmt.value(vals[-1], unit)}"
+    if not fmt.is_missing(national):
+        n = float(national)
+        if fmt.value(vals[-1], unit) == fmt.value(n, unit):
+            where = f"in line with {noun}"
+        else:
+            where = f"{'above' if vals[-1] > n else 'below'} {noun}"
+        crossed = len(vals) >= 2 and (vals[-2] > n) != (vals[-1] > n) and "line" not in where
+        title += f" and is {'now ' if crossed else ''}{where}"
+    return title

@@ -1,0 +1,76 @@
+"""House charts: titles that state the finding, alt text that carries every figure."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+from govkit import charts, report  # noqa: E402
+
+TERMS = ["2023-24-autumn", "2023-24-spring", "2023-24-summer", "2024-25-autumn"]
+
+
+def test_trend_chart_title_and_alt_text():
+    c = charts.trend_chart(TERMS, [92.0, 92.5, None, 93.4], "Attendance", "percent",
+                           national=93.2, target=95.0, comparison=[91, 91.5, 92, 92.2])
+    # rises 92.0 -> 92.5 -> 93.4 (missing summer skipped): two rises, crossing 93.2
+    assert c.title == "Attendance has risen for two terms and is now above national"
+    assert c.alt == (
+        "Line chart of attendance by term: Autumn 2023 92.0%; Spring 2024 92.5%; "
+        "Summer 2024 –; Autumn 2024 93.4%. Trust: Autumn 2023 91.0%; Spring 2024 91.5%; "
+        "Summer 2024 92.0%; Autumn 2024 92.2%. National: 93.2%. Target: 95.0%.")
+    ax = c.fig.axes[0]
+    # one line for the school, one for the trust, two reference lines
+    assert len(ax.get_lines()) == 4
+    assert ax.get_title(loc="left").replace("\n", " ") == c.title
+
+
+def test_compare_chart_puts_best_on_top_and_never_draws_a_suppressed_zero():
+    c = charts.compare_chart(["Oak", "Ash", "Elm", "Yew"], [95.1, 93.0, None, 94.2],
+                             "Attendance", "percent",
+                             statuses=["ok", "ok", "suppressed", "ok"], reference=93.5)
+    ax = c.fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    # bottom to top: the suppressed school, then worst (Ash) to best (Oak)
+    assert labels == ["Elm", "Ash", "Yew", "Oak"]
+    assert len(ax.patches) == 3  # no bar for the suppressed value
+    # above 93.5: Oak 95.1 and Yew 94.2 -> 2 of the 3 shown
+    assert c.title == "Attendance: 2 of 3 better than national; highest is Oak at 95.1%"
+    assert "Elm c" in c.alt
+
+
+def test_compare_lower_is_better():
+    c = charts.compare_chart(["A", "B"], [20.0, 12.0], "Persistent absence", "percent",
+                             reference=18.0, higher_is_better=False)
+    # only B (12.0 < 18.0) is better; the lowest is best
+    assert c.title == "Persistent absence: 1 of 2 better than national; lowest is B at 12.0%"
+
+
+def test_rag_badge_carries_word_and_symbol():
+    assert "Red" in report.rag_badge("red") and "✖" in report.rag_badge("R")
+    assert "No rating" in report.rag_badge(float("nan"))
+    assert report.rag_text("Amber") == "▲ Amber"
+
+
+def test_table_html_escapes_data_text_but_not_badges():
+    df = pd.DataFrame({"School": ["<script>x</script> & Co"],
+                       "Rating": [report.rag_badge("green")]})
+    out = report.table_html(df, html_columns=("Rating",))
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; Co" in out
+    assert "<script>" not in out
+    assert "✔ Green</span>" in out
+
+
+def test_kpi_table_formats_and_suppresses():
+    kpis = pd.DataFrame([
+        dict(label="Attendance", unit="percent", value=94.06, target=95.0, rag="amber",
+             status="ok", change_last_term=0.31, trust_value=93.5, national_value=93.0),
+        dict(label="Disadvantaged gap", unit="pp", value=3.0, target=5.0, rag="green",
+             status="suppressed", change_last_term=None, trust_value=None,
+             national_value=None),
+    ])
+    t = report.kpi_table(kpis)
+    assert list(t.iloc[0][["Value", "Target", "Since last term", "Trust", "National"]]) == [
+        "94.1%", "95.0%", "+0.3 pts", "93.5%", "93.0%"]
+    assert t.iloc[1]["Value"] == "c"
+    assert "No rating" in t.iloc[1]["Rating"]  # a suppressed value is not rated in public

@@ -1,0 +1,95 @@
+"""Narrative sentences, checked word for word against figures worked by hand."""
+
+from govkit import narrative
+
+ATTENDANCE = dict(label="Attendance", unit="percent", direction="higher", value=94.06,
+                  target=95.0, rag="amber", status="ok", period="2024-25-spring",
+                  change_last_term=0.31, national_value=93.0, national_source="DfE 2023-24")
+
+
+def test_amber_kpi_with_trend_and_national():
+    # 95.0 - 94.06 = 0.94 -> "0.9 percentage points"; +0.31 -> "rose by 0.3"
+    assert narrative.kpi_sentence(ATTENDANCE) == (
+        "Attendance was 94.1% in Spring 2025, just 0.9 percentage points short of the target "
+        "of 95.0%. It rose by 0.3 percentage points since last term, an improvement, and is "
+        "better than the national figure of 93.0% (DfE 2023-24).")
+
+
+def test_lower_is_better_reads_a_fall_as_an_improvement():
+    row = dict(label="Persistent absence", unit="percent", direction="lower", value=18.0,
+               target=15.0, rag="red", status="ok", period="2024-25-autumn",
+               change_last_term=-2.0, national_value=20.0)
+    # 18.0 - 15.0 = 3.0 short; falling 2.0 is good; 18 < 20 national is better
+    assert narrative.kpi_sentence(row) == (
+        "Persistent absence was 18.0% in Autumn 2024, 3.0 percentage points short of the "
+        "target of 15.0%. It fell by 2.0 percentage points since last term, an improvement, "
+        "and is better than the national figure of 20.0%.")
+
+
+def test_green_without_change_uses_last_year_and_small_numbers():
+    row = dict(label="Phonics pass", unit="percent", value=75.0, target=70.0, rag="green",
+               status="ok", period="2024-25-summer", change_last_year=-5.0, small_number=True,
+               numerator=21, denominator=28)
+    # 21 / 28 = 75.0%; last year 80.0% -> fell by 5.0
+    assert narrative.kpi_sentence(row) == (
+        "Phonics pass was 75.0% (21 of 28 pupils) in Summer 2025, meeting the target of 70.0%."
+        " It fell by 5.0 percentage points since a year ago, a decline.")
+
+
+def test_in_line_with_national_at_shown_precision():
+    row = dict(ATTENDANCE, value=93.04, change_last_term=None, target=None)
+    assert narrative.kpi_sentence(row) == (
+        "Attendance was 93.0% in Spring 2025. It is in line with the national figure of "
+        "93.0% (DfE 2023-24).")
+
+
+def test_statuses_other_than_ok():
+    base = dict(label="KS2 reading progress", period="2023-24-summer")
+    assert narrative.kpi_sentence(dict(base, status="suppressed")) == (
+        "KS2 reading progress is not shown (c) for Summer 2024 because it covers too few "
+        "pupils to publish.")
+    assert narrative.kpi_sentence(dict(base, status="not_published")) == (
+        "KS2 reading progress was not published for Summer 2024.")
+    assert narrative.kpi_sentence(dict(base, status="no_data")) == (
+        "KS2 reading progress: no figure yet for Summer 2024.")
+    assert narrative.kpi_sentence(dict(base, status="narrative")) == narrative.NEEDS_COMMENT
+    assert narrative.kpi_sentence(dict(base, status="narrative", comment=" Going well. ")) == (
+        "Leaders report: Going well.")
+
+
+def test_priority_summary_counts_and_names_reds():
+    rows = [
+        dict(label="Attendance", rag="amber", status="ok"),
+        dict(label="Persistent absence", rag="red", status="ok"),
+        dict(label="Suspensions", rag="green", status="ok"),
+        dict(label="Phonics", rag=None, status="suppressed"),
+        dict(label="Culture", status="narrative"),
+    ]
+    # rated: 3 (green 1, amber 1, red 1); one narrative without a comment
+    assert narrative.priority_summary(rows, "Attendance and behaviour") == (
+        "Attendance and behaviour: of 3 KPIs with a rating, 1 green (on target), 1 amber "
+        "(close to target) and 1 red (below target). Needs attention: Persistent absence. "
+        "One item needs a leader's comment.")
+    assert narrative.priority_summary([dict(label="A", rag="green", status="ok")]) == (
+        "Of 1 KPI with a rating, 1 green (on target). Every rated KPI is on target.")
+    assert narrative.priority_summary([]) == "No KPI has a rating for this term yet."
+
+
+def test_trend_phrase_counts_the_latest_run():
+    # steps: +0.5, -0.2, +0.3, +0.4 -> run of two rises at the end
+    assert narrative.trend_phrase([92.0, 92.5, 92.3, 92.6, 93.0]) == "has risen for two terms"
+    assert narrative.trend_phrase([5, 4, 3, 2]) == "has fallen for three terms"
+    assert narrative.trend_phrase([5, 6]) == "rose last term"
+    assert narrative.trend_phrase([5, None, 5]) == "is unchanged on last term"
+    assert narrative.trend_phrase([5]) == ""
+
+
+def test_trend_title_states_the_finding():
+    # 92 -> 92.5 -> 93.1 -> 93.4: three rises; 93.1 < 93.2 national < 93.4: crossed it
+    assert narrative.trend_title("Attendance", [92, 92.5, 93.1, 93.4], 93.2, "percent") == (
+        "Attendance has risen for three terms and is now above national")
+    assert narrative.trend_title("Attendance", [94, 93.5], 93.2, "percent") == (
+        "Attendance fell last term and is above national")
+    assert narrative.trend_title("Attendance", [93.5], None, "percent") == (
+        "Attendance is 93.5%")
+    assert narrative.trend_title("Attendance", [], 93.0) == "Attendance: no figures yet"
