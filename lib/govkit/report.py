@@ -10,11 +10,15 @@ from __future__ import annotations
 import html
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from govkit import charts, fmt, narrative
+from govkit import charts, fmt, narrative, paths
+from govkit.errors import ConfigError
+from govkit.terms import parse_term
 
 RAG_BADGES: dict[str | None, tuple[str, str, str]] = {
     # rating -> (symbol, word, background colour); the word and symbol carry the meaning.
@@ -184,3 +188,412 @@ def headline_line(label: str, value: Any, unit: str | None, term_id: str,
 
 def records(df: pd.DataFrame) -> list[Mapping[str, Any]]:
     return df.to_dict("records")
+
+
+# --- One report's context: the evaluator, the trust, the term and the place ---------------
+
+AUDIENCE_WORDS = {"board": "for the trust board", "trust_leaders": "for trust leaders",
+                  "lgb": "for the local governing body", "school_leaders": "for school leaders",
+                  "public": "for parents and the community"}
+# Never on a public report card, whatever a plan says: money, risk and staffing detail.
+CONFIDENTIAL_MEASURES = frozenset({
+    "in_year_balance", "reserves_pct_income", "staff_costs_pct_expenditure",
+    "top_slice_pct_income", "spend_per_pupil", "energy_per_pupil", "high_risks",
+    "overdue_actions", "compliance_met", "staff_absence_days_per_fte", "staff_turnover",
+    "vacancies", "cpd_hours_per_fte", "cpd_spend_per_fte", "appraisals_completed",
+    "staff_survey_agreement", "governance_attendance",
+})
+
+
+@dataclass
+class Context:
+    """What every cell of a report needs: built once by ``open_report``."""
+
+    ev: Any
+    trust: Any
+    plan: Any
+    term: str
+    urn: int | None
+    audience: str
+    params_dir: Path
+    store_path: Path
+
+    @property
+    def place(self) -> str:
+        """The school's name, or the trust's for a trust-wide report."""
+        return self.trust.school(self.urn).name if self.urn else self.trust.name
+
+    @property
+    def terms(self) -> list[str]:
+        """The trust's terms up to and including this report's term."""
+        order = [parse_term(t) for t in self.trust.terms]
+        return [t.id for t in order if t <= parse_term(self.term)]
+
+    @property
+    def phase(self) -> str | None:
+        return self.trust.school(self.urn).phase if self.urn else None
+
+
+def _urn(value: Any, trust: Any) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        u = int(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"urn {value!r} is not a number; give a school's 6-digit URN "
+                          "or None for the whole trust") from None
+    if u not in trust.urns:
+        raise ConfigError(f"urn {u} is not a school of {trust.name}; its schools are "
+                          + ", ".join(f"{s.urn} {s.name}" for s in trust.schools))
+    return u
+
+
+def open_report(params_dir: Any = None, data_dir: Any = None, store_path: Any = None,
+                term: str | None = None, urn: Any = None, audience: str = "board") -> Context:
+    """Set up a notebook from its parameters (None = the project's own folders)."""
+    from govkit.config import load_params
+    from govkit.evaluate import Evaluator
+
+    setup()
+    pdir = paths.params_dir(params_dir)
+    trust, plan = load_params(pdir)
+    spath = paths.store_path(store_path)
+    ev = Evaluator.from_paths(params_dir=pdir, data_dir=paths.data_dir(data_dir),
+                              store_path=spath)
+    term = term or trust.latest_term
+    if term not in trust.terms:
+        raise ConfigError(f"term {term!r} is not one of the trust's terms "
+                          f"({trust.terms[0]} .. {trust.terms[-1]})")
+    return Context(ev, trust, plan, term, _urn(urn, trust), audience, pdir, spath)
+
+
+def title(ctx: Context, report_name: str) -> None:
+    """The report's heading and a line saying whose, when and for whom."""
+    from IPython.display import HTML
+
+    sub = f"{fmt.term_label(ctx.term)} · {AUDIENCE_WORDS.get(ctx.audience, '')}".strip(" ·")
+    who = ctx.place if ctx.urn else f"{ctx.trust.name}: all schools"
+    _display(HTML(f"<h1>{esc(report_name)}: {esc(who)}</h1>"
+                  f'<p style="color:#444;font-size:1.05em">{esc(sub)}</p>'))
+
+
+def series(ctx: Context, measure: str, urn: Any = "same") -> pd.DataFrame:
+    """A measure over the report's terms, one row per period (academic-year results once)."""
+    u = ctx.urn if urn == "same" else urn
+    s = ctx.ev.series(measure, urn=u, terms=ctx.terms, audience=ctx.audience)
+    if s is None or len(s) == 0:
+        return pd.DataFrame(columns=["term", "period", "value", "status"])
+    s = s.copy()
+    if "period" not in s:
+        s["period"] = s["term"]
+    s["period"] = s["period"].fillna(s["term"])
+    return s.drop_duplicates("period", keep="last").reset_index(drop=True)
+
+
+def _kpi_for(ctx: Context, measure: str, kpis: pd.DataFrame | None) -> dict[str, Any]:
+    if kpis is None or "measure" not in kpis:
+        return {}
+    hit = kpis[kpis["measure"] == measure]
+    return hit.iloc[0].to_dict() if len(hit) else {}
+
+
+def _shown(values: pd.Series, statuses: pd.Series) -> list[Any]:
+    """Values a chart may draw: suppressed or otherwise withheld ones become gaps."""
+    return [v if s in (None, "ok") or fmt.is_missing(s) else None
+            for v, s in zip(values, statuses, strict=True)]
+
+
+def measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = None,
+                  label: str | None = None) -> charts.Chart | None:
+    """A trend for this place, with the trust's line (for a school), national and target."""
+    m = _measure(measure)
+    row = _kpi_for(ctx, measure, kpis)
+    s = series(ctx, measure)
+    if s.empty or not any(st == "ok" for st in s["status"]):
+        return None
+    comparison = None
+    if ctx.urn:
+        t = series(ctx, measure, urn=None).set_index("period")
+        comparison = [t["value"].get(p) if t["status"].get(p) == "ok" else None
+                      for p in s["period"]]
+    return charts.trend_chart(
+        list(s["period"]), _shown(s["value"], s["status"]), label or m["label"], m["unit"],
+        national=row.get("national_value"), target=row.get("target"),
+        comparison=comparison, comparison_label=f"Trust ({ctx.trust.name})",
+        place=ctx.place if ctx.urn else None)
+
+
+def _measure(measure: str) -> dict[str, Any]:
+    from govkit.measures import MEASURES
+
+    m = MEASURES[measure]
+    return {"label": m.label, "unit": m.unit, "direction": getattr(m, "direction", "higher")}
+
+
+def measure_sentence(ctx: Context, measure: str, kpis: pd.DataFrame | None = None) -> str:
+    """The KPI's sentence if the plan has it, otherwise one built from the series."""
+    row = _kpi_for(ctx, measure, kpis)
+    if row:
+        return narrative.kpi_sentence(row)
+    m = _measure(measure)
+    s = series(ctx, measure)
+    now = s[s["term"] == ctx.term] if "term" in s else s.iloc[0:0]
+    if now.empty:
+        return narrative.kpi_sentence({"label": m["label"], "status": "no_data",
+                                       "period": ctx.term})
+    r = now.iloc[-1].to_dict()
+    prev = s.iloc[-2] if len(s) >= 2 else None
+    change = (float(r["value"]) - float(prev["value"])
+              if prev is not None and r.get("status") == "ok" and prev["status"] == "ok"
+              and not fmt.is_missing(r.get("value")) and not fmt.is_missing(prev["value"])
+              else None)
+    return narrative.kpi_sentence({**m, **r, "change_last_term": change})
+
+
+def measure_section(ctx: Context, measure: str, kpis: pd.DataFrame | None = None,
+                    level: int = 3) -> bool:
+    """Heading, sentence and trend chart for one measure; False if it has no figures here."""
+    m = _measure(measure)
+    s = series(ctx, measure)
+    if s.empty or all(st in ("not_applicable", "no_data") for st in s["status"]):
+        return False
+    heading(m["label"], level)
+    paragraph(measure_sentence(ctx, measure, kpis))
+    chart = measure_chart(ctx, measure, kpis)
+    if chart is not None:
+        show_chart(chart)
+    return True
+
+
+def school_comparison(ctx: Context, measure: str, kpis: pd.DataFrame | None = None) -> bool:
+    """Bars of every school for a measure this term, best first; False if none have one."""
+    m = _measure(measure)
+    df = ctx.ev.compare_schools(measure, ctx.term, ctx.audience)
+    if df is None or len(df) == 0:
+        return False
+    names = df["school"] if "school" in df else [ctx.trust.school(int(u)).name
+                                                  for u in df["urn"]]
+    statuses = df["status"] if "status" in df else [None] * len(df)
+    if not any(s in (None, "ok") for s in statuses):
+        return False
+    row = _kpi_for(ctx, measure, kpis)
+    highlight = ctx.place if ctx.urn else None
+    show_chart(charts.compare_chart(
+        list(names), list(df["value"]), m["label"], m["unit"], statuses=list(statuses),
+        reference=row.get("national_value"), highlight=highlight,
+        higher_is_better=m["direction"] != "lower"))
+    return True
+
+
+# --- Trust overview -------------------------------------------------------------------------
+
+def kpis(ctx: Context, urn: Any = "same", priority: str | None = None) -> pd.DataFrame:
+    """``Evaluator.kpis`` for this report's term, place and audience."""
+    u = ctx.urn if urn == "same" else urn
+    return ctx.ev.kpis(ctx.term, urn=u, priority=priority, audience=ctx.audience)
+
+
+def _grid_cell(row: Mapping[str, Any]) -> str:
+    status = row.get("status")
+    if status == "narrative":
+        return rag_badge(row.get("rag"))
+    shown = esc(fmt.value(row.get("value"), row.get("unit"), status))
+    rag = row.get("rag") if status == "ok" else None
+    if rag_key(rag) is None:
+        return shown
+    symbol, word, colour = RAG_BADGES[rag_key(rag)]
+    ink = "#000" if rag_key(rag) == "amber" else "#fff"
+    return (f'<span style="background:{colour};color:{ink};padding:1px 6px;border-radius:3px;'
+            f'white-space:nowrap" title="{word}">{symbol} {shown}</span>')
+
+
+def rag_grid(ctx: Context) -> pd.DataFrame:
+    """KPIs down, schools across (trust last): each cell the value with its RAG symbol.
+
+    Rows are ordered exceptions first: the KPIs with the most red ratings come first.
+    """
+    frames = {s.name: kpis(ctx, urn=s.urn) for s in ctx.trust.schools}
+    frames[f"Trust ({ctx.trust.name})"] = kpis(ctx, urn=None)
+    data = [k for k in next(iter(frames.values())).to_dict("records")
+            if k.get("status") != "narrative"] if frames else []
+    order = [(k["kpi_id"], k.get("label") or k.get("measure")) for k in data]
+    cells: dict[str, dict[str, str]] = {kid: {} for kid, _ in order}
+    reds = dict.fromkeys(cells, 0)
+    for name, df in frames.items():
+        for r in df.to_dict("records"):
+            if r["kpi_id"] in cells:
+                cells[r["kpi_id"]][name] = _grid_cell(r)
+                reds[r["kpi_id"]] += rag_key(r.get("rag")) == "red" and r.get("status") == "ok"
+    order.sort(key=lambda kv: -reds[kv[0]])  # stable: plan order within equal counts
+    rows = [{"KPI": esc(label), **{n: cells[kid].get(n, fmt.MISSING) for n in frames}}
+            for kid, label in order]
+    return pd.DataFrame(rows, columns=["KPI", *frames])
+
+
+def show_rag_grid(ctx: Context) -> None:
+    grid = rag_grid(ctx)
+    # every cell was escaped or built by this module, so the whole table is trusted HTML
+    show_table(grid, html_columns=tuple(grid.columns))
+    note("Each cell shows the figure with its rating: ✔ green (on target), ▲ amber (close "
+         "to target), ✖ red (below target); no symbol means no rating. KPIs with the most "
+         "red ratings come first. " + fmt.SUPPRESSED_FOOTNOTE)
+
+
+def show_triggers(ctx: Context) -> int:
+    """Schools flagged for school-improvement attention; returns how many flags."""
+    df = ctx.ev.triggers(ctx.term)
+    if ctx.urn is not None and df is not None and len(df):
+        df = df[df["urn"] == ctx.urn]
+    if df is None or len(df) == 0:
+        paragraph("No school meets an intervention trigger this term.")
+        return 0
+    table = pd.DataFrame({"School": df["school"], "Trigger": df["description"],
+                          "Detail": df["detail"]})
+    show_table(table)
+    return len(df)
+
+
+def show_exceptions(ctx: Context, frame: pd.DataFrame | None = None) -> int:
+    """The red KPIs, place by place, as sentences: what the board should look at first."""
+    frame = kpis(ctx) if frame is None else frame
+    red = frame[(frame["status"] == "ok") & (frame["rag"].map(rag_key) == "red")]
+    if red.empty:
+        paragraph("No KPI is rated red this term.")
+        return 0
+    bullets(narrative.kpi_sentence(r) for r in red.to_dict("records"))
+    return len(red)
+
+
+def priority_paragraphs(ctx: Context, frame: pd.DataFrame | None = None) -> None:
+    """One heading and paragraph per priority of the plan, in the plan's order."""
+    frame = kpis(ctx) if frame is None else frame
+    for p in ctx.plan.priorities:
+        rows = frame[frame["priority_id"] == p.id].to_dict("records")
+        heading(p.title, 3)
+        paragraph(narrative.priority_summary(rows))
+
+
+def show_trust_vs_national(ctx: Context, frame: pd.DataFrame | None = None) -> None:
+    """The place's KPIs that have a national figure, side by side with it."""
+    frame = kpis(ctx) if frame is None else frame
+    has = frame[frame["national_value"].notna() & (frame["status"] != "narrative")]
+    if has.empty:
+        paragraph("No KPI in the plan has a published national figure for this term.")
+        return
+    rows = []
+    for r in has.to_dict("records"):
+        unit = r.get("unit")
+        better = narrative.versus(r.get("value"), r.get("national_value"), unit,
+                                  str(r.get("direction")) != "lower", "national")
+        rows.append({"Measure": r.get("label"),
+                     ctx.place: fmt.value(r.get("value"), unit, r.get("status")),
+                     "National": fmt.value(r.get("national_value"), unit),
+                     "Compared with national": better.split(" than")[0].split(" with")[0]
+                     if r.get("status") == "ok" else fmt.MISSING,
+                     "Source": r.get("national_source") or fmt.MISSING})
+    show_table(pd.DataFrame(rows))
+
+
+def headline(ctx: Context, measure: str) -> str:
+    """A plain line with this place's figure for a measure this term (nbval checks it)."""
+    m = _measure(measure)
+    s = series(ctx, measure)
+    now = s[s["term"] == ctx.term] if "term" in s else s.iloc[0:0]
+    if now.empty:
+        return f"{ctx.place}: {m['label']} {fmt.MISSING} in {fmt.term_label(ctx.term)}"
+    r = now.iloc[-1]
+    return headline_line(m["label"], r["value"], m["unit"], ctx.term, ctx.place, r["status"])
+
+
+# --- Governance lists -------------------------------------------------------------------------
+
+def _store_table(ctx: Context, name: str) -> pd.DataFrame:
+    from govkit.store import open_store, read_table
+
+    con = open_store(ctx.store_path)
+    try:
+        return read_table(con, name)
+    finally:
+        con.close()
+
+
+def _this_place(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
+    df = df[df["term"] == ctx.term]
+    return df if ctx.urn is None else df[df["urn"] == ctx.urn]
+
+
+def _school_name(ctx: Context, urn: Any) -> str:
+    return "Trust" if fmt.is_missing(urn) else ctx.trust.school(int(urn)).name
+
+
+COMPLIANCE_WORDS = {"met": "✔ Met", "partly_met": "▲ Partly met", "not_met": "✖ Not met",
+                    "not_applicable": "– Not applicable"}
+
+
+def show_compliance(ctx: Context) -> None:
+    """The checklist items not fully met this term, then a count by area."""
+    df = _this_place(ctx, _store_table(ctx, "compliance"))
+    if df.empty:
+        paragraph("No compliance checklist was returned for this term.")
+        return
+    open_items = df[df["status"].isin(["not_met", "partly_met"])]
+    met = int((df["status"] == "met").sum())
+    applicable = int((df["status"] != "not_applicable").sum())
+    paragraph(f"{fmt.of(met, applicable, 'applicable items')} are met this term; "
+              f"{len(open_items)} {'is' if len(open_items) == 1 else 'are'} not fully met.")
+    if not open_items.empty:
+        show_table(pd.DataFrame({
+            "School": [_school_name(ctx, u) for u in open_items["urn"]],
+            "Area": open_items["area"], "Item": open_items["item"],
+            "Status": open_items["status"].map(COMPLIANCE_WORDS),
+            "Due": [fmt.MISSING if fmt.is_missing(d) else pd.Timestamp(d).strftime("%d %b %Y")
+                    for d in open_items["due_date"]],
+        }), caption="Items not fully met")
+
+
+def show_risks(ctx: Context, at_least: int = 12) -> None:
+    """Open risks scoring at least ``at_least`` (likelihood x impact, out of 25), worst first."""
+    df = _this_place(ctx, _store_table(ctx, "risks"))
+    df = df[df["status"] == "open"]
+    if df.empty:
+        paragraph("No open risks are on the register for this term.")
+        return
+    score = df["likelihood"].astype("Int64") * df["impact"].astype("Int64")
+    high = df.assign(score=score)[score >= at_least].sort_values("score", ascending=False)
+    paragraph(f"{len(df)} open {'risk' if len(df) == 1 else 'risks'} on the register; "
+              f"{len(high)} {'scores' if len(high) == 1 else 'score'} {at_least} or more "
+              "(likelihood x impact, out of 25).")
+    if not high.empty:
+        show_table(pd.DataFrame({
+            "School": [_school_name(ctx, u) for u in high["urn"]],
+            "Area": high["area"], "Risk": high["title"],
+            "Likelihood": high["likelihood"], "Impact": high["impact"], "Score": high["score"],
+        }), caption=f"Open risks scoring {at_least} or more")
+
+
+# --- Public report card -----------------------------------------------------------------------
+
+def public_kpis(ctx: Context) -> pd.DataFrame:
+    """The KPIs a public card may show: the plan's public ones, never a confidential measure."""
+    frame = kpis(ctx)
+    keep = (frame["status"] != "narrative") & ~frame["measure"].isin(CONFIDENTIAL_MEASURES)
+    return frame[keep].drop_duplicates("measure").reset_index(drop=True)
+
+
+def card_table(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
+    """Our school, the trust and national side by side, with a plain-words comparison."""
+    rows = []
+    for r in frame.to_dict("records"):
+        unit, status = r.get("unit"), r.get("status")
+        cmp = narrative.versus(r.get("value"), r.get("national_value"), unit,
+                               str(r.get("direction")) != "lower", "national")
+        rows.append({
+            "What we measure": r.get("label"),
+            ctx.place: fmt.value(r.get("value"), unit, status),
+            "Trust": fmt.value(r.get("trust_value"), unit) if ctx.urn else fmt.MISSING,
+            "National": fmt.value(r.get("national_value"), unit),
+            "How we compare": (cmp.split(" of ")[0] if status == "ok" and cmp
+                               else fmt.MISSING).capitalize(),
+        })
+    out = pd.DataFrame(rows)
+    return out if ctx.urn else out.drop(columns=["Trust"])
