@@ -91,7 +91,7 @@ def _axis_format(ax: Any, unit: str | None, axis: str = "y") -> None:
     along.set_major_formatter(FuncFormatter(tick))
 
 
-def _wrap_title(title: str, width: int = 70) -> str:
+def _wrap_title(title: str, width: int = 62) -> str:
     words, lines, line = title.split(), [], ""
     for w in words:
         if line and len(line) + 1 + len(w) > width:

@@ -8,6 +8,7 @@ come from a data file or a plan is escaped before it reaches HTML.
 from __future__ import annotations
 
 import html
+import io
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -109,10 +110,15 @@ def show_chart(chart: charts.Chart | Any, alt: str | None = None) -> None:
     alt = alt or (chart.alt if isinstance(chart, charts.Chart) else None)
     if not alt:
         raise ValueError("every chart needs a text alternative (alt)")
-    _display(fig, metadata={"image/png": {"alt": alt}})
+    # Render the PNG ourselves: works whatever the backend (inline, Agg, none selected).
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    _display({"image/png": buf.getvalue(), "text/plain": alt}, raw=True,
+             metadata={"image/png": {"alt": alt}})
     import matplotlib.pyplot as plt
 
-    plt.close(fig)
+    if plt.fignum_exists(getattr(fig, "number", -1)):
+        plt.close(fig)
 
 
 def table_html(df: pd.DataFrame, html_columns: Sequence[str] = (),
@@ -271,10 +277,11 @@ def title(ctx: Context, report_name: str) -> None:
     """The report's heading and a line saying whose, when and for whom."""
     from IPython.display import HTML
 
-    sub = f"{fmt.term_label(ctx.term)} · {AUDIENCE_WORDS.get(ctx.audience, '')}".strip(" ·")
-    who = ctx.place if ctx.urn else f"{ctx.trust.name}: all schools"
-    _display(HTML(f"<h1>{esc(report_name)}: {esc(who)}</h1>"
-                  f'<p style="color:#444;font-size:1.05em">{esc(sub)}</p>'))
+    who = ctx.place if ctx.urn else f"{ctx.trust.name}, all schools"
+    sub = " · ".join(x for x in (who, fmt.term_label(ctx.term),
+                                 AUDIENCE_WORDS.get(ctx.audience, "")) if x)
+    _display(HTML(f"<h1>{esc(report_name)}</h1>"
+                  f'<p style="color:#444;font-size:1.05em">{esc(sub)}</p>')))
 
 
 def series(ctx: Context, measure: str, urn: Any = "same") -> pd.DataFrame:
@@ -330,6 +337,17 @@ def _measure(measure: str) -> dict[str, Any]:
     return {"label": m.label, "unit": m.unit, "direction": getattr(m, "direction", "higher")}
 
 
+def current_row(ctx: Context, s: pd.DataFrame) -> dict[str, Any] | None:
+    """This term's row of a series, or else its latest with a figure (results come yearly)."""
+    if s.empty:
+        return None
+    now = s[(s["term"] == ctx.term) & (s["status"] != "no_data")] if "term" in s else s[0:0]
+    if not now.empty:
+        return now.iloc[-1].to_dict()
+    ok = s[s["status"] == "ok"]
+    return ok.iloc[-1].to_dict() if not ok.empty else s.iloc[-1].to_dict()
+
+
 def measure_sentence(ctx: Context, measure: str, kpis: pd.DataFrame | None = None) -> str:
     """The KPI's sentence if the plan has it, otherwise one built from the series."""
     row = _kpi_for(ctx, measure, kpis)
@@ -337,12 +355,12 @@ def measure_sentence(ctx: Context, measure: str, kpis: pd.DataFrame | None = Non
         return narrative.kpi_sentence(row)
     m = _measure(measure)
     s = series(ctx, measure)
-    now = s[s["term"] == ctx.term] if "term" in s else s.iloc[0:0]
-    if now.empty:
+    r = current_row(ctx, s)
+    if r is None:
         return narrative.kpi_sentence({"label": m["label"], "status": "no_data",
                                        "period": ctx.term})
-    r = now.iloc[-1].to_dict()
-    prev = s.iloc[-2] if len(s) >= 2 else None
+    i = s.index[s["period"] == r["period"]][0]
+    prev = s.iloc[i - 1] if i >= 1 else None
     change = (float(r["value"]) - float(prev["value"])
               if prev is not None and r.get("status") == "ok" and prev["status"] == "ok"
               and not fmt.is_missing(r.get("value")) and not fmt.is_missing(prev["value"])
@@ -363,6 +381,14 @@ def measure_section(ctx: Context, measure: str, kpis: pd.DataFrame | None = None
     if chart is not None:
         show_chart(chart)
     return True
+
+
+def show_school_comparison(ctx: Context, measure: str,
+                           kpis: pd.DataFrame | None = None) -> None:
+    """Bars of every school for a measure, or a line saying there are none."""
+    if not school_comparison(ctx, measure, kpis):
+        paragraph(f"No school has a figure for {_measure(measure)['label'].lower()} "
+                  f"in {fmt.term_label(ctx.term)}.")
 
 
 def school_comparison(ctx: Context, measure: str, kpis: pd.DataFrame | None = None) -> bool:
@@ -439,29 +465,36 @@ def show_rag_grid(ctx: Context) -> None:
          "red ratings come first. " + fmt.SUPPRESSED_FOOTNOTE)
 
 
-def show_triggers(ctx: Context) -> int:
-    """Schools flagged for school-improvement attention; returns how many flags."""
+def show_triggers(ctx: Context) -> None:
+    """Schools flagged for school-improvement attention."""
     df = ctx.ev.triggers(ctx.term)
     if ctx.urn is not None and df is not None and len(df):
         df = df[df["urn"] == ctx.urn]
     if df is None or len(df) == 0:
         paragraph("No school meets an intervention trigger this term.")
-        return 0
+        return
     table = pd.DataFrame({"School": df["school"], "Trigger": df["description"],
                           "Detail": df["detail"]})
     show_table(table)
-    return len(df)
 
 
-def show_exceptions(ctx: Context, frame: pd.DataFrame | None = None) -> int:
+def _reds(frame: pd.DataFrame) -> list[str]:
+    red = frame[(frame["status"] == "ok") & (frame["rag"].map(rag_key) == "red")]
+    return [narrative.kpi_sentence(r) for r in red.to_dict("records")]
+
+
+def show_exceptions(ctx: Context, frame: pd.DataFrame | None = None) -> None:
     """The red KPIs, place by place, as sentences: what the board should look at first."""
     frame = kpis(ctx) if frame is None else frame
-    red = frame[(frame["status"] == "ok") & (frame["rag"].map(rag_key) == "red")]
-    if red.empty:
+    places = [(ctx.place, frame)]
+    if ctx.urn is None:  # a trust report: the trust's reds, then each school's
+        places = [(f"Trust ({ctx.trust.name})", frame)] + [
+            (s.name, kpis(ctx, urn=s.urn)) for s in ctx.trust.schools]
+    items = [f"{name}: {text}" for name, f in places for text in _reds(f)]
+    if not items:
         paragraph("No KPI is rated red this term.")
-        return 0
-    bullets(narrative.kpi_sentence(r) for r in red.to_dict("records"))
-    return len(red)
+        return
+    bullets(items)
 
 
 def priority_paragraphs(ctx: Context, frame: pd.DataFrame | None = None) -> None:
@@ -497,12 +530,11 @@ def show_trust_vs_national(ctx: Context, frame: pd.DataFrame | None = None) -> N
 def headline(ctx: Context, measure: str) -> str:
     """A plain line with this place's figure for a measure this term (nbval checks it)."""
     m = _measure(measure)
-    s = series(ctx, measure)
-    now = s[s["term"] == ctx.term] if "term" in s else s.iloc[0:0]
-    if now.empty:
+    r = current_row(ctx, series(ctx, measure))
+    if r is None:
         return f"{ctx.place}: {m['label']} {fmt.MISSING} in {fmt.term_label(ctx.term)}"
-    r = now.iloc[-1]
-    return headline_line(m["label"], r["value"], m["unit"], ctx.term, ctx.place, r["status"])
+    return headline_line(m["label"], r["value"], m["unit"], r.get("period") or ctx.term,
+                         ctx.place, r["status"])
 
 
 # --- Governance lists -------------------------------------------------------------------------
@@ -597,3 +629,184 @@ def card_table(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
         })
     out = pd.DataFrame(rows)
     return out if ctx.urn else out.drop(columns=["Trust"])
+
+
+# --- Priority report ---------------------------------------------------------------------------
+
+def _priority(ctx: Context, priority: str | None) -> Any:
+    if priority is None:
+        return ctx.plan.priorities[0]
+    try:
+        return ctx.plan.priority(str(priority))
+    except KeyError as e:
+        raise ConfigError(str(e.args[0])) from None
+
+
+def priority_title(ctx: Context, priority: str | None) -> None:
+    p = _priority(ctx, priority)
+    title(ctx, p.title)
+    if p.aim:
+        paragraph(f"Aim: {p.aim}")
+
+
+def priority_report(ctx: Context, priority: str | None) -> None:
+    """Each success criterion: a KPI table, then a sentence and trend chart per KPI."""
+    p = _priority(ctx, priority)
+    frame = kpis(ctx, priority=p.id)
+    heading("Summary", 2)
+    paragraph(narrative.priority_summary(frame.to_dict("records")))
+    for c in p.success_criteria:
+        rows = frame[frame["criterion_id"] == c.id]
+        heading(c.text, 2)
+        if rows.empty:
+            paragraph(f"No KPI of this criterion is shown {AUDIENCE_WORDS.get(ctx.audience)}.")
+            continue
+        data = rows[rows["status"] != "narrative"]
+        if not data.empty:
+            show_kpis(data)
+        for r in rows.to_dict("records"):
+            if r["status"] == "narrative":
+                heading(str(r.get("label") or c.text), 3)
+                comment = r.get("comment")
+                if fmt.is_missing(comment) or not str(comment).strip():
+                    paragraph(narrative.NEEDS_COMMENT, "needs-comment")
+                else:
+                    paragraph(f"Leaders' comment: {str(comment).strip()}")
+                continue
+            heading(str(r.get("label") or r.get("measure")), 3)
+            paragraph(narrative.kpi_sentence(r))
+            if r["status"] == "ok" and r.get("measure"):
+                chart = measure_chart(ctx, r["measure"], rows)
+                if chart is not None:
+                    show_chart(chart)
+            comment = r.get("comment")
+            if not fmt.is_missing(comment) and str(comment).strip():
+                paragraph(f"Leaders' comment: {str(comment).strip()}")
+
+
+# --- Deep dives ----------------------------------------------------------------------------------
+
+DEEP_DIVES: dict[str, list[tuple[str, list[str]]]] = {
+    "education": [
+        ("Attendance", ["attendance_rate", "persistent_absence", "severe_absence",
+                        "unauthorised_absence", "attendance_disadvantaged_gap"]),
+        ("Behaviour", ["suspension_rate", "permanent_exclusions"]),
+        ("Early reading", ["phonics_pass"]),
+        ("Key stage 2 results", ["ks2_rwm_expected", "ks2_rwm_higher", "ks2_read_scaled_score",
+                                 "ks2_mat_scaled_score", "ks2_read_progress",
+                                 "ks2_writ_progress", "ks2_mat_progress"]),
+        ("Key stage 2 gaps: disadvantaged pupils and SEND",
+         ["ks2_rwm_expected_disadvantaged", "ks2_rwm_expected_not_disadvantaged",
+          "ks2_rwm_disadvantaged_gap", "ks2_rwm_expected_send"]),
+        ("Key stage 4 results", ["ks4_attainment8", "ks4_progress8", "ks4_eng_mat_grade4",
+                                 "ks4_eng_mat_grade5", "ks4_ebacc_entry",
+                                 "ks4_progress8_disadvantaged"]),
+    ],
+    "workforce": [
+        ("Staff wellbeing and absence", ["staff_absence_days_per_fte",
+                                         "staff_survey_agreement"]),
+        ("Recruitment and retention", ["staff_turnover", "vacancies"]),
+        ("Development", ["cpd_hours_per_fte", "cpd_spend_per_fte", "appraisals_completed"]),
+    ],
+    "finance": [
+        ("Balance and reserves", ["in_year_balance", "reserves_pct_income"]),
+        ("Where the money goes", ["staff_costs_pct_expenditure", "top_slice_pct_income",
+                                  "spend_per_pupil"]),
+        ("Sustainability", ["energy_per_pupil"]),
+    ],
+    "governance": [
+        ("Meetings", ["governance_attendance"]),
+        ("Compliance and risk", ["compliance_met", "overdue_actions", "high_risks"]),
+    ],
+}
+SCHOOL_BY_SCHOOL = {
+    "education": ["attendance_rate", "persistent_absence", "suspension_rate"],
+    "workforce": ["staff_absence_days_per_fte", "staff_turnover"],
+    "finance": ["reserves_pct_income", "staff_costs_pct_expenditure"],
+    "governance": ["governance_attendance", "compliance_met"],
+}
+KS2_SUBJECTS = [("Reading", "ks2_read_expected"), ("Writing", "ks2_writ_expected"),
+                ("Maths", "ks2_mat_expected"), ("Grammar, punctuation and spelling",
+                                                "ks2_gps_expected"),
+                ("Reading, writing and maths", "ks2_rwm_expected")]
+
+
+def subject_chart(ctx: Context) -> bool:
+    """KS2 expected standard by subject for the latest results: one bar per subject."""
+    names, values, statuses, period = [], [], [], None
+    for name, measure in KS2_SUBJECTS:
+        r = current_row(ctx, series(ctx, measure))
+        if r is None or r.get("status") in ("not_applicable", "no_data"):
+            continue
+        names.append(name)
+        values.append(r.get("value"))
+        statuses.append(r.get("status"))
+        period = period or r.get("period")
+    if not any(s == "ok" for s in statuses):
+        return False
+    label = f"KS2 expected standard by subject, {fmt.term_label(period)}"
+    pairs = [(n, v) for n, v, s in zip(names, values, statuses, strict=True) if s == "ok"]
+    best = max(pairs, key=lambda p: float(p[1]))
+    worst = min(pairs, key=lambda p: float(p[1]))
+    title_text = (f"KS2 {fmt.term_label(period)}: {best[0].lower()} strongest at "
+                  f"{fmt.percent(best[1])}, {worst[0].lower()} weakest at "
+                  f"{fmt.percent(worst[1])}") if len(pairs) > 1 else None
+    show_chart(charts.compare_chart(names, values, label, "percent", statuses=statuses,
+                                    title=title_text))
+    return True
+
+
+def deep_dive(ctx: Context, name: str) -> None:
+    """Each section's measures (sentence and trend), then school by school for the trust."""
+    frame = kpis(ctx)
+    any_suppressed = False
+    for section, measures in DEEP_DIVES[name]:
+        heading(section, 2)
+        shown = [m for m in measures if measure_section(ctx, m, frame)]
+        if section == "Key stage 2 results" and shown:
+            subject_chart(ctx)
+        if not shown:
+            paragraph(f"No {section.lower()} figures for {ctx.place} up to "
+                      f"{fmt.term_label(ctx.term)}.")
+        any_suppressed |= any((series(ctx, m)["status"] == "suppressed").any() for m in shown)
+    if ctx.urn is None:
+        heading("School by school", 2)
+        drawn = [m for m in SCHOOL_BY_SCHOOL[name] if school_comparison(ctx, m, frame)]
+        if not drawn:
+            paragraph("No school-by-school figures this term.")
+    if any_suppressed:
+        note(fmt.SUPPRESSED_FOOTNOTE)
+
+
+# --- Report card ---------------------------------------------------------------------------------
+
+def report_card(ctx: Context) -> None:
+    """The public card: a welcome line, the table, a sentence per measure, attendance trend."""
+    from IPython.display import HTML
+
+    who = ctx.place
+    _display(HTML(f"<h1>{esc(who)}: report card</h1>"
+                  f'<p style="color:#444;font-size:1.05em">{esc(fmt.term_label(ctx.term))} · '
+                  f"{esc(AUDIENCE_WORDS['public'])}</p>"))
+    frame = public_kpis(ctx)
+    compare = "the trust as a whole and " if ctx.urn else ""
+    paragraph(f"This card shows how {who} is doing on the measures in "
+              f"{ctx.trust.name}'s plan, next to {compare}schools across England. "
+              "Figures for small groups of pupils are not shown, to protect their privacy.")
+    if frame.empty:
+        paragraph("There are no published figures for this term yet.")
+        return
+    heading("At a glance", 2)
+    show_table(card_table(ctx, frame))
+    heading("In words", 2)
+    bullets(narrative.kpi_sentence(r) for r in frame.to_dict("records"))
+    if "attendance_rate" in set(frame["measure"]):
+        heading("Attendance over time", 2)
+        chart = measure_chart(ctx, "attendance_rate", frame)
+        if chart is not None:
+            show_chart(chart)
+    if (frame["status"] == "suppressed").any():
+        note(fmt.SUPPRESSED_FOOTNOTE)
+    sources = sorted({str(s) for s in frame["national_source"].dropna() if str(s).strip()})
+    if sources:
+        note("National figures: " + "; ".join(sources) + ".")
