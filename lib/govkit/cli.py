@@ -64,6 +64,26 @@ def validate(
     out.print(f"{data_dir}: OK ({len(problems)} warning(s))", markup=False)
 
 
+@app.command("demo-data")
+@user_errors
+def demo_data(
+    out_dir: Annotated[Path, typer.Argument(help="folder to write <domain>.csv into")],
+    schools: Annotated[int, typer.Option("--schools", help="how many schools")] = 12,
+    seed: Annotated[int, typer.Option("--seed", help="same seed, same files")] = 2024,
+    params: Annotated[Path | None, typer.Option(
+        "--params", help="also write trust.yaml for the demo trust into this folder")] = None,
+) -> None:
+    """Write the synthetic demo trust's data drop (and, with --params, its trust.yaml)."""
+    from govkit.demo import write_demo, write_trust_yaml
+
+    demo = write_demo(out_dir, schools=schools, seed=seed)
+    out.print(f"{out_dir}: demo data for {len(demo.schools)} schools, {demo.terms[0]} .. "
+              f"{demo.terms[-1]} (seed {seed})", markup=False, soft_wrap=True)
+    if params is not None:
+        path = write_trust_yaml(params / "trust.yaml", demo)
+        out.print(f"{path}: trust.yaml for {demo.name}", markup=False, soft_wrap=True)
+
+
 def main() -> None:  # pragma: no cover - console entry for python -m
     sys.exit(app())
 
