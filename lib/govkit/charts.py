@@ -35,7 +35,7 @@ RAG_COLOURS = {"green": PALETTE["green"], "amber": PALETTE["orange"],
                "red": PALETTE["vermilion"], None: "#BDBDBD"}
 
 STYLE = {
-    "figure.figsize": (7.5, 3.6),
+    "figure.figsize": (7.5, 3.2),
     "figure.dpi": 100,
     "savefig.dpi": 100,
     "font.size": 10,
@@ -109,7 +109,8 @@ def trend_chart(terms: Sequence[str], values: Sequence[Any], label: str,
                 national_label: str = "National", place: str | None = None,
                 title: str | None = None) -> Chart:
     """A line over the terms, with national and target as labelled reference lines."""
-    x_labels = [fmt.term_label(t) for t in terms]
+    # "Autumn\n2023": two short lines never collide, however many terms there are.
+    x_labels = [fmt.term_label(t).replace(" ", "\n", 1) for t in terms]
     xs = list(range(len(terms)))
     pts = [(x, float(v)) for x, v in zip(xs, values, strict=True) if not fmt.is_missing(v)]
     title = title or narrative.trend_title(label, [v for _, v in pts], national, unit)
@@ -134,8 +135,7 @@ def trend_chart(terms: Sequence[str], values: Sequence[Any], label: str,
         if not fmt.is_missing(target):
             ax.axhline(float(target), color=PALETTE["green"], linestyle="-.", linewidth=1.5,
                        label=f"Target {fmt.value(target, unit)}")
-        ax.set_xticks(xs, x_labels, rotation=0 if len(xs) <= 6 else 30,
-                      ha="center" if len(xs) <= 6 else "right")
+        ax.set_xticks(xs, x_labels, fontsize=9 if len(xs) > 7 else 10)
         ax.set_xlim(-0.4, len(xs) - 0.4)
         _axis_format(ax, unit)
         ax.set_title(_wrap_title(title))

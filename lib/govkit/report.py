@@ -666,7 +666,8 @@ def priority_report(ctx: Context, priority: str | None) -> None:
             show_kpis(data)
         for r in rows.to_dict("records"):
             if r["status"] == "narrative":
-                heading(str(r.get("label") or c.text), 3)
+                if str(r.get("label") or c.text) != c.text:
+                    heading(str(r.get("label")), 3)
                 comment = r.get("comment")
                 if fmt.is_missing(comment) or not str(comment).strip():
                     paragraph(narrative.NEEDS_COMMENT, "needs-comment")
