@@ -84,6 +84,68 @@ def demo_data(
         out.print(f"{path}: trust.yaml for {demo.name}", markup=False, soft_wrap=True)
 
 
+@app.command("build-store")
+@user_errors
+def build_store_command(
+    data: DataOpt = DEFAULT_DATA,
+    params: ParamsOpt = DEFAULT_PARAMS,
+    store: StoreOpt = DEFAULT_STORE,
+) -> None:
+    """Validate the data drop and rebuild the DuckDB store the reports read (atomically)."""
+    import time
+
+    from govkit.config import load_trust
+    from govkit.store import build_store, drop_hash
+
+    started = time.perf_counter()
+    path = build_store(data, load_trust(params / "trust.yaml"), store)
+    out.print(f"{path}: built from {data} in {time.perf_counter() - started:.1f} s "
+              f"(drop {drop_hash(data)[:12]})", markup=False)
+
+
+@app.command("import-ks2")
+@user_errors
+def import_ks2_command(
+    file: Annotated[Path, typer.Argument(help="DfE KS2 performance table, *_ks2final.csv")],
+    data: Annotated[Path, typer.Option("--data", help="data drop folder to write "
+                                       "attainment.csv in")],
+    params: ParamsOpt = DEFAULT_PARAMS,
+    all_schools: Annotated[bool, typer.Option("--all-schools", help="import every school "
+                                              "in the file, not only the trust's")] = False,
+    year: Annotated[str | None, typer.Option("--year", help="academic year, e.g. 2018-19, "
+                                             "if the file name does not say")] = None,
+) -> None:
+    """Import DfE's KS2 results into attainment.csv, replacing earlier rows for the same year."""
+    from govkit.config import load_trust
+    from govkit.dfe_ks2 import import_ks2
+
+    urns = None if all_schools else load_trust(params / "trust.yaml").urns
+    r = import_ks2(file, data, urns, year)
+    for p in r.problems:
+        out.print(str(p), markup=False)
+    out.print(f"{r.target}: imported {r.rows} row(s) for {r.schools} school(s), "
+              f"{r.academic_year} (replaced {r.replaced})", markup=False)
+    if r.missing_urns:
+        out.print(f"not in the file: {', '.join(map(str, r.missing_urns))}", markup=False)
+    if r.national_rwm is not None:
+        out.print(f"for information: national reading, writing and maths at the expected "
+                  f"standard {r.national_rwm:g}% of {r.national_cohort:,} pupils "
+                  f"(DfE, {r.academic_year})", markup=False)
+
+
+@app.command("contract-docs")
+@user_errors
+def contract_docs_command(
+    path: Annotated[Path, typer.Argument(help="where to write the Markdown")] = Path(
+        "docs/data-contract.md"),
+) -> None:
+    """Write the data contract's documentation, generated from its schemas."""
+    from govkit.contract_docs import write
+
+    write(path)
+    out.print(f"{path}: written", markup=False)
+
+
 def main() -> None:  # pragma: no cover - console entry for python -m
     sys.exit(app())
 
