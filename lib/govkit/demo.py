@@ -57,7 +57,7 @@ SMALL_SCHOOL = 148192
 KS2_RWM_NATIONAL = {"2022-23": 0.60, "2023-24": 0.61, "2024-25": 0.62}
 ATTENDANCE_NATIONAL = {"primary": 94.5, "secondary": 91.1, "special": 89.5}
 SESSIONS_PER_TERM = {"autumn": 140, "spring": 118, "summer": 126}
-TOP_SLICE_RATE = {"primary": 0.05, "secondary": 0.05, "special": 0.04}
+TOP_SLICE_RATE = {"primary": 0.05, "secondary": 0.05, "special": 0.045}
 
 # The first schools of the roster (index order); later primaries get composed names.
 _PRIMARIES = (
@@ -380,8 +380,8 @@ class _Builder:
             higher = _clip(0.08 + 0.025 * p.quality + float(rng.normal(0, 0.015)), 0.02, 0.16)
             self._count_row(year, "ks2", "all", "rwm_higher", n, min(round(higher * n),
                                                                      all_pupils))
-            for ind, lift in (("read_expected", 0.14), ("writ_expected", 0.12),
-                              ("mat_expected", 0.13), ("gps_expected", 0.12)):
+            for ind, lift in (("read_expected", 0.145), ("writ_expected", 0.135),
+                              ("mat_expected", 0.14), ("gps_expected", 0.135)):
                 rate = _clip(rwm + lift + float(rng.normal(0, 0.02)), rwm + 0.04, 0.95)
                 self._count_row(year, "ks2", "all", ind, n, max(round(rate * n), all_pupils))
             for ind, centre in (("read_scaled_score", 105.3), ("mat_scaled_score", 104.6),
@@ -507,7 +507,7 @@ class _Builder:
             offset = {"autumn": 70, "spring": 55, "summer": 60}[_season(term)] + index % 14
             when = _weekday(start + dt.timedelta(days=offset))
             share = rng.uniform(0.7, 0.85) if s.struggling else rng.uniform(0.75, 1.0)
-            present = max(1, min(members, round(members * share)))
+            present = min(members, max(math.ceil(0.7 * members), round(members * share)))
             self.rows["governance"].append({
                 "urn": s.urn, "term": term, "meeting_date": when, "body": "lgb",
                 "members": members, "present": present, "quorate": present * 2 >= members})
@@ -639,7 +639,8 @@ def _trust_level(seed: int, rows: dict[str, list[dict]]) -> None:
     for term in TERMS:
         start, end = _term_window(term)
         for body, members, days in (("committee", committee, 80), ("board", board, 88)):
-            present = max(1, round(members * rng.uniform(0.7, 1.0)))
+            present = min(members, max(math.ceil(0.7 * members),
+                                       round(members * rng.uniform(0.7, 1.0))))
             rows["governance"].append({
                 "urn": None, "term": term, "body": body, "members": members,
                 "meeting_date": _weekday(start + dt.timedelta(days=days)), "present": present,
