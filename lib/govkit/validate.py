@@ -164,6 +164,10 @@ def _pandera_problems(df: pd.DataFrame, domain: Domain, label: str, bad: set[Cel
     problems: list[Problem] = []
     seen: set[tuple[int, str, str]] = set()
     dup_rows: set[int] = set()
+    # Cells already wrong on their own: a rule comparing two cells says nothing more.
+    wrong = bad | {(int(c.index), str(c.column)) for c in cases.itertuples(index=False)
+                   if c.schema_context == "Column" and c.index is not None
+                   and not pd.isna(c.index)}
     for case in cases.itertuples(index=False):
         column, check, index = str(case.column), str(case.check), case.index
         if index is None or pd.isna(index):
@@ -185,6 +189,8 @@ def _pandera_problems(df: pd.DataFrame, domain: Domain, label: str, bad: set[Cel
                 column, msg = domain.key[0], rule.error or rule.name
             else:
                 part, whole = parts[1], parts[2]
+                if (row, part) in wrong or (row, whole) in wrong:
+                    continue
                 column = part
                 a, b = df.at[index, part], df.at[index, whole]
                 msg = f"{part} ({_num(a)}) is more than {whole} ({_num(b)})"
