@@ -392,3 +392,17 @@ def test_schools_csv_holds_capacity_la_and_join_date(demo):
     assert s["capacity"].gt(0).all() and s["local_authority"].notna().all()
     assert s["joined_trust"].dt.date.max() <= dt.date(2022, 9, 1)
     assert s["urn"].is_unique
+
+
+def test_progress8_groups_average_to_the_cohort(demo):
+    # e.g. cohort 200 with 50 disadvantaged at p8 - 0.72 * 0.75 and 150 others at
+    # p8 + 0.72 * 0.25: (50 * -0.54 + 150 * 0.18) / 200 = 0 below and above p8
+    t = demo.frames["attainment"]
+    p8 = t[(t["indicator"] == "p8") & t["score"].notna()].pivot(
+        index=["urn", "academic_year"], columns="pupil_group", values=["cohort", "score"])
+    mixed = (p8[("cohort", "disadvantaged")] * p8[("score", "disadvantaged")]
+             + p8[("cohort", "not_disadvantaged")] * p8[("score", "not_disadvantaged")]
+             ) / p8[("cohort", "all")]
+    assert ((mixed - p8[("score", "all")]).abs() <= 0.01).all()  # rounding to 2 places
+    gap = p8[("score", "not_disadvantaged")] - p8[("score", "disadvantaged")]
+    assert gap.between(0.7, 0.74).all()
