@@ -42,3 +42,7 @@ def write_drop(folder: Path, files: dict[str, list[str]] | None = None,
 def drop_with(folder: Path, **replace: list[str]) -> Path:
     """The good drop with some domains' lines replaced (or added)."""
     return write_drop(folder, {**GOOD, **replace})
+
+# A census with one bad cell (row 2: a percentage in a count column).
+CENSUS_LINES_BAD = ["urn,term,pupils_on_roll,disadvantaged,send_support,ehcp,eal",
+                    f"{URN_A},2024-25-autumn,53%,50,30,4,12"]

@@ -57,11 +57,11 @@ def validate(
     problems = validate_drop(data_dir, trust)
     errors = [p for p in problems if p.severity == "error"]
     for p in problems:
-        (err if p.severity == "error" else out).print(str(p), markup=False)
+        (err if p.severity == "error" else out).print(str(p), markup=False, soft_wrap=True)
     if errors:
-        err.print(f"{len(errors)} problem(s) found in {data_dir}", markup=False)
+        err.print(f"{len(errors)} problem(s) found in {data_dir}", markup=False, soft_wrap=True)
         raise typer.Exit(2)
-    out.print(f"{data_dir}: OK ({len(problems)} warning(s))", markup=False)
+    out.print(f"{data_dir}: OK ({len(problems)} warning(s))", markup=False, soft_wrap=True)
 
 
 @app.command("demo-data")
@@ -100,7 +100,7 @@ def build_store_command(
     started = time.perf_counter()
     path = build_store(data, load_trust(params / "trust.yaml"), store)
     out.print(f"{path}: built from {data} in {time.perf_counter() - started:.1f} s "
-              f"(drop {drop_hash(data)[:12]})", markup=False)
+              f"(drop {drop_hash(data)[:12]})", markup=False, soft_wrap=True)
 
 
 @app.command("import-ks2")
@@ -122,15 +122,16 @@ def import_ks2_command(
     urns = None if all_schools else load_trust(params / "trust.yaml").urns
     r = import_ks2(file, data, urns, year)
     for p in r.problems:
-        out.print(str(p), markup=False)
+        out.print(str(p), markup=False, soft_wrap=True)
     out.print(f"{r.target}: imported {r.rows} row(s) for {r.schools} school(s), "
-              f"{r.academic_year} (replaced {r.replaced})", markup=False)
+              f"{r.academic_year} (replaced {r.replaced})", markup=False, soft_wrap=True)
     if r.missing_urns:
-        out.print(f"not in the file: {', '.join(map(str, r.missing_urns))}", markup=False)
+        out.print(f"not in the file: {', '.join(map(str, r.missing_urns))}", markup=False,
+                  soft_wrap=True)
     if r.national_rwm is not None:
         out.print(f"for information: national reading, writing and maths at the expected "
                   f"standard {r.national_rwm:g}% of {r.national_cohort:,} pupils "
-                  f"(DfE, {r.academic_year})", markup=False)
+                  f"(DfE, {r.academic_year})", markup=False, soft_wrap=True)
 
 
 @app.command("contract-docs")
@@ -143,7 +144,7 @@ def contract_docs_command(
     from govkit.contract_docs import write
 
     write(path)
-    out.print(f"{path}: written", markup=False)
+    out.print(f"{path}: written", markup=False, soft_wrap=True)
 
 
 def main() -> None:  # pragma: no cover - console entry for python -m

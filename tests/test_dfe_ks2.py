@@ -1,0 +1,130 @@
+from pathlib import Path
+
+import pandas as pd
+from govkit.cli import app
+from govkit.config import School, Trust
+from govkit.dfe_ks2 import import_ks2, national_headline, read_ks2, read_ks2_file, year_from_name
+from govkit.validate import load_drop
+from typer.testing import CliRunner
+
+FIXTURES = Path(__file__).parent / "fixtures" / "dfe"
+Y1819 = FIXTURES / "2018-2019_850_ks2final.csv"
+Y1718 = FIXTURES / "2017-2018_850_ks2final.csv"
+ANSTEY, SAXON_WOOD, ICKNIELD = 115851, 116634, 116609
+
+
+def row(df, urn, group, indicator, year="2018-19"):
+    hit = df[(df["urn"] == urn) & (df["pupil_group"] == group) & (df["indicator"] == indicator)
+             & (df["academic_year"] == year)]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+def test_file_has_a_bom_and_it_is_handled():
+    assert Y1819.read_bytes()[:3] == b"\xef\xbb\xbf"
+    rows, problems = read_ks2_file(Y1819)
+    assert problems == []
+    assert "urn" in rows.columns and rows["urn"].notna().all()  # header not read as "\ufeffRECTYPE"
+
+
+def test_values_known_from_the_raw_file():
+    rows, _ = read_ks2_file(Y1819)
+    # Anstey Junior School 2018-19: TELIG 60, PTRWM_EXP "63%" -> 63 * 60 / 100 = 37.8 -> 38
+    r = row(rows, ANSTEY, "all", "rwm_expected")
+    assert (r["academic_year"], r["key_stage"], r["cohort"], r["pupils"]) == ("2018-19", "ks2",
+                                                                              60, 38)
+    # disadvantaged: TFSM6CLA1A 18, "61%" -> 10.98 -> 11; others: 42 at "64%" -> 26.88 -> 27
+    assert row(rows, ANSTEY, "disadvantaged", "rwm_expected")[["cohort", "pupils"]].tolist() \
+        == [18, 11]
+    assert row(rows, ANSTEY, "not_disadvantaged", "rwm_expected")[["cohort", "pupils"]] \
+        .tolist() == [42, 27]
+    # READPROG -1.9 (-3.4 to -0.3); READ_AVERAGE 104
+    p = row(rows, ANSTEY, "all", "read_progress")
+    assert (p["score"], p["lower"], p["upper"]) == (-1.9, -3.4, -0.3)
+    assert row(rows, ANSTEY, "all", "read_scaled_score")["score"] == 104.0
+
+
+def test_dfe_codes_kept_as_status_and_note():
+    rows, _ = read_ks2_file(Y1819)
+    supp = row(rows, SAXON_WOOD, "all", "rwm_expected")  # PTRWM_EXP "SUPP", TELIG 3
+    assert (supp["status"], supp["note"], supp["cohort"]) == ("c", "SUPP", 3)
+    assert pd.isna(supp["pupils"])
+    na = row(rows, ICKNIELD, "all", "read_progress")  # READPROG "NA"
+    assert (na["status"], na["note"]) == ("z", "NA")
+    blank = row(rows, ICKNIELD, "all", "read_scaled_score")  # READ_AVERAGE blank
+    assert (blank["status"], blank["note"]) == ("x", "blank")
+
+
+def test_lowcov_in_2017_18():
+    rows, _ = read_ks2_file(Y1718)
+    # The Waterloo School, 2017-18: READPROG "LOWCOV"
+    r = row(rows, 116633, "all", "read_progress", "2017-18")
+    assert (r["status"], r["note"]) == ("low", "LOWCOV")
+
+
+def test_la_and_national_rows_are_not_schools():
+    ks2, _ = read_ks2(Y1819)
+    assert ks2.schools["urn"].nunique() == 6 and ks2.schools["urn"].notna().all()
+    # codes read from the file: 1 and 2 hold schools, 3 the LA, 4 and 5 the nation
+    assert ks2.rectypes == {"1": "school", "2": "school", "3": "local_authority",
+                            "4": "national", "5": "national"}
+    assert set(ks2.local_authorities["name"]) == {"Hampshire"}
+    # RECTYPE 4 (649,249 pupils, 65%) is wider than RECTYPE 5 (644,967, 65%)
+    assert national_headline(ks2) == (65.0, 649249)
+
+
+def test_year_from_file_name():
+    assert year_from_name(Path("2018-2019_850_ks2final.csv")) == "2018-19"
+    assert year_from_name(Path("201819_ks2final.csv")) == "2018-19"
+    assert year_from_name(Path("ks2final.csv")) is None
+
+
+def trust(*urns):
+    return Trust(name="T", terms=["2018-19-summer"],
+                 schools=[School(urn=u, name=str(u), phase="primary") for u in urns])
+
+
+def test_import_replaces_same_year_and_keeps_other_rows(tmp_path):
+    (tmp_path / "attainment.csv").write_text(
+        "urn,academic_year,key_stage,pupil_group,indicator,cohort,pupils,score,note\n"
+        f"{ANSTEY},2018-19,ks2,all,rwm_expected,1,1,,old\n"
+        f"{ANSTEY},2017-18,ks2,all,rwm_expected,50,30,,kept\n")
+    r = import_ks2(Y1819, tmp_path, [ANSTEY, 999999])
+    assert (r.schools, r.replaced, r.missing_urns, r.national_rwm) == (1, 1, [999999], 65.0)
+    frame = pd.read_csv(tmp_path / "attainment.csv", dtype=str, keep_default_na=False)
+    assert "old" not in set(frame["note"]) and "kept" in set(frame["note"])
+    assert len(frame) == 1 + r.rows
+    # the file written is a valid attainment file for a trust of that school
+    loaded = load_drop_for(tmp_path, trust(ANSTEY))
+    assert int(row(loaded, ANSTEY, "all", "rwm_expected")["pupils"]) == 38
+
+
+def load_drop_for(folder, t):
+    (folder / "schools.csv").write_text(f"urn,name,phase\n{t.urns[0]},Anstey,primary\n")
+    (folder / "census.csv").write_text("urn,term,pupils_on_roll,disadvantaged,send_support,"
+                                       f"ehcp\n{t.urns[0]},2018-19-summer,240,60,20,2\n")
+    (folder / "attendance.csv").write_text(
+        "urn,term,pupil_group,pupils,sessions_possible,sessions_absent,persistent_absentees,"
+        f"severe_absentees\n{t.urns[0]},2018-19-summer,all,240,30000,1200,20,1\n")
+    return load_drop(folder, t)["attainment"]
+
+
+def test_import_command(tmp_path):
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "trust.yaml").write_text("name: T\nterms: [2018-19-summer]\nschools:\n"
+                                       f"  - {{urn: {ANSTEY}, name: Anstey, phase: primary}}\n")
+    data = tmp_path / "drop"
+    r = CliRunner().invoke(app, ["import-ks2", str(Y1819), "--data", str(data),
+                                 "--params", str(params)])
+    assert r.exit_code == 0, r.output
+    assert "for 1 school(s), 2018-19" in r.output
+    assert "expected standard 65% of 649,249 pupils" in r.output
+    r = CliRunner().invoke(app, ["import-ks2", str(Y1819), "--data", str(data),
+                                 "--params", str(params), "--all-schools"])
+    assert "for 6 school(s)" in r.output
+    bad = tmp_path / "ks2final.csv"
+    bad.write_text("a,b\n1,2\n")
+    r = CliRunner().invoke(app, ["import-ks2", str(bad), "--data", str(data),
+                                 "--params", str(params)])
+    assert r.exit_code == 2 and "give it with --year" in r.output
