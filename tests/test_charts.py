@@ -74,3 +74,60 @@ def test_kpi_table_formats_and_suppresses():
         "94.1%", "95.0%", "+0.3 pts", "93.5%", "93.0%"]
     assert t.iloc[1]["Value"] == "c"
     assert "No rating" in t.iloc[1]["Rating"]  # a suppressed value is not rated in public
+
+
+# --- report helpers against a stand-in evaluator (the real one is tested by its owner) ----
+
+class _Ev:
+    """Returns fixed KPI rows per school: B is red on persistent absence."""
+
+    def kpis(self, term, urn=None, priority=None, audience="board"):
+        pa = {None: (18.0, "amber"), 100001: (12.0, "green"), 100002: (25.0, "red")}[urn]
+        att = {None: 94.0, 100001: 95.2, 100002: 92.8}[urn]
+        return pd.DataFrame([
+            dict(kpi_id="p1.a.attendance_rate", measure="attendance_rate", label="Attendance",
+                 unit="percent", direction="higher", value=att, rag="green", status="ok",
+                 target=None, trust_value=94.0, national_value=93.0, priority_id="p1",
+                 national_source="DfE 2023-24", period=term, comment=None),
+            dict(kpi_id="p1.a.persistent_absence", measure="persistent_absence",
+                 label="Persistent absence", unit="percent", direction="lower", value=pa[0],
+                 rag=pa[1], status="ok", target=15.0, trust_value=18.0, national_value=20.0,
+                 priority_id="p1", national_source=None, period=term, comment=None),
+            dict(kpi_id="p2.b.reserves_pct_income", measure="reserves_pct_income",
+                 label="Reserves", unit="percent", direction="higher", value=4.0, rag="red",
+                 status="ok", target=5.0, trust_value=4.0, national_value=None,
+                 priority_id="p2", national_source=None, period=term, comment=None),
+        ])
+
+
+def _ctx(urn=None, audience="board"):
+    from govkit.config import School, Trust
+
+    trust = Trust(name="T & Co", terms=["2024-25-autumn"], schools=[
+        School(urn=100001, name="Oak", phase="primary"),
+        School(urn=100002, name="Ash <Academy>", phase="primary")])
+    return report.Context(_Ev(), trust, None, "2024-25-autumn", urn, audience, None, None)
+
+
+def test_rag_grid_puts_most_reds_first_and_escapes_names():
+    grid = report.rag_grid(_ctx())
+    assert list(grid.columns) == ["KPI", "Oak", "Ash <Academy>", "Trust (T & Co)"]
+    # reds: persistent absence 1 (Ash), reserves 3 (each school and the trust), attendance 0
+    assert list(grid["KPI"]) == ["Reserves", "Persistent absence", "Attendance"]
+    assert "✖ 25.0%" in grid.iloc[1]["Ash <Academy>"]
+    assert "✔ 12.0%" in grid.iloc[1]["Oak"]
+    html_out = report.table_html(grid, html_columns=tuple(grid.columns))
+    assert "Ash &lt;Academy&gt;" in html_out and "<Academy>" not in html_out
+
+
+def test_card_table_is_public_safe():
+    ctx = _ctx(urn=100002, audience="public")
+    frame = report.public_kpis(ctx)
+    assert list(frame["measure"]) == ["attendance_rate", "persistent_absence"]  # no reserves
+    card = report.card_table(ctx, frame)
+    assert list(card.columns) == ["What we measure", "Ash <Academy>", "Trust", "National",
+                                  "How we compare"]
+    # 92.8 < 93.0 national (higher is better): worse; 25.0 > 20.0 (lower is better): worse
+    assert list(card["How we compare"]) == ["Worse than national", "Worse than national"]
+    trust_card = report.card_table(_ctx(audience="public"), report.public_kpis(_ctx()))
+    assert "Trust" not in trust_card.columns
