@@ -130,3 +130,12 @@ def test_find_sources_workbook_sheets_and_unknown_files(tmp_path):
         "drop.xlsx[census]: census is given more than once (census.csv, drop.xlsx[census]): "
         "keep one",
     ]
+
+
+def test_semicolon_separated_file_is_refused_clearly(tmp_path):
+    table, problems = read_csv_text(Source("census", tmp_path / "census.csv"),
+                                    "urn;term\n100001;2024-25-autumn\n")
+    assert table is None
+    assert [str(p) for p in problems] == [
+        "census.csv:1: columns are separated by semicolons, not commas: save it as "
+        "'CSV UTF-8 (Comma delimited)'"]

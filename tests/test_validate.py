@@ -210,3 +210,26 @@ def test_cli_exit_codes(tmp_path):
     assert "census.csv:2:pupils_on_roll: 'x' is not a number" in r.output
     assert "census.csv:3:pupils_on_roll: 'y' is not a number" in r.output
     assert "Traceback" not in r.output
+
+
+def test_domain_xlsx_first_sheet_headers_in_any_case(tmp_path):
+    from openpyxl import Workbook
+
+    drop = write_drop(tmp_path, {k: v for k, v in GOOD.items() if k != "census"})
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["URN", "Term", "Pupils On Roll", "disadvantaged", "SEND support", "EHCP"])
+    ws.append([URN_A, "2024-25-autumn", 200, 50, 30, 4])
+    ws.append([URN_B, "2024-25-autumn", 1000, 300, 1001, 20])
+    wb.save(drop / "census.xlsx")
+    assert errors(drop) == ["census.xlsx:3:send_support: send_support (1001) is more than "
+                            "pupils_on_roll (1000)"]
+
+
+def test_a_trust_school_without_a_schools_row_is_a_warning(tmp_path):
+    drop = write_drop(tmp_path)
+    trust = make_trust((URN_A, URN_B, 100003))
+    found = [str(p) for p in validate_drop(drop, trust)]
+    assert found == ["schools.csv: warning: School 100003 (100003) is in trust.yaml but has "
+                     "no row here"]

@@ -201,6 +201,12 @@ def read_csv_text(source: Source, text: str) -> tuple[RawTable | None, list[Prob
         return None, [Problem(source.label, f"not readable as CSV: {e}", row=len(rows) + 1)]
     while rows and not any(c.strip() for c in rows[0][1]):
         rows.pop(0)  # leading blank lines: the header is the first non-blank row
+    if rows and len(rows[0][1]) == 1:
+        for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+            if sep in rows[0][1][0]:
+                return None, [Problem(source.label, f"columns are separated by {name}, not "
+                                      "commas: save it as 'CSV UTF-8 (Comma delimited)'",
+                                      row=rows[0][0])]
     return _table(source, rows)
 
 
