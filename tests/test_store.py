@@ -92,3 +92,17 @@ def test_build_store_command(tmp_path):
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 2
     assert "census.csv:2:pupils_on_roll: '53%' is a percentage" in r.output
+
+
+def test_store_from_another_contract_or_folder_is_stale(tmp_path):
+    import duckdb
+    from govkit.store import is_stale
+
+    drop = write_drop(tmp_path / "drop")
+    store = build_store(drop, make_trust(), tmp_path / "govkit.duckdb")
+    assert not is_stale(store, drop)
+    assert is_stale(store, write_drop(tmp_path / "other"))  # same files, another folder
+    con = duckdb.connect(str(store))
+    con.execute("UPDATE meta SET contract = 'older'")
+    con.close()
+    assert is_stale(store, drop)

@@ -46,6 +46,15 @@ def drop_hash(data_dir: str | Path) -> str:
     return h.hexdigest()
 
 
+def contract_signature() -> str:
+    """Short hash of every table's columns and types: a store built to another contract
+    (or by another govkit version) is rebuilt rather than read wrongly."""
+    text = ";".join(f"{d.name}:" + ",".join(f"{n} {pandas_dtype(c)}"
+                                            for n, c in d.schema.columns.items())
+                    for d in DOMAINS.values())
+    return hashlib.sha256(f"{govkit.__version__}|{text}".encode()).hexdigest()[:16]
+
+
 def _create(con: duckdb.DuckDBPyConnection, domain: Domain, frame: pd.DataFrame) -> None:
     cols = domain.schema.columns
     ddl = ", ".join(f'"{n}" {sql_type(pandas_dtype(c))}' for n, c in cols.items())
@@ -74,10 +83,12 @@ def build_store(data_dir: str | Path, trust: Trust, store_path: str | Path) -> P
             for name, domain in DOMAINS.items():
                 _create(con, domain, frames[name])
             con.execute(f"CREATE TABLE {META} (built_at TIMESTAMP, data_dir VARCHAR, "
-                        "govkit_version VARCHAR, drop_hash VARCHAR, trust VARCHAR)")
-            con.execute(f"INSERT INTO {META} VALUES (?, ?, ?, ?, ?)",
+                        "govkit_version VARCHAR, drop_hash VARCHAR, trust VARCHAR, "
+                        "contract VARCHAR)")
+            con.execute(f"INSERT INTO {META} VALUES (?, ?, ?, ?, ?, ?)",
                         [dt.datetime.now().replace(microsecond=0), str(data_dir),
-                         govkit.__version__, drop_hash(data_dir), trust.name])
+                         govkit.__version__, drop_hash(data_dir), trust.name,
+                         contract_signature()])
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -109,7 +120,7 @@ def read_table(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
 
 
 def store_meta(path: str | Path) -> dict[str, object]:
-    """The store's meta row (built_at, data_dir, govkit_version, drop_hash, trust)."""
+    """The store's meta row (built_at, data_dir, govkit_version, drop_hash, trust, contract)."""
     con = open_store(path)
     try:
         row = read_table(con, META)
@@ -119,14 +130,16 @@ def store_meta(path: str | Path) -> dict[str, object]:
 
 
 def is_stale(store_path: Path, data_dir: Path, trust_file: Path | None = None) -> bool:
-    """Missing, built from another folder, or older than any data file or trust.yaml."""
+    """Missing, built from another folder or contract, or older than a data file or
+    trust.yaml."""
     if not store_path.is_file():
         return True
     try:
         meta = store_meta(store_path)
     except (duckdb.Error, FileNotFoundError):
         return True
-    if meta.get("data_dir") != str(data_dir.resolve()):
+    if meta.get("data_dir") != str(data_dir.resolve()) \
+            or meta.get("contract") != contract_signature():
         return True
     built = store_path.stat().st_mtime
     inputs = _data_files(data_dir) + ([trust_file] if trust_file else [])
