@@ -106,3 +106,26 @@ def test_store_from_another_contract_or_folder_is_stale(tmp_path):
     con.execute("UPDATE meta SET contract = 'older'")
     con.close()
     assert is_stale(store, drop)
+
+
+def _ensure(args):
+    from govkit.store import ensure_store, store_meta
+
+    return str(store_meta(ensure_store(*args))["built_at"])
+
+
+def test_parallel_ensure_store_builds_once(tmp_path):
+    import multiprocessing
+
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "trust.yaml").write_text(
+        "name: T\nterms: [2024-25-autumn]\nschools:\n"
+        f"  - {{urn: {URN_A}, name: Oak, phase: primary}}\n"
+        "  - {urn: 100002, name: Elm, phase: primary}\n")
+    drop = write_drop(tmp_path / "drop")
+    args = (params, drop, tmp_path / "out" / "s.duckdb")
+    with multiprocessing.get_context("fork").Pool(3) as pool:
+        built = pool.map(_ensure, [args] * 6)
+    assert len(set(built)) == 1  # every worker read the one store that was built
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["s.duckdb", "s.duckdb.lock"]

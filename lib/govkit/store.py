@@ -7,10 +7,12 @@ previous store exactly as it was, and a reader never sees a half-built file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -155,5 +157,24 @@ def ensure_store(params_dir: str | Path | None = None, data_dir: str | Path | No
                            paths.store_path(store_path))
     trust_file = params / "trust.yaml"
     if is_stale(store, data, trust_file):
-        build_store(data, load_trust(trust_file), store)
+        with _build_lock(store):  # parallel notebooks: one builds, the others then reuse it
+            if is_stale(store, data, trust_file):
+                build_store(data, load_trust(trust_file), store)
     return store
+
+
+@contextlib.contextmanager
+def _build_lock(store: Path) -> Iterator[None]:
+    """An exclusive lock on <store>.lock while building (a no-op where fcntl is missing)."""
+    store.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: atomic replace still keeps readers safe
+        yield
+        return
+    with open(store.with_name(store.name + ".lock"), "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
