@@ -233,3 +233,16 @@ def test_a_trust_school_without_a_schools_row_is_a_warning(tmp_path):
     found = [str(p) for p in validate_drop(drop, trust)]
     assert found == ["schools.csv: warning: School 100003 (100003) is in trust.yaml but has "
                      "no row here"]
+
+
+def test_duplicate_trust_level_rows_with_blank_urn(tmp_path):
+    drop = drop_with(tmp_path, governance=[
+        "urn,term,meeting_date,body,members,present,quorate",
+        ",2024-25-autumn,01/12/2024,board,10,8,yes",
+        ",2024-25-autumn,01/12/2024,board,10,7,yes",
+        f"{URN_A},2024-25-autumn,01/12/2024,board,10,8,yes"])
+    assert errors(drop) == [
+        "governance.csv:2:urn: duplicate key (urn, meeting_date, body) = (blank, 01/12/2024, "
+        "board): also on row 3",
+        "governance.csv:3:urn: duplicate key (urn, meeting_date, body) = (blank, 01/12/2024, "
+        "board): also on row 2"]

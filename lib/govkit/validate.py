@@ -202,6 +202,9 @@ def _pandera_problems(df: pd.DataFrame, domain: Domain, label: str, bad: set[Cel
 
 
 def _num(v: object) -> object:
+    """A value as the analyst wrote it: 12 not 12.0, dates dd/mm/yyyy."""
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%d/%m/%Y")
     return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
