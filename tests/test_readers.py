@@ -139,3 +139,12 @@ def test_semicolon_separated_file_is_refused_clearly(tmp_path):
     assert [str(p) for p in problems] == [
         "census.csv:1: columns are separated by semicolons, not commas: save it as "
         "'CSV UTF-8 (Comma delimited)'"]
+
+
+def test_huge_numbers_are_refused_not_overflowed():
+    from govkit.readers import parse_urn
+
+    with pytest.raises(ParseError, match="too large"):
+        parse_count("99999999999999999999")
+    with pytest.raises(ParseError, match="not a URN"):
+        parse_urn("1000010000100001")

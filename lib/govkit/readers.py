@@ -302,6 +302,8 @@ def parse_count(text: str) -> int:
     value = parse_number(text)
     if not value.is_integer():
         raise ParseError(f"'{text}' is not a whole number")
+    if abs(value) > 2**53:  # beyond what is stored exactly; a pasted id, not a count
+        raise ParseError(f"'{text}' is too large to be a count")
     return int(value)
 
 
@@ -309,7 +311,7 @@ def parse_urn(text: str) -> int:
     s = text.strip()
     if s.endswith(".0"):
         s = s[:-2]
-    if not s.isdigit():
+    if not s.isdigit() or len(s) > 9:
         raise ParseError(f"'{text}' is not a URN (a six-digit DfE number)")
     return int(s)
 
