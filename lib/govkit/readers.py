@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -291,6 +292,8 @@ def parse_number(text: str, *, money: bool = False) -> float:
     if not _PLAIN.match(s):
         raise ParseError(f"'{text}' is not a number")
     value = float(s)
+    if not math.isfinite(value):
+        raise ParseError(f"'{text[:20]}...' is too large a number")
     return -value if negative else value
 
 
