@@ -246,3 +246,7 @@ def test_duplicate_trust_level_rows_with_blank_urn(tmp_path):
         "board): also on row 3",
         "governance.csv:3:urn: duplicate key (urn, meeting_date, body) = (blank, 01/12/2024, "
         "board): also on row 2"]
+
+
+def test_missing_folder_is_one_problem(tmp_path):
+    assert errors(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}: data folder not found"]

@@ -243,6 +243,8 @@ def check_drop(data_dir: Path, trust: Trust) -> tuple[dict[str, pd.DataFrame], l
     """Every domain's typed frame (or empty) and every problem in the drop."""
     sources, problems = find_sources(Path(data_dir))
     frames: dict[str, pd.DataFrame] = {}
+    if not Path(data_dir).is_dir():
+        return {n: empty_frame(d) for n, d in DOMAINS.items()}, problems
     for name, domain in DOMAINS.items():
         source = sources.get(name)
         if source is None:
