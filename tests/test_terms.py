@@ -1,5 +1,4 @@
 import pytest
-
 from govkit.terms import (
     Term,
     TermError,
