@@ -137,10 +137,13 @@ def _total(mid: str, label: str, domain: str, unit: str, direction: str, num: Su
     return Measure(mid, label, domain, unit, direction, "total", num, **kw)
 
 
+_WHO = {"staff": "Staff", "pupil": "Pupils", "parent": "Parents"}
+
+
 def _survey(who: str) -> Measure:
     w = _w(respondent=who)
     return _ratio(f"{who}_survey_agreement",
-                  f"{who.capitalize()}s agreeing with the survey's statements", "surveys",
+                  f"{_WHO[who]} agreeing with the survey's statements", "surveys",
                   "percent", "higher", Sum("surveys", "agree", w),
                   Sum("surveys", "responses", w), 100.0, period="survey",
                   suppress=who != "staff",
@@ -331,12 +334,16 @@ def _derived(name: str, df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+Cell = tuple[float | None, str | None]  # a school's sum for a period, and a GSS symbol
+Cells = dict[str | None, dict[int | None, Cell]]  # period -> urn (None: trust rows) -> cell
+
+
 class Tables:
     """The store's tables read once, and each Sum worked out per school and period once.
 
     Evaluating a plan asks for the same sums many times (each school, the trust, last
-    term, last year); reading DuckDB once and grouping in pandas keeps a whole trust's
-    evaluation well under a second.
+    term, last year); reading DuckDB once, grouping once in pandas and then answering
+    from plain dictionaries keeps a whole trust's evaluation well under a second.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
@@ -344,16 +351,17 @@ class Tables:
         for name in DOMAINS:
             df = con.execute(f'SELECT * FROM "{name}"').df()
             self.frames[name] = _derived(name, df)
-        self._sums: dict[tuple, pd.DataFrame] = {}
+        self._cells: dict[tuple, Cells] = {}
         self._survey_terms: dict[tuple, dict[int | None, str]] = {}
+        self._values: dict[tuple, MeasureValue] = {}
         schools = self.frames["schools"]
         self.phase: dict[int, str] = {int(u): str(p) for u, p in
                                       zip(schools["urn"], schools["phase"], strict=True)}
 
-    def sums(self, s: Sum) -> pd.DataFrame:
-        """Columns urn, period, value (NaN if every matching cell is blank), gss."""
-        if s.key in self._sums:
-            return self._sums[s.key]
+    def cells(self, s: Sum) -> Cells:
+        """The sum per period and school; a value is None if every matching cell is blank."""
+        if s.key in self._cells:
+            return self._cells[s.key]
         df = self.frames[s.table]
         mask = pd.Series(True, index=df.index)
         for col, val in s.where:
@@ -362,23 +370,25 @@ class Tables:
             mask &= s.rows(df)
         if s.column is None:
             # Counting rows: a school with rows but none matching counts 0, not "no data".
-            flags = mask.astype("float64")
+            values = mask.astype("float64")
         else:
             df = df[mask]
-        period = {"term": "term", "academic_year": "academic_year",
-                  "none": None}[DOMAINS[s.table].period]
-        work = pd.DataFrame({"urn": df["urn"].astype("float64")})
-        work["period"] = df[period].astype(object) if period else None
-        work["value"] = df[s.column].astype("float64") if s.column else flags
-        work["gss"] = (df["status"].astype(object).where(work["value"].isna())
-                       if s.table == "attainment" else None)
-        out = (work.groupby(["urn", "period"] if period else ["urn"], dropna=False)
-               .agg(value=("value", lambda v: v.sum(min_count=1)),
-                    gss=("gss", lambda g: next((x for x in g if isinstance(x, str)), None)))
-               .reset_index())
-        if not period:
-            out["period"] = None
-        self._sums[s.key] = out
+            values = df[s.column].astype("float64")
+        period_col = {"term": "term", "academic_year": "academic_year",
+                      "none": None}[DOMAINS[s.table].period]
+        periods = df[period_col].astype(object) if period_col else [None] * len(df)
+        gss = (df["status"].astype(object) if s.table == "attainment" else [None] * len(df))
+        out: Cells = {}
+        for u, p, v, g in zip(df["urn"], periods, values, gss, strict=True):
+            urn = None if _nan(u) else int(u)
+            per = out.setdefault(p, {})
+            old_v, old_g = per.get(urn, (None, None))
+            if not _nan(v):
+                old_v = float(v) + (old_v or 0.0)
+            elif old_g is None and isinstance(g, str):
+                old_g = g
+            per[urn] = (old_v, old_g)
+        self._cells[s.key] = out
         return out
 
 
@@ -392,35 +402,22 @@ def applies(measure: Measure, phase: str | None) -> bool:
     return phase is None or phase in measure.phases
 
 
-def _select(frame: pd.DataFrame, period: str | None,
-            per_urn: dict[int | None, str] | None = None) -> pd.DataFrame:
-    """The rows of a per-school sum for one period (or each school's own period)."""
-    if per_urn is not None:
-        keep = [per_urn.get(None if _nan(u) else int(u)) == p
-                for u, p in zip(frame["urn"], frame["period"], strict=True)]
-        return frame[pd.Series(keep, index=frame.index, dtype=bool)]
-    if period is not None:
-        return frame[(frame["period"] == period).fillna(False).astype(bool)]
-    return frame
-
-
 def _nan(x: object) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
 
 
 def _survey_terms(tables: Tables, s: Sum, term: Term) -> dict[int | None, str]:
     """Each school's most recent survey term in the twelve months up to ``term``."""
     key = (s.key, term)
     if key not in tables._survey_terms:
-        frame = tables.sums(s)
         lo = term.year_ago()
         best: dict[int | None, str] = {}
-        for u, p in zip(frame["urn"], frame["period"], strict=True):
+        for p, per in tables.cells(s).items():
             t = parse_term(p)
             if lo < t <= term:
-                k = None if _nan(u) else int(u)
-                if k not in best or parse_term(best[k]) < t:
-                    best[k] = p
+                for u in per:
+                    if u not in best or parse_term(best[u]) < t:
+                        best[u] = p
         tables._survey_terms[key] = best
     return tables._survey_terms[key]
 
@@ -432,7 +429,14 @@ def compute_from(tables: Tables, measure_id: str, term: str,
     Schools whose phase the measure does not apply to are left out; a school that lacks
     either side of the ratio is left out of both sides, so sums stay like for like.
     """
-    m = MEASURES[measure_id]
+    key = (measure_id, term, None if urns is None else tuple(urns))
+    if key not in tables._values:
+        tables._values[key] = _compute(tables, MEASURES[measure_id], term, key[2])
+    return tables._values[key]
+
+
+def _compute(tables: Tables, m: Measure, term: str,
+             urns: tuple[int, ...] | None) -> MeasureValue:
     t = parse_term(term)
     whole = urns is None
     chosen = [u for u in (tables.phase if whole else urns) if applies(m, tables.phase.get(u))]
@@ -442,69 +446,67 @@ def compute_from(tables: Tables, measure_id: str, term: str,
         a = compute_from(tables, m.parts[0], term, urns)
         b = compute_from(tables, m.parts[1], term, urns)
         period = a.period or b.period
-        for side in (a, b):
-            if side.status != "ok":
-                return MeasureValue(None, None, None, period, side.status,
-                                    a.small_number or b.small_number)
-        base = min(x for x in (a.base, b.base) if x is not None) if (a.base or b.base) else None
-        return MeasureValue(a.value - b.value, None, None, period, "ok",
-                            a.small_number or b.small_number, base, a.urns)
+        for part in (a, b):
+            if part.status != "ok":
+                return MeasureValue(None, None, None, period, part.status)
+        bases = [x for x in (a.base, b.base) if x is not None]
+        return MeasureValue(a.value - b.value, None, None, period, "ok", False,
+                            min(bases) if bases else None, a.urns)
     period = results_year(t) if m.period == "academic_year" else term
-    per_urn = None
+    per_urn: dict[int | None, str] | None = None
     if m.period == "survey":
         per_urn = _survey_terms(tables, m.numerator, t)
-        period = max(per_urn.values(), key=parse_term) if per_urn else None
-        if period is None:
-            return MeasureValue(None, None, None, None, "no_data")
-
-    def side(s: Sum) -> tuple[pd.Series, pd.Series]:
-        frame = tables.sums(s)
-        timed = DOMAINS[s.table].period != "none"
-        rows = _select(frame, period if timed else None, per_urn if timed else None)
-        # The whole trust also takes its trust-level rows (a blank urn: the board).
-        keep = rows["urn"].isin([float(u) for u in chosen])
         if whole:
-            keep |= rows["urn"].isna()
-        rows = rows[keep].set_index("urn")
-        return rows["value"], rows["gss"]
+            per_urn = {u: p for u, p in per_urn.items() if u is None or u in chosen}
+        else:
+            per_urn = {u: p for u, p in per_urn.items() if u in chosen}
+        if not per_urn:
+            return MeasureValue(None, None, None, None, "no_data")
+        period = max(per_urn.values(), key=parse_term)
+    places: list[int | None] = list(chosen) + ([None] if whole else [])
 
-    num, num_gss = side(m.numerator)
-    parts = pd.DataFrame({"num": num})
-    den_gss = None
-    if m.denominator is not None:
-        den, den_gss = side(m.denominator)
-        parts = parts.join(pd.DataFrame({"den": den}), how="outer")
-    complete = parts.dropna()
-    if complete.empty:
-        status = "no_data"
-        codes = [g for g in list(num_gss) + (list(den_gss) if den_gss is not None else [])
-                 if isinstance(g, str)]
+    def side(s: Sum) -> dict[int | None, Cell]:
+        cells = tables.cells(s)
+        if DOMAINS[s.table].period == "none":
+            per = cells.get(None, {})
+            return {u: per[u] for u in places if u in per}
+        if per_urn is not None:
+            return {u: cells.get(per_urn[u], {}).get(u, (None, None))
+                    for u in places if u in per_urn}
+        per = cells.get(period, {})
+        return {u: per[u] for u in places if u in per}
+
+    num = side(m.numerator)
+    den = side(m.denominator) if m.denominator is not None else None
+    complete = [u for u in places if u in num and num[u][0] is not None
+                and (den is None or (u in den and den[u][0] is not None))]
+    if not complete:
+        codes = [c[1] for c in list(num.values()) + list((den or {}).values())]
         for code in ("x", "c", "z", "low", "u"):
             if code in codes:
-                status = GSS_TO_STATUS[code]
-                break
-        return MeasureValue(None, None, None, period, status)
-    n = float(complete["num"].sum())
-    d = float(complete["den"].sum()) if "den" in complete else None
-    contributing = tuple(int(u) for u in complete.index if not _nan(u))
+                return MeasureValue(None, None, None, period, GSS_TO_STATUS[code])
+        return MeasureValue(None, None, None, period, "no_data")
+    n = sum(num[u][0] for u in complete)
+    d = sum(den[u][0] for u in complete) if den is not None else None
+    contributing = tuple(u for u in complete if u is not None)
     if m.kind == "total":
         value, numerator, denominator = n, n, None
-    elif d == 0:
+    elif not d:
         return MeasureValue(None, n, d, period, "no_data", urns=contributing)
     elif m.kind == "mean":
         value, numerator, denominator = n / d, None, d
     else:
         value, numerator, denominator = m.scale * n / d, n, d
     base = None
-    if m.suppression_base is not None:
-        b = m.suppression_base
+    b = m.suppression_base
+    if b is not None:
         if b == m.denominator:
             base = d
         elif b == m.numerator:
             base = n
         else:
-            bs = side(b)[0]
-            base = float(bs[bs.index.isin(complete.index)].sum())
+            cells = side(b)
+            base = sum(cells[u][0] or 0.0 for u in complete if u in cells)
     return MeasureValue(value, numerator, denominator, period, "ok", False, base, contributing)
 
 
