@@ -147,6 +147,67 @@ def contract_docs_command(
     out.print(f"{path}: written", markup=False, soft_wrap=True)
 
 
+@app.command("kpis")
+@user_errors
+def kpis_command(
+    term: Annotated[str | None, typer.Option("--term", help="term id, e.g. 2024-25-summer "
+                                             "(default: the trust's latest)")] = None,
+    school: Annotated[int | None, typer.Option("--school", help="a school's URN")] = None,
+    trust_wide: Annotated[bool, typer.Option("--trust", help="the whole trust (the "
+                                             "default when no --school)")] = False,
+    priority: Annotated[str | None, typer.Option("--priority", help="one priority id")] = None,
+    audience: Annotated[str, typer.Option("--audience", help="board, trust_leaders, lgb, "
+                                          "school_leaders or public")] = "board",
+    csv: Annotated[Path | None, typer.Option("--csv", help="write the full table as CSV "
+                                             "here instead of printing it")] = None,
+    params: ParamsOpt = DEFAULT_PARAMS,
+    data: DataOpt = DEFAULT_DATA,
+    store: StoreOpt = DEFAULT_STORE,
+) -> None:
+    """The plan's KPIs evaluated for a school or the trust: value, target, RAG, trend, status."""
+    from rich.table import Table
+
+    from govkit import fmt
+    from govkit.errors import ConfigError
+    from govkit.evaluate import Evaluator, write_csv
+
+    if school is not None and trust_wide:
+        raise ConfigError("give --school URN or --trust, not both")
+    ev = Evaluator.from_paths(params, data, store)
+    term = term or ev.trust.latest_term
+    df = ev.kpis(term, urn=school, priority=priority, audience=audience)
+    if csv is not None:
+        out.print(f"{write_csv(df, csv)}: {len(df)} KPI(s) for {term}", markup=False)
+        return
+    place = ev.trust.school(school).name if school else ev.trust.name
+    table = Table(title=f"{place}: KPIs for {term} ({audience})", title_justify="left")
+    for col in ("measure id", "value", "numerator", "denominator", "target", "RAG",
+                "trend", "status"):
+        table.add_column(col, no_wrap=True, justify="left" if col in ("measure id", "status")
+                         else "right")
+    def trend(r: dict) -> str:
+        """Change since last term; for yearly figures, since last year."""
+        if not fmt.is_missing(r["change_last_term"]):
+            return fmt.change(r["change_last_term"], r["unit"]) + " on last term"
+        if not fmt.is_missing(r["change_last_year"]):
+            return fmt.change(r["change_last_year"], r["unit"]) + " on last year"
+        return fmt.MISSING
+
+    for r in df.to_dict("records"):
+        unit = r["unit"]
+        rating = r["rag"] if isinstance(r["rag"], str) else ""
+        table.add_row(
+            r["measure"] if isinstance(r["measure"], str) else r["kpi_id"],
+            fmt.value(r["value"], unit, r["status"]),
+            fmt.number(r["numerator"], 1 if unit in ("GBP", "hours", "days") else 0),
+            fmt.number(r["denominator"], 1 if unit in ("days", "hours") else 0),
+            fmt.value(r["target"], unit),
+            rating, trend(r),
+            r["status"] + (" (small number)" if r["small_number"] else ""))
+    # A piped or redirected table keeps every column whole rather than the 80 defaults.
+    (out if out.is_terminal else Console(highlight=False, width=160)).print(table)
+
+
 def main() -> None:  # pragma: no cover - console entry for python -m
     sys.exit(app())
 

@@ -19,6 +19,7 @@ Rules, so that a rating means the same in every report:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,10 @@ import pandas as pd
 from govkit import suppression
 from govkit.commentary import Comments, comment_for, load_commentary
 from govkit.config import KPI, Plan, Trust
+from govkit.errors import ConfigError
 from govkit.measures import MEASURES, MeasureValue, Tables, compute_from
 from govkit.national import Benchmark, national
-from govkit.terms import parse_term
+from govkit.terms import TermError, parse_term
 
 KPI_COLUMNS = [
     "priority_id", "priority", "criterion_id", "criterion", "kpi_id", "measure", "label",
@@ -65,8 +67,14 @@ def combine_rag(rags: list[str | None]) -> str | None:
     return min(rated, key=RAG_ORDER.index)
 
 
-def _num(x: Any) -> float | None:
-    return None if x is None or pd.isna(x) else float(x)
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table as CSV all at once: a temporary file renamed into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+    return path
 
 
 class Evaluator:
@@ -158,6 +166,21 @@ class Evaluator:
 
     # --- the KPI table ------------------------------------------------------------------
 
+    def check(self, term: str, urn: int | None = None, priority: str | None = None) -> None:
+        """Refuse a malformed term, a URN not in the trust or a priority not in the plan."""
+        try:
+            parse_term(term)
+        except TermError as e:
+            raise ConfigError(str(e)) from None
+        if urn is not None and urn not in self.trust.urns:
+            raise ConfigError(f"URN {urn} is not a school of {self.trust.name}; its schools: "
+                              + ", ".join(f"{s.urn} {s.name}" for s in self.trust.schools))
+        if priority is not None:
+            try:
+                self.plan.priority(priority)
+            except KeyError as e:
+                raise ConfigError(str(e.args[0])) from None
+
     def kpis(self, term: str, urn: int | None = None, priority: str | None = None,
              audience: str = "board") -> pd.DataFrame:
         """One row per KPI of the plan (or of one priority), see ``KPI_COLUMNS``."""
@@ -168,11 +191,7 @@ class Evaluator:
 
     def _evaluate(self, term: str, urn: int | None, priority: str | None,
                   audience: str) -> pd.DataFrame:
-        parse_term(term)
-        if urn is not None:
-            self.trust.school(urn)
-        if priority is not None:
-            self.plan.priority(priority)
+        self.check(term, urn, priority)
         comments = self._comments_for(term)
         rows = []
         for p, c, k in self.plan.kpis():
