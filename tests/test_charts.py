@@ -22,7 +22,7 @@ def test_trend_chart_title_and_alt_text():
     ax = c.fig.axes[0]
     # one line for the school, one for the trust, two reference lines
     assert len(ax.get_lines()) == 4
-    assert ax.get_title(loc="left").replace("\n", " ") == c.title
+    assert c.fig.get_suptitle().replace("\n", " ") == c.title
 
 
 def test_compare_chart_puts_best_on_top_and_never_draws_a_suppressed_zero():
@@ -111,11 +111,13 @@ def _ctx(urn=None, audience="board"):
 
 def test_rag_grid_puts_most_reds_first_and_escapes_names():
     grid = report.rag_grid(_ctx())
-    assert list(grid.columns) == ["KPI", "Oak", "Ash <Academy>", "Trust (T & Co)"]
-    # reds: persistent absence 1 (Ash), reserves 3 (each school and the trust), attendance 0
-    assert list(grid["KPI"]) == ["Reserves", "Persistent absence", "Attendance"]
-    assert "✖ 25.0%" in grid.iloc[1]["Ash <Academy>"]
-    assert "✔ 12.0%" in grid.iloc[1]["Oak"]
+    # reds by KPI: reserves 3 (each school and the trust), persistent absence 1 (Ash), att 0
+    assert list(grid.columns) == ["School", "Reserves", "Persistent absence", "Attendance"]
+    # reds by school: Ash 2, Oak 1; the trust always last
+    assert list(grid["School"]) == ["Ash &lt;Academy&gt;", "Oak", "Trust (T &amp; Co)"]
+    assert "✖ 25.0%" in grid.iloc[0]["Persistent absence"]
+    assert "✔ 12.0%" in grid.iloc[1]["Persistent absence"]
+    assert "▲ 18.0%" in grid.iloc[2]["Persistent absence"]
     html_out = report.table_html(grid, html_columns=tuple(grid.columns))
     assert "Ash &lt;Academy&gt;" in html_out and "<Academy>" not in html_out
 

@@ -91,7 +91,13 @@ def _axis_format(ax: Any, unit: str | None, axis: str = "y") -> None:
     along.set_major_formatter(FuncFormatter(tick))
 
 
-def _wrap_title(title: str, width: int = 62) -> str:
+def _set_title(fig: Figure, title: str) -> None:
+    # A figure title, left-aligned: long axis labels cannot push it off the edge.
+    fig.suptitle(_wrap_title(title), x=0.01, ha="left", fontsize=STYLE["axes.titlesize"],
+                 fontweight="bold")
+
+
+def _wrap_title(title: str, width: int = 80) -> str:
     words, lines, line = title.split(), [], ""
     for w in words:
         if line and len(line) + 1 + len(w) > width:
@@ -138,7 +144,7 @@ def trend_chart(terms: Sequence[str], values: Sequence[Any], label: str,
         ax.set_xticks(xs, x_labels, fontsize=9 if len(xs) > 7 else 10)
         ax.set_xlim(-0.4, len(xs) - 0.4)
         _axis_format(ax, unit)
-        ax.set_title(_wrap_title(title))
+        _set_title(fig, title)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     alt = trend_alt(terms, values, label, unit, national=national, target=target,
                     comparison=comparison, comparison_label=comparison_label, place=place)
@@ -203,7 +209,7 @@ def compare_chart(names: Sequence[str], values: Sequence[Any], label: str,
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=1)
         _axis_format(ax, unit, axis="x")
         ax.margins(x=0.15)
-        ax.set_title(_wrap_title(title))
+        _set_title(fig, title)
     alt = f"Bar chart of {label.lower()}: " + "; ".join(
         f"{n} {fmt.value(v, unit, status=s if s not in (None, 'ok') else None)}"
         for n, v, s in rows) + "."

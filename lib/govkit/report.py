@@ -435,26 +435,36 @@ def _grid_cell(row: Mapping[str, Any]) -> str:
 
 
 def rag_grid(ctx: Context) -> pd.DataFrame:
-    """KPIs down, schools across (trust last): each cell the value with its RAG symbol.
+    """Schools down (the trust last), KPIs across: each cell the value with its RAG symbol.
 
-    Rows are ordered exceptions first: the KPIs with the most red ratings come first.
+    Exceptions first: schools with the most red ratings at the top, and the KPIs with the
+    most reds on the left; ties keep the trust's and the plan's order.
     """
-    frames = {s.name: kpis(ctx, urn=s.urn) for s in ctx.trust.schools}
-    frames[f"Trust ({ctx.trust.name})"] = kpis(ctx, urn=None)
-    data = [k for k in next(iter(frames.values())).to_dict("records")
-            if k.get("status") != "narrative"] if frames else []
-    order = [(k["kpi_id"], k.get("label") or k.get("measure")) for k in data]
-    cells: dict[str, dict[str, str]] = {kid: {} for kid, _ in order}
-    reds = dict.fromkeys(cells, 0)
+    places = [(s.name, s.urn) for s in ctx.trust.schools]
+    frames = {name: kpis(ctx, urn=u) for name, u in places}
+    trust_name = f"Trust ({ctx.trust.name})"
+    frames[trust_name] = kpis(ctx, urn=None)
+    first = next(iter(frames.values()))
+    data = first[first["status"] != "narrative"]
+    columns = list(zip(data["kpi_id"], data["label"].fillna(data["measure"]), strict=True))
+    cells: dict[str, dict[str, str]] = {}
+    red_by_kpi = {kid: 0 for kid, _ in columns}
+    red_by_place = dict.fromkeys(frames, 0)
     for name, df in frames.items():
+        cells[name] = {}
         for r in df.to_dict("records"):
-            if r["kpi_id"] in cells:
-                cells[r["kpi_id"]][name] = _grid_cell(r)
-                reds[r["kpi_id"]] += rag_key(r.get("rag")) == "red" and r.get("status") == "ok"
-    order.sort(key=lambda kv: -reds[kv[0]])  # stable: plan order within equal counts
-    rows = [{"KPI": esc(label), **{n: cells[kid].get(n, fmt.MISSING) for n in frames}}
-            for kid, label in order]
-    return pd.DataFrame(rows, columns=["KPI", *frames])
+            if r["kpi_id"] not in red_by_kpi:
+                continue
+            cells[name][r["kpi_id"]] = _grid_cell(r)
+            is_red = r.get("status") == "ok" and rag_key(r.get("rag")) == "red"
+            red_by_kpi[r["kpi_id"]] += is_red
+            red_by_place[name] += is_red
+    columns.sort(key=lambda kv: -red_by_kpi[kv[0]])
+    schools = sorted((n for n in frames if n != trust_name), key=lambda n: -red_by_place[n])
+    rows = [{"School": esc(n), **{esc(label): cells[n].get(kid, fmt.MISSING)
+                                  for kid, label in columns}}
+            for n in [*schools, trust_name]]
+    return pd.DataFrame(rows, columns=["School", *[esc(label) for _, label in columns]])
 
 
 def show_rag_grid(ctx: Context) -> None:
@@ -462,8 +472,8 @@ def show_rag_grid(ctx: Context) -> None:
     # every cell was escaped or built by this module, so the whole table is trusted HTML
     show_table(grid, html_columns=tuple(grid.columns))
     note("Each cell shows the figure with its rating: ✔ green (on target), ▲ amber (close "
-         "to target), ✖ red (below target); no symbol means no rating. KPIs with the most "
-         "red ratings come first. " + fmt.SUPPRESSED_FOOTNOTE)
+         "to target), ✖ red (below target); no symbol means no rating. Schools and KPIs "
+         "with the most red ratings come first. " + fmt.SUPPRESSED_FOOTNOTE)
 
 
 def show_triggers(ctx: Context) -> None:
@@ -479,23 +489,34 @@ def show_triggers(ctx: Context) -> None:
     show_table(table)
 
 
-def _reds(frame: pd.DataFrame) -> list[str]:
+def _red_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     red = frame[(frame["status"] == "ok") & (frame["rag"].map(rag_key) == "red")]
-    return [narrative.kpi_sentence(r) for r in red.to_dict("records")]
+    return red.to_dict("records")
 
 
 def show_exceptions(ctx: Context, frame: pd.DataFrame | None = None) -> None:
-    """The red KPIs, place by place, as sentences: what the board should look at first."""
+    """The KPIs rated red, place by place, in one table: what to look at first."""
     frame = kpis(ctx) if frame is None else frame
     places = [(ctx.place, frame)]
     if ctx.urn is None:  # a trust report: the trust's reds, then each school's
         places = [(f"Trust ({ctx.trust.name})", frame)] + [
             (s.name, kpis(ctx, urn=s.urn)) for s in ctx.trust.schools]
-    items = [f"{name}: {text}" for name, f in places for text in _reds(f)]
-    if not items:
+    rows = []
+    for name, f in places:
+        for r in _red_rows(f):
+            unit = r.get("unit")
+            rows.append({"School": name, "KPI": r.get("label") or r.get("measure"),
+                         "Value": fmt.value(r.get("value"), unit, r.get("status")),
+                         "Target": fmt.value(r.get("target"), unit),
+                         "Period": fmt.term_label(r.get("period")),
+                         "Since last term": fmt.change(r.get("change_last_term"), unit)})
+    if not rows:
         paragraph("No KPI is rated red this term.")
         return
-    bullets(items)
+    schools = len({r["School"] for r in rows})
+    paragraph(f"{len(rows)} {'rating is' if len(rows) == 1 else 'ratings are'} red across "
+              f"{schools} {'place' if schools == 1 else 'places'}.")
+    show_table(pd.DataFrame(rows))
 
 
 def priority_paragraphs(ctx: Context, frame: pd.DataFrame | None = None) -> None:
