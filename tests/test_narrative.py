@@ -93,3 +93,13 @@ def test_trend_title_states_the_finding():
     assert narrative.trend_title("Attendance", [93.5], None, "percent") == (
         "Attendance is 93.5%")
     assert narrative.trend_title("Attendance", [], 93.0) == "Attendance: no figures yet"
+
+
+def test_yearly_results_compare_with_last_year_not_last_term():
+    row = dict(label="KS2 RWM", unit="percent", value=62.0, status="ok", period="2024-25",
+               change_last_term=0.0, change_last_year=3.5)
+    # the summer term's results against the year before: 62.0 - 58.5 = +3.5
+    assert narrative.kpi_sentence(row) == (
+        "KS2 RWM was 62.0% in 2024-25. It rose by 3.5 percentage points since last year, "
+        "an improvement.")
+    assert narrative.trend_phrase([58.5, 60.0, 62.0], step="year") == "has risen for two years"

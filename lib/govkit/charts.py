@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from govkit import fmt, narrative
+from govkit.terms import is_academic_year
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 PALETTE = {
@@ -115,11 +116,15 @@ def trend_chart(terms: Sequence[str], values: Sequence[Any], label: str,
                 national_label: str = "National", place: str | None = None,
                 title: str | None = None) -> Chart:
     """A line over the terms, with national and target as labelled reference lines."""
-    # "Autumn\n2023": two short lines never collide, however many terms there are.
+    # "Autumn\n2023" on two lines; "Aut\n2023" when there are many terms, so none collide.
     x_labels = [fmt.term_label(t).replace(" ", "\n", 1) for t in terms]
+    if len(terms) > 6:
+        x_labels = [x[:3] + x[x.index("\n"):] if "\n" in x else x for x in x_labels]
     xs = list(range(len(terms)))
     pts = [(x, float(v)) for x, v in zip(xs, values, strict=True) if not fmt.is_missing(v)]
-    title = title or narrative.trend_title(label, [v for _, v in pts], national, unit)
+    step = "year" if terms and all(is_academic_year(str(t)) for t in terms) else "term"
+    title = title or narrative.trend_title(label, [v for _, v in pts], national, unit,
+                                           step=step)
     with mpl.rc_context(STYLE):
         fig, ax = _figure()
         name = place or label
@@ -159,7 +164,8 @@ def trend_alt(terms: Sequence[str], values: Sequence[Any], label: str, unit: str
     who = f" for {place}" if place else ""
     pairs = [f"{fmt.term_label(t)} {fmt.value(v, unit)}" for t, v in zip(terms, values,
                                                                            strict=True)]
-    text = f"Line chart of {label.lower()}{who} by term: " + "; ".join(pairs) + "."
+    by = "year" if terms and all(is_academic_year(str(t)) for t in terms) else "term"
+    text = f"Line chart of {label.lower()}{who} by {by}: " + "; ".join(pairs) + "."
     if comparison is not None:
         text += f" {comparison_label}: " + "; ".join(
             f"{fmt.term_label(t)} {fmt.value(v, unit)}"

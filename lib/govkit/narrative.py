@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from govkit import fmt
+from govkit.terms import is_academic_year
 
 RAG_WORDS = {"green": "on target", "amber": "close to target", "red": "below target"}
 NEEDS_COMMENT = "Needs a leader's comment."
@@ -108,9 +109,13 @@ def kpi_sentence(row: Mapping[str, Any]) -> str:
     first += f", {clause}." if clause else "."
 
     parts = []
-    moved = movement(_get(row, "change_last_term"), unit, better_up, "last term")
-    if not moved:
-        moved = movement(_get(row, "change_last_year"), unit, better_up, "a year ago")
+    if is_academic_year(str(_get(row, "period") or "")):
+        # yearly results: last term's figure is usually the same year's, so compare years
+        moved = movement(_get(row, "change_last_year"), unit, better_up, "last year")
+    else:
+        moved = movement(_get(row, "change_last_term"), unit, better_up, "last term")
+        if not moved:
+            moved = movement(_get(row, "change_last_year"), unit, better_up, "a year ago")
     if moved:
         parts.append(f"It {moved}")
     national = versus(value, _get(row, "national_value"), unit, better_up,
@@ -169,11 +174,11 @@ def _list(items: list[str], most: int = 4) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def trend_phrase(values: Sequence[Any]) -> str:
+def trend_phrase(values: Sequence[Any], step: str = "term") -> str:
     """How a series moved lately: 'has risen for three terms', 'has fallen', 'is unchanged'.
 
     Counts the run of moves in the same direction ending at the latest value; a run of
-    one is 'rose last term'. Missing values are skipped.
+    one is 'rose last term'. Missing values are skipped. ``step`` is "term" or "year".
     """
     vals = [float(v) for v in values if not fmt.is_missing(v)]
     if len(vals) < 2:
@@ -181,7 +186,7 @@ def trend_phrase(values: Sequence[Any]) -> str:
     steps = [b - a for a, b in zip(vals, vals[1:], strict=False)]
     last = steps[-1]
     if last == 0:
-        return "is unchanged on last term"
+        return f"is unchanged on last {step}"
     run = 0
     for s in reversed(steps):
         if (s > 0) == (last > 0) and s != 0:
@@ -189,18 +194,18 @@ def trend_phrase(values: Sequence[Any]) -> str:
         else:
             break
     if run == 1:
-        return "rose last term" if last > 0 else "fell last term"
-    return f"has {'risen' if last > 0 else 'fallen'} for {fmt.count_words(run)} terms"
+        return f"{'rose' if last > 0 else 'fell'} last {step}"
+    return f"has {'risen' if last > 0 else 'fallen'} for {fmt.count_words(run)} {step}s"
 
 
 def trend_title(label: str, values: Sequence[Any], national: Any = None,
-                unit: str | None = None, noun: str = "national") -> str:
+                unit: str | None = None, noun: str = "national", step: str = "term") -> str:
     """A chart title that states the finding, e.g.
     'Attendance has risen for three terms and is now above national'."""
     vals = [float(v) for v in values if not fmt.is_missing(v)]
     if not vals:
         return f"{label}: no figures yet"
-    title = f"{label} {trend_phrase(vals)}".strip()
+    title = f"{label} {trend_phrase(vals, step)}".strip()
     if len(vals) < 2:
         title = f"{label} is {fmt.value(vals[-1], unit)}"
     if not fmt.is_missing(national):

@@ -131,7 +131,9 @@ def table_html(df: pd.DataFrame, html_columns: Sequence[str] = (),
         cells = []
         for col, v in zip(df.columns, row, strict=True):
             inner = str(v) if col in html_columns else esc(v)
-            cells.append(f'<td style="{CELL_STYLE}">{inner}</td>')
+            # short figures such as "-GBP 44k" or "Summer 2025" must not break in two
+            wrap = ";white-space:nowrap" if len(str(v)) <= 14 else ""
+            cells.append(f'<td style="{CELL_STYLE}{wrap}">{inner}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption style='text-align:left;font-weight:600'>{esc(caption)}</caption>" \
         if caption else ""
@@ -295,7 +297,9 @@ def series(ctx: Context, measure: str, urn: Any = "same") -> pd.DataFrame:
     if "period" not in s:
         s["period"] = s["term"]
     s["period"] = s["period"].fillna(s["term"])
-    return s.drop_duplicates("period", keep="last").reset_index(drop=True)
+    s = s.drop_duplicates("period", keep="last").reset_index(drop=True)
+    has = s.index[s["status"] != "no_data"]
+    return s.iloc[has[0]:].reset_index(drop=True) if len(has) else s  # no empty lead-in
 
 
 def _kpi_for(ctx: Context, measure: str, kpis: pd.DataFrame | None) -> dict[str, Any]:
@@ -473,7 +477,8 @@ def show_rag_grid(ctx: Context) -> None:
     show_table(grid, html_columns=tuple(grid.columns))
     note("Each cell shows the figure with its rating: ✔ green (on target), ▲ amber (close "
          "to target), ✖ red (below target); no symbol means no rating. Schools and KPIs "
-         "with the most red ratings come first. " + fmt.SUPPRESSED_FOOTNOTE)
+         "with the most red ratings come first. z = does not apply to this school (for "
+         "example, no key stage 2 at a secondary school). " + fmt.SUPPRESSED_FOOTNOTE)
 
 
 def show_triggers(ctx: Context) -> None:
