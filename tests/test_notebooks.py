@@ -75,6 +75,7 @@ class _Visible(HTMLParser):
 
 
 def _render(name: str, out: Path, urn: int | None, store: Path) -> str:
+    from govkit.config import load_trust
     from govkit.export import export_html
 
     params = {"params_dir": str(ROOT / "params"), "data_dir": str(ROOT / "data" / "demo"),
@@ -82,7 +83,9 @@ def _render(name: str, out: Path, urn: int | None, store: Path) -> str:
     executed = out / f"{name}.ipynb"
     pm.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(executed), parameters=params,
                         kernel_name="python3", progress_bar=False, cwd=str(out))
-    html_path = export_html(executed, out / f"{name}.html")
+    trust = load_trust(ROOT / "params" / "trust.yaml")
+    nb = nbformat.read(executed, as_version=4)
+    html_path = export_html(nb, out / f"{name}.html", trust, name.replace("_", " ").title())
     return Path(html_path).read_text(encoding="utf-8")
 
 

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from govkit import fmt, narrative
 from govkit.terms import is_academic_year
@@ -90,6 +90,8 @@ def _axis_format(ax: Any, unit: str | None, axis: str = "y") -> None:
         return fmt.value(v, unit, dp=0 if whole else None)
 
     along.set_major_formatter(FuncFormatter(tick))
+    if (unit or "").lower() in {"count", "pupils", "number"}:
+        along.set_major_locator(MaxNLocator(integer=True))  # no "2.5 exclusions"
 
 
 def _set_title(fig: Figure, title: str) -> None:
@@ -133,7 +135,7 @@ def trend_chart(terms: Sequence[str], values: Sequence[Any], label: str,
                     color=PALETTE["blue"], label=name)
             lx, lv = pts[-1]
             ax.annotate(fmt.value(lv, unit), (lx, lv), textcoords="offset points",
-                        xytext=(6, 6), fontsize=9, color=PALETTE["blue"], fontweight="bold")
+                        xytext=(0, 8), ha="center", fontsize=9, color=PALETTE["blue"], fontweight="bold")
         if comparison is not None:
             cpts = [(x, float(v)) for x, v in zip(xs, comparison, strict=True)
                     if not fmt.is_missing(v)]

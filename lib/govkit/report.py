@@ -324,7 +324,7 @@ def measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = None,
     if s.empty or not any(st == "ok" for st in s["status"]):
         return None
     comparison = None
-    if ctx.urn:
+    if ctx.urn and m["kind"] != "total":  # a trust total (GBP, counts) dwarfs one school's
         t = series(ctx, measure, urn=None).set_index("period")
         comparison = [t["value"].get(p) if t["status"].get(p) == "ok" else None
                       for p in s["period"]]
@@ -339,7 +339,8 @@ def _measure(measure: str) -> dict[str, Any]:
     from govkit.measures import MEASURES
 
     m = MEASURES[measure]
-    return {"label": m.label, "unit": m.unit, "direction": getattr(m, "direction", "higher")}
+    return {"label": m.label, "unit": m.unit, "direction": getattr(m, "direction", "higher"),
+            "kind": getattr(m, "kind", "rate")}
 
 
 def current_row(ctx: Context, s: pd.DataFrame) -> dict[str, Any] | None:
