@@ -135,7 +135,8 @@ def trend_chart(terms: Sequence[str], values: Sequence[Any], label: str,
                     color=PALETTE["blue"], label=name)
             lx, lv = pts[-1]
             ax.annotate(fmt.value(lv, unit), (lx, lv), textcoords="offset points",
-                        xytext=(0, 8), ha="center", fontsize=9, color=PALETTE["blue"], fontweight="bold")
+                        xytext=(0, 8), ha="center", fontsize=9, color=PALETTE["blue"],
+                        fontweight="bold")
         if comparison is not None:
             cpts = [(x, float(v)) for x, v in zip(xs, comparison, strict=True)
                     if not fmt.is_missing(v)]
