@@ -85,9 +85,12 @@ def _axis_format(ax: Any, unit: str | None, axis: str = "y") -> None:
     along = getattr(ax, f"{axis}axis")
 
     def tick(v: float, _pos: int) -> str:
-        # Whole-number ticks read as 92%, not 92.0%; half steps keep their decimal.
-        whole = all(float(t).is_integer() for t in along.get_majorticklocs())
-        return fmt.value(v, unit, dp=0 if whole else None)
+        # As many decimals as the tick step needs: 92%, 92.5%, 2.95 pts; never two equal labels.
+        locs = sorted(along.get_majorticklocs())
+        step = min((b - a for a, b in zip(locs, locs[1:], strict=False)), default=1.0)
+        dp = 0 if step >= 1 and all(float(t).is_integer() for t in locs) else \
+            1 if step >= 0.1 - 1e-9 else 2
+        return fmt.value(v, unit, dp=dp)
 
     along.set_major_formatter(FuncFormatter(tick))
     if (unit or "").lower() in {"count", "pupils", "number"}:
