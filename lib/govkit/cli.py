@@ -208,6 +208,35 @@ def kpis_command(
     (out if out.is_terminal else Console(highlight=False, width=160)).print(table)
 
 
+@app.command("run")
+@user_errors
+def run_command(
+    term: Annotated[str | None, typer.Option("--term", help="term id, e.g. 2024-25-summer "
+                                             "(default: the trust's latest)")] = None,
+    school: Annotated[list[int] | None, typer.Option(
+        "--school", help="only this school's reports (URN; repeat for more)")] = None,
+    report: Annotated[list[str] | None, typer.Option(
+        "--report", help="only this report: a notebook name or priority-<id> (repeatable)")
+    ] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", min=1,
+                                             help="worker processes (default: cores)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="rerun reports even if unchanged")
+                     ] = False,
+    data: DataOpt = DEFAULT_DATA,
+    params: ParamsOpt = DEFAULT_PARAMS,
+    out_dir: Annotated[Path, typer.Option("--out", help="outputs folder")] = Path("outputs"),
+    timeout: Annotated[float, typer.Option("--timeout", min=1,
+                                           help="seconds allowed per report")] = 900.0,
+) -> None:
+    """Run every report of a term in parallel; skip unchanged ones; write HTML and an index."""
+    from govkit.run_display import run_with_progress
+
+    code = run_with_progress(out, params, data, out_dir, term, school or None, report or None,
+                             jobs, force, timeout)
+    if code:
+        raise typer.Exit(code)
+
+
 def main() -> None:  # pragma: no cover - console entry for python -m
     sys.exit(app())
 
