@@ -108,13 +108,14 @@ class _Rendered:
     urn: int | None = None
 
     @pytest.fixture(scope="class")
-    def pages(self, tmp_path_factory):
-        out = tmp_path_factory.mktemp(f"reports-{self.urn or 'trust'}")
+    @classmethod
+    def pages(cls, tmp_path_factory):
+        out = tmp_path_factory.mktemp(f"reports-{cls.urn or 'trust'}")
         store = out / "govkit.duckdb"
         results: dict[str, str | BaseException] = {}
         for name in NAMES:
             try:
-                results[name] = _render(name, out, self.urn, store)
+                results[name] = _render(name, out, cls.urn, store)
             except Exception as e:  # reported by the test of that notebook
                 results[name] = e
         return results
