@@ -103,3 +103,10 @@ def test_yearly_results_compare_with_last_year_not_last_term():
         "KS2 RWM was 62.0% in 2024-25. It rose by 3.5 percentage points since last year, "
         "an improvement.")
     assert narrative.trend_phrase([58.5, 60.0, 62.0], step="year") == "has risen for two years"
+
+
+def test_a_move_too_small_to_show_is_no_move():
+    # 75.41 -> 75.44 both show as 75.4%: the title must not claim a rise
+    assert narrative.trend_phrase([75.0, 75.41, 75.44], unit="percent") == (
+        "is unchanged on last term")
+    assert narrative.trend_phrase([75.0, 75.41, 75.44]) == "has risen for two terms"

@@ -103,7 +103,21 @@ def _set_title(fig: Figure, title: str) -> None:
                  fontweight="bold")
 
 
-def _wrap_title(title: str, width: int = 80) -> str:
+def _min_span(ax: Any, unit: str | None, values: Sequence[float]) -> None:
+    """Keep a flat line flat: tiny wobbles (4.9599% to 4.9601%) must not fill the chart."""
+    u = (unit or "").lower()
+    if not values:
+        return
+    mid = sum(values) / len(values)
+    span = {"percent": 2.0, "points": 2.0, "score": 2.0, "count": 4.0}.get(
+        u, max(abs(mid) * 0.1, 1.0))
+    lo, hi = ax.get_ylim()
+    if hi - lo < span:
+        centre = (hi + lo) / 2
+        ax.set_ylim(centre - span / 2, centre + span / 2)
+
+
+def _wrap_title(title: str, width: int = 64) -> str:
     words, lines, line = title.split(), [], ""
     for w in words:
         if line and len(line) + 1 + len(w) > width:
@@ -154,6 +168,7 @@ def trend_chart(terms: Sequence[str], values: Sequence[Any], label: str,
                        label=f"Target {fmt.value(target, unit)}")
         ax.set_xticks(xs, x_labels, fontsize=9 if len(xs) > 7 else 10)
         ax.set_xlim(-0.4, len(xs) - 0.4)
+        _min_span(ax, unit, [v for _, v in pts])
         _axis_format(ax, unit)
         _set_title(fig, title)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))

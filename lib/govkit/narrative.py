@@ -174,16 +174,18 @@ def _list(items: list[str], most: int = 4) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def trend_phrase(values: Sequence[Any], step: str = "term") -> str:
+def trend_phrase(values: Sequence[Any], step: str = "term", unit: str | None = None) -> str:
     """How a series moved lately: 'has risen for three terms', 'has fallen', 'is unchanged'.
 
     Counts the run of moves in the same direction ending at the latest value; a run of
     one is 'rose last term'. Missing values are skipped. ``step`` is "term" or "year".
+    With ``unit``, a move too small to show (75.41% to 75.44%) counts as no move.
     """
     vals = [float(v) for v in values if not fmt.is_missing(v)]
     if len(vals) < 2:
         return ""
-    steps = [b - a for a, b in zip(vals, vals[1:], strict=False)]
+    steps = [0.0 if unit and fmt.value(a, unit) == fmt.value(b, unit) else b - a
+             for a, b in zip(vals, vals[1:], strict=False)]
     last = steps[-1]
     if last == 0:
         return f"is unchanged on last {step}"
@@ -205,7 +207,7 @@ def trend_title(label: str, values: Sequence[Any], national: Any = None,
     vals = [float(v) for v in values if not fmt.is_missing(v)]
     if not vals:
         return f"{label}: no figures yet"
-    title = f"{label} {trend_phrase(vals, step)}".strip()
+    title = f"{label} {trend_phrase(vals, step, unit)}".strip()
     if len(vals) < 2:
         title = f"{label} is {fmt.value(vals[-1], unit)}"
     if not fmt.is_missing(national):

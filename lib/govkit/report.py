@@ -112,7 +112,7 @@ def show_chart(chart: charts.Chart | Any, alt: str | None = None) -> None:
         raise ValueError("every chart needs a text alternative (alt)")
     # Render the PNG ourselves: works whatever the backend (inline, Agg, none selected).
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    fig.savefig(buf, format="png", bbox_inches="tight", pad_inches=0.15)
     _display({"image/png": buf.getvalue(), "text/plain": alt}, raw=True,
              metadata={"image/png": {"alt": alt}})
     import matplotlib.pyplot as plt
