@@ -171,7 +171,8 @@ def trend_chart(terms: Sequence[str], values: Sequence[Any], label: str,
         _min_span(ax, unit, [v for _, v in pts])
         _axis_format(ax, unit)
         _set_title(fig, title)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        if len(ax.get_lines()) > 1:  # one line alone: the title already names it
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     alt = trend_alt(terms, values, label, unit, national=national, target=target,
                     comparison=comparison, comparison_label=comparison_label, place=place)
     return Chart(fig, alt, title)
