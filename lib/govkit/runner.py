@@ -30,6 +30,7 @@ from govkit.matrix import Job, build_matrix
 KERNEL = "python3"
 DEFAULT_TIMEOUT = 900.0  # seconds of wall clock per report
 START_TIMEOUT = 120  # seconds for a kernel to start under load
+RUN_LOG = "run.log"  # in outputs/<term>/: what kernels and workers wrote to stderr
 
 
 class JobTimeout(Exception):
@@ -75,9 +76,14 @@ class RunResult:
 _EVALUATORS: dict[tuple[str, str, str], Any] = {}
 
 
-def _worker_init() -> None:
-    """Workers leave Ctrl-C to the main process, which stops handing out work."""
+def _worker_init(log_path: str | None = None) -> None:
+    """Workers leave Ctrl-C to the main process, which stops handing out work, and send
+    their kernels' chatter (ipykernel's start-up warnings) to the run log, not the screen."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if log_path:
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(fd, 2)
+        os.close(fd)
 
 
 def _alarm(_signum: int, _frame: Any) -> None:
@@ -311,8 +317,10 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
         specs = {job.key: _spec(job, notebooks_dir, out_dir, timeout) for job, _ in runnable}
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["govkit.runner", "papermill", "nbconvert"])
+        term_dir.mkdir(parents=True, exist_ok=True)
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                                   initializer=_worker_init)
+                                   initializer=_worker_init,
+                                   initargs=(str(term_dir / RUN_LOG),))
         pending: dict[Future, tuple[Job, str]] = {}
         try:
             for job, h in runnable:
@@ -336,6 +344,8 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
             _stop_workers(pool)
         finally:
             pool.shutdown(wait=not interrupted, cancel_futures=True)
+        if interrupted:
+            _remove_leftovers(term_dir)  # the stopped workers' half-run notebooks
 
     if not (schools or reports):  # the full matrix: forget reports the plan no longer has
         manifest.entries = {k: manifest.entries[k] for k in keys if k in manifest.entries}
@@ -373,9 +383,13 @@ def _spec(job: Job, notebooks_dir: Path, out_dir: Path, timeout: float) -> dict[
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """Stop the workers now (their kernels notice their parent is gone and exit)."""
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
         with contextlib.suppress(Exception):
             proc.terminate()
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.join(timeout=5)
 
 
 def _remove_leftovers(term_dir: Path) -> None:
