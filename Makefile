@@ -27,11 +27,11 @@ report: $(STAMP)
 	$(BIN)/govkit run --params params --data data/demo --out outputs $(if $(TERM_ID),--term $(TERM_ID)) $(if $(JOBS),--jobs $(JOBS))
 
 test: $(STAMP)
-	$(BIN)/ruff check lib tests benchmarks
+	$(BIN)/ruff check lib tests benchmarks notebooks
 	$(BIN)/python -m pytest -n 2 --dist loadscope -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check lib tests benchmarks
+	$(BIN)/ruff check lib tests benchmarks notebooks
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'

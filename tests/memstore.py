@@ -7,6 +7,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+
 from govkit.config import Plan, School, Trust
 from govkit.contract import DOMAINS
 from govkit.store import sql_type

@@ -13,10 +13,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
 from govkit.cli import app
 from govkit.demo import write_demo, write_trust_yaml
 from govkit.runner import run_batch
-from typer.testing import CliRunner
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 TERM = "2024-25-summer"

@@ -5,6 +5,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
+
 from govkit import charts, report  # noqa: E402
 
 TERMS = ["2023-24-autumn", "2023-24-spring", "2023-24-summer", "2024-25-autumn"]

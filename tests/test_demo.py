@@ -7,10 +7,11 @@ import re
 import time
 from pathlib import Path
 
-import govkit.demo as demo_mod
 import numpy as np
 import pandas as pd
 import pytest
+
+import govkit.demo as demo_mod
 from govkit.config import load_trust
 from govkit.contract import DOMAINS
 from govkit.demo import (
@@ -109,8 +110,9 @@ def test_every_frame_passes_its_pandera_schema_with_exact_columns(demo):
 
 
 def test_cli_writes_csvs_and_trust_yaml(tmp_path):
-    from govkit.cli import app
     from typer.testing import CliRunner
+
+    from govkit.cli import app
 
     result = CliRunner().invoke(app, ["demo-data", str(tmp_path / "d"), "--schools", "6",
                                       "--seed", "3", "--params", str(tmp_path / "p")])

@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from openpyxl import Workbook
+
 from govkit.readers import (
     ParseError,
     Source,
@@ -14,7 +16,6 @@ from govkit.readers import (
     read_csv_text,
     read_source,
 )
-from openpyxl import Workbook
 
 
 def test_thousands_separators_read_but_decimal_commas_refused():

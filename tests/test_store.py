@@ -2,10 +2,11 @@ import os
 
 import pytest
 from drops import CENSUS_LINES_BAD, URN_A, make_trust, write_drop
+from typer.testing import CliRunner
+
 from govkit.cli import app
 from govkit.errors import DataError
 from govkit.store import build_store, drop_hash, ensure_store, open_store, read_table
-from typer.testing import CliRunner
 
 
 def test_build_store_tables_types_and_meta(tmp_path):
@@ -96,6 +97,7 @@ def test_build_store_command(tmp_path):
 
 def test_store_from_another_contract_or_folder_is_stale(tmp_path):
     import duckdb
+
     from govkit.store import is_stale
 
     drop = write_drop(tmp_path / "drop")

@@ -1,4 +1,5 @@
 import pytest
+
 from govkit.terms import (
     Term,
     TermError,

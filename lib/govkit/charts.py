@@ -85,11 +85,9 @@ def _axis_format(ax: Any, unit: str | None, axis: str = "y") -> None:
     along = getattr(ax, f"{axis}axis")
 
     def tick(v: float, _pos: int) -> str:
-        # As many decimals as the tick step needs: 92%, 92.5%, 2.95 pts; never two equal labels.
-        locs = sorted(along.get_majorticklocs())
-        step = min((b - a for a, b in zip(locs, locs[1:], strict=False)), default=1.0)
-        dp = 0 if step >= 1 and all(float(t).is_integer() for t in locs) else \
-            1 if step >= 0.1 - 1e-9 else 2
+        # As few decimals as show every tick exactly: 92%, 92.5%, 105.25; never two alike.
+        locs = along.get_majorticklocs()
+        dp = next((d for d in range(3) if all(abs(round(t, d) - t) < 1e-9 for t in locs)), 3)
         return fmt.value(v, unit, dp=dp)
 
     along.set_major_formatter(FuncFormatter(tick))

@@ -371,7 +371,9 @@ def measure_sentence(ctx: Context, measure: str, kpis: pd.DataFrame | None = Non
               if prev is not None and r.get("status") == "ok" and prev["status"] == "ok"
               and not fmt.is_missing(r.get("value")) and not fmt.is_missing(prev["value"])
               else None)
-    return narrative.kpi_sentence({**m, **r, "change_last_term": change})
+    # the previous row is last term's figure, or last year's for yearly results
+    return narrative.kpi_sentence({**m, **r, "change_last_term": change,
+                                   "change_last_year": change})
 
 
 def measure_section(ctx: Context, measure: str, kpis: pd.DataFrame | None = None,
