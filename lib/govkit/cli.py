@@ -186,9 +186,9 @@ def kpis_command(
         table.add_column(col, no_wrap=True, justify="left" if col in ("measure id", "status")
                          else "right")
     def trend(r: dict) -> str:
-        """Change since last term; for yearly figures, since last year."""
+        """Change on the previous figure (last term's, or last year's for yearly results)."""
         if not fmt.is_missing(r["change_last_term"]):
-            return fmt.change(r["change_last_term"], r["unit"]) + " on last term"
+            return fmt.change(r["change_last_term"], r["unit"]) + " on " + r["change_since"]
         if not fmt.is_missing(r["change_last_year"]):
             return fmt.change(r["change_last_year"], r["unit"]) + " on last year"
         return fmt.MISSING

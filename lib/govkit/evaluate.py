@@ -14,7 +14,10 @@ Rules, so that a rating means the same in every report:
   not_published (the publisher withheld it, e.g. KS2 progress 2023-24 and 2024-25),
   narrative (needs a leader's comment).
 - change since last term is only given when last term's figure is for a different
-  period (results stay the same from summer to the next spring).
+  period (results stay the same from summer to the next spring); ``change_since`` says
+  what that figure is: "last term", or "last year" for yearly results (whose figure last
+  term is the previous year's) and for a survey a year earlier.
+- a KPI whose measure does not apply to the phase has no target either.
 """
 
 from __future__ import annotations
@@ -32,13 +35,13 @@ from govkit.config import KPI, Plan, Trust
 from govkit.errors import ConfigError
 from govkit.measures import MEASURES, MeasureValue, Tables, compute_from
 from govkit.national import Benchmark, national
-from govkit.terms import TermError, parse_term
+from govkit.terms import TermError, is_term, parse_term
 
 KPI_COLUMNS = [
     "priority_id", "priority", "criterion_id", "criterion", "kpi_id", "measure", "label",
     "unit", "direction", "evidence", "value", "numerator", "denominator", "period",
     "target", "tolerance", "rag", "status", "previous_value", "change_last_term",
-    "year_ago_value", "change_last_year", "trust_value", "national_value",
+    "change_since", "year_ago_value", "change_last_year", "trust_value", "national_value",
     "national_source", "small_number", "comment",
 ]
 SERIES_COLUMNS = ["term", "period", "value", "numerator", "denominator", "status"]
@@ -57,6 +60,24 @@ def rag(value: float | None, target: float | None, tolerance: float,
     if short <= tolerance + EPSILON:
         return "amber"
     return "red"
+
+
+def change_since(period_kind: str, period: str | None, previous: str | None) -> str | None:
+    """What a change on "last term's figure" is really against, in words for a reader.
+
+    Yearly results show last year's figure in the term before summer, so their change is
+    on last year; a survey's is on last year or on the last survey, whenever that was.
+    """
+    if period is None or previous is None or period == previous:
+        return None
+    if period_kind == "term":
+        return "last term"
+    if period_kind == "academic_year":
+        return "last year"
+    if is_term(period) and is_term(previous) and \
+            parse_term(previous) == parse_term(period).year_ago():
+        return "last year"
+    return "the last survey"
 
 
 def combine_rag(rags: list[str | None]) -> str | None:
@@ -221,7 +242,8 @@ class Evaluator:
         ago = self.value(k.measure, t.year_ago().id, urn, audience)
         trust_mv = self.value(k.measure, term, None, audience)
         bench = self.national(k.measure, mv.period, urn)
-        target = self.target(k, term, urn, audience)
+        target = (None if mv.status == "not_applicable"
+                  else self.target(k, term, urn, audience))
         value = mv.value if mv.status == "ok" else None
         prev_v = prev.value if prev.status == "ok" and prev.period != mv.period else None
         ago_v = ago.value if ago.status == "ok" and ago.period != mv.period else None
@@ -231,6 +253,8 @@ class Evaluator:
             target=target, rag=rag(value, target, k.tolerance, direction),
             status=mv.status, previous_value=prev_v,
             change_last_term=None if value is None or prev_v is None else value - prev_v,
+            change_since=(None if value is None or prev_v is None
+                          else change_since(m.period, mv.period, prev.period)),
             year_ago_value=ago_v,
             change_last_year=None if value is None or ago_v is None else value - ago_v,
             trust_value=trust_mv.value if trust_mv.status == "ok" else None,

@@ -73,6 +73,8 @@ class Measure:
     pupil_count: bool = False  # a total counting pupils: 1..threshold-1 is suppressed
     period: str = "term"  # "term", "academic_year" or "survey"
     about: str = ""
+    # academic years the publisher withheld the figure: no rows then is "not_published"
+    unpublished: tuple[str, ...] = ()
 
     @property
     def suppression_base(self) -> Sum | None:
@@ -112,9 +114,17 @@ def _attendance(label: str, column: str, den: str, direction: str, national: str
                    base=Sum("attendance", "pupils", _w(pupil_group=group)), about=about)
 
 
+# DfE published no progress scores where the cohort had no baseline: KS2 progress for
+# 2023-24 and 2024-25 (no KS1 assessments in 2020 and 2021), Progress 8 for 2024-25 and
+# 2025-26 (no KS2 tests in 2020 and 2021).
+UNPUBLISHED = {"ks2_progress": ("2023-24", "2024-25"), "ks4_progress": ("2024-25", "2025-26")}
+
+
 def _result(mid: str, label: str, stage: str, indicator: str, group: str = "all",
             national: str | None = None, unit: str = "percent") -> Measure:
     phases = {"ks2": PRIMARY, "phonics": PRIMARY, "ks4": SECONDARY}[stage]
+    progress = indicator.endswith("_progress") or indicator == "p8"
+    unpublished = UNPUBLISHED[f"{stage}_progress"] if progress else ()
     where = _w(key_stage=stage, indicator=indicator, pupil_group=group)
     cohort = Sum("attainment", "cohort", where)
     if unit == "percent":
@@ -124,7 +134,8 @@ def _result(mid: str, label: str, stage: str, indicator: str, group: str = "all"
                        period="academic_year")
     return Measure(mid, label, "attainment", "score", "higher", "mean",
                    Sum("attainment", "score_x_cohort", where), cohort, phases=phases,
-                   national_key=national, suppress=True, period="academic_year")
+                   national_key=national, suppress=True, period="academic_year",
+                   unpublished=unpublished)
 
 
 def _ratio(mid: str, label: str, domain: str, unit: str, direction: str, num: Sum,
@@ -481,6 +492,8 @@ def _compute(tables: Tables, m: Measure, term: str,
     complete = [u for u in places if u in num and num[u][0] is not None
                 and (den is None or (u in den and den[u][0] is not None))]
     if not complete:
+        if period in m.unpublished:  # withheld that year, whatever the export says
+            return MeasureValue(None, None, None, period, "not_published")
         codes = [c[1] for c in list(num.values()) + list((den or {}).values())]
         for code in ("x", "c", "z", "low", "u"):
             if code in codes:
