@@ -492,12 +492,12 @@ def _compute(tables: Tables, m: Measure, term: str,
     complete = [u for u in places if u in num and num[u][0] is not None
                 and (den is None or (u in den and den[u][0] is not None))]
     if not complete:
-        if period in m.unpublished:  # withheld that year, whatever the export says
-            return MeasureValue(None, None, None, period, "not_published")
         codes = [c[1] for c in list(num.values()) + list((den or {}).values())]
         for code in ("x", "c", "z", "low", "u"):
             if code in codes:
                 return MeasureValue(None, None, None, period, GSS_TO_STATUS[code])
+        if period in m.unpublished:  # no rows, but the publisher withheld it that year
+            return MeasureValue(None, None, None, period, "not_published")
         return MeasureValue(None, None, None, period, "no_data")
     n = sum(num[u][0] for u in complete)
     d = sum(den[u][0] for u in complete) if den is not None else None
