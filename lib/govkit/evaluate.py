@@ -319,9 +319,12 @@ class Evaluator:
             records.append(pd.Series(list(df["rag"]), index=list(df["kpi_id"]), name=name))
         return pd.DataFrame(records)
 
-    def overall_rag(self, term: str, urn: int | None = None,
-                    priority: str | None = None) -> str | None:
-        """A report's headline RAG: red if any KPI is red, amber if any amber, else green."""
-        df = self.kpis(term, urn, priority)
+    def overall_rag(self, term: str, urn: int | None = None, priority: str | None = None,
+                    audience: str = "board") -> str | None:
+        """A report's headline RAG: red if any KPI is red, amber if any amber, else green.
+
+        Rated from what ``audience`` sees: a public headline never rests on a hidden figure.
+        """
+        df = self.kpis(term, urn, priority, audience)
         return combine_rag([r for r, s in zip(df["rag"], df["status"], strict=True)
                             if s == "ok"])
