@@ -7,6 +7,7 @@ never shows.
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +28,14 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _At(ValueError):
+    """A validation error about a key below the model checked: the message names its path."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str):
+        super().__init__(message)
+        self.loc = loc
 
 
 class School(_Strict):
@@ -76,24 +85,29 @@ class Trust(_Strict):
     @field_validator("terms")
     @classmethod
     def _terms(cls, v: list[str]) -> list[str]:
-        for t in v:
+        # Each problem names the entry (terms[3]) so a long list is quick to fix.
+        parsed = []
+        for i, t in enumerate(v):
             try:
-                parse_term(t)
+                parsed.append(parse_term(t))
             except TermError as e:
-                raise ValueError(str(e)) from None
-        if [parse_term(t) for t in v] != sorted(parse_term(t) for t in v):
-            raise ValueError("terms must be listed oldest first")
-        if len(set(v)) != len(v):
-            raise ValueError("a term is listed twice")
+                raise _At((i,), str(e)) from None
+        for i in range(1, len(v)):
+            if v[i] in v[:i]:
+                raise _At((i,), f"term {v[i]} is listed twice")
+            if parsed[i] < parsed[i - 1]:
+                raise _At((i,), f"terms must be listed oldest first: {v[i]} comes after "
+                          f"{v[i - 1]}")
         return v
 
     @model_validator(mode="after")
     def _unique_urns(self) -> Trust:
-        seen: set[int] = set()
-        for s in self.schools:
+        seen: dict[int, int] = {}
+        for i, s in enumerate(self.schools):
             if s.urn in seen:
-                raise ValueError(f"URN {s.urn} is listed twice")
-            seen.add(s.urn)
+                raise _At(("schools", i, "urn"),
+                          f"URN {s.urn} is listed twice (also schools[{seen[s.urn]}])")
+            seen[s.urn] = i
         return self
 
     @property
@@ -127,8 +141,11 @@ class Target(_Strict):
 
     @model_validator(mode="after")
     def _one_kind(self) -> Target:
-        if (self.value is None) == (self.relative_to is None):
-            raise ValueError("give either a number (value) or relative_to, not both")
+        if self.value is not None and self.relative_to is not None:
+            raise ValueError("give a number (value) or relative_to, not both")
+        if self.value is None and self.relative_to is None:
+            raise ValueError("give a number (value) or relative_to: national, trust or "
+                             "last_year")
         return self
 
 
@@ -172,6 +189,16 @@ class Priority(_Strict):
     deep_dive: DeepDive | None = None
     success_criteria: list[SuccessCriterion] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _criterion_ids(self) -> Priority:
+        seen: dict[str, int] = {}
+        for i, c in enumerate(self.success_criteria):
+            if c.id in seen:
+                raise _At(("success_criteria", i, "id"), f"success criterion id '{c.id}' is "
+                          f"used twice (also success_criteria[{seen[c.id]}])")
+            seen[c.id] = i
+        return self
+
 
 class Trigger(_Strict):
     """A rule that flags a school for school-improvement attention."""
@@ -183,6 +210,13 @@ class Trigger(_Strict):
     measure: str | None = None
     margin: float = 0.0
     periods: int = Field(2, ge=1)
+
+    @model_validator(mode="after")
+    def _measure_when_compared(self) -> Trigger:
+        # Only red_consecutive can watch every KPI; the others compare one measure.
+        if self.kind != "red_consecutive" and not self.measure:
+            raise _At(("measure",), f"a trigger of kind {self.kind} needs a measure")
+        return self
 
 
 class Plan(_Strict):
@@ -196,24 +230,52 @@ class Plan(_Strict):
 
     @model_validator(mode="after")
     def _ids(self) -> Plan:
-        seen: set[str] = set()
-        for p in self.priorities:
+        # Ids key reports and leaders' comments: two things with one id would share them.
+        seen: dict[str, int] = {}
+        for i, p in enumerate(self.priorities):
             if not _SLUG.match(p.id):
-                raise ValueError(f"priority id '{p.id}' must be lower-case letters, digits, - or _")
+                raise _At(("priorities", i, "id"), f"priority id '{p.id}' must be lower-case "
+                          "letters, digits, - or _")
             if p.id in seen:
-                raise ValueError(f"priority id '{p.id}' is used twice")
-            seen.add(p.id)
+                raise _At(("priorities", i, "id"),
+                          f"priority id '{p.id}' is used twice (also priorities[{seen[p.id]}])")
+            seen[p.id] = i
+        kpi_at: dict[str, tuple[str | int, ...]] = {}
+        for loc, kid in self._kpi_ids():
+            if kid in kpi_at:
+                raise _At(loc, f"KPI id '{kid}' is used twice (also {_loc(kpi_at[kid])}); "
+                          "give one of them an id")
+            kpi_at[kid] = loc
+        trig: dict[str, int] = {}
+        for i, t in enumerate(self.triggers):
+            if t.id in trig:
+                raise _At(("triggers", i, "id"),
+                          f"trigger id '{t.id}' is used twice (also triggers[{trig[t.id]}])")
+            trig[t.id] = i
         return self
+
+    def _kpi_ids(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Each KPI's id with its key path; a criterion without KPIs stands as one KPI."""
+        out: list[tuple[tuple[str | int, ...], str]] = []
+        for pi, p in enumerate(self.priorities):
+            for ci, c in enumerate(p.success_criteria):
+                here: tuple[str | int, ...] = ("priorities", pi, "success_criteria", ci)
+                if not c.kpis:
+                    out.append((here, f"{p.id}.{c.id}.1"))
+                for ki, k in enumerate(c.kpis):
+                    out.append(((*here, "kpis", ki),
+                                k.id or f"{p.id}.{c.id}.{k.measure or ki + 1}"))
+        return out
 
     def kpis(self) -> list[tuple[Priority, SuccessCriterion, KPI]]:
         """Every KPI with its place, narrative criteria given a KPI of their own."""
+        ids = iter(kid for _, kid in self._kpi_ids())
         out = []
         for p in self.priorities:
             for c in p.success_criteria:
                 items = c.kpis or [KPI(evidence="narrative", label=c.text)]
-                for i, k in enumerate(items, 1):
-                    kid = k.id or f"{p.id}.{c.id}.{k.measure or i}"
-                    out.append((p, c, k.model_copy(update={"id": kid})))
+                for k in items:
+                    out.append((p, c, k.model_copy(update={"id": next(ids)})))
         return out
 
     def priority(self, pid: str) -> Priority:
@@ -242,11 +304,16 @@ def _read_yaml(path: Path) -> Any:
     if not path.exists():
         raise ConfigError(f"{path}: file not found")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
         raise ConfigError(f"{path}{where}: not valid YAML: {getattr(e, 'problem', e)}") from None
+    if data is None:
+        raise ConfigError(f"{path}: the file is empty")
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected keys and values (name: ...) at the top level")
+    return data
 
 
 def _validate(model: type[BaseModel], data: Any, path: Path) -> Any:
@@ -256,12 +323,23 @@ def _validate(model: type[BaseModel], data: Any, path: Path) -> Any:
         lines = []
         for err in e.errors():
             msg = err["msg"].removeprefix("Value error, ")
+            loc = tuple(err["loc"])
+            cause = err.get("ctx", {}).get("error")
+            if isinstance(cause, _At):  # raised above the key it is about: add its path
+                loc += cause.loc
             if err["type"] == "extra_forbidden":
                 msg = "unknown key (check the spelling)"
             elif err["type"] == "missing":
                 msg = "required, but missing"
-            lines.append(f"{path}: {_loc(err['loc'])}: {msg}")
+            lines.append(f"{path}: {_loc(loc)}: {msg}")
         raise ConfigError("\n".join(lines)) from None
+
+
+def _unknown_measure(name: str, known: set[str]) -> str:
+    """The message for a measure not in the catalogue, with the nearest ids as a hint."""
+    near = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+    return f"unknown measure '{name}'{hint}"
 
 
 def load_trust(path: str | Path) -> Trust:
@@ -280,10 +358,12 @@ def load_plan(path: str | Path, known_measures: set[str] | None = None) -> Plan:
                 for ki, k in enumerate(c.kpis):
                     if k.measure and k.measure not in known_measures:
                         bad.append(f"{path}: priorities[{pi}].success_criteria[{ci}]"
-                                   f".kpis[{ki}].measure: unknown measure '{k.measure}'")
+                                   f".kpis[{ki}].measure: "
+                                   + _unknown_measure(k.measure, known_measures))
         for ti, t in enumerate(plan.triggers):
             if t.measure and t.measure not in known_measures:
-                bad.append(f"{path}: triggers[{ti}].measure: unknown measure '{t.measure}'")
+                bad.append(f"{path}: triggers[{ti}].measure: "
+                           + _unknown_measure(t.measure, known_measures))
         if bad:
             raise ConfigError("\n".join(bad))
     return plan
