@@ -1,0 +1,143 @@
+"""Disclosure control worked by hand: primary and secondary suppression, per audience."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from memstore import URN_A, attendance, memstore, plan, result, schools, trust
+
+from govkit import suppression
+from govkit.evaluate import Evaluator
+from govkit.measures import MeasureValue
+
+T = "2024-25-summer"
+Y = "2024-25"
+ALL, DIS, OTHER = ("ks2_rwm_expected", "ks2_rwm_expected_disadvantaged",
+                   "ks2_rwm_expected_not_disadvantaged")
+GAP = "ks2_rwm_disadvantaged_gap"
+
+
+def _mv(value: float, base: float) -> MeasureValue:
+    return MeasureValue(value, None, base, Y, "ok", base=base)
+
+
+def _ev(dis_cohort: int, dis_pupils: int, threshold: int = 5,
+        public_threshold: int = 10) -> Evaluator:
+    """One primary: 30 pupils, 18 at the expected standard, ``dis_cohort`` disadvantaged."""
+    con = memstore(schools=schools("primary"), attainment=[
+        result(URN_A, Y, "rwm_expected", 30, 18),
+        result(URN_A, Y, "rwm_expected", dis_cohort, dis_pupils, group="disadvantaged"),
+        result(URN_A, Y, "rwm_expected", 30 - dis_cohort, 18 - dis_pupils,
+               group="not_disadvantaged")])
+    kpis = [{"measure": m, "target": 50} for m in (ALL, DIS, OTHER)]
+    return Evaluator(trust("primary", threshold=threshold, public_threshold=public_threshold),
+                     plan(kpis), con)
+
+
+def test_thresholds_per_audience() -> None:
+    t = trust("primary", threshold=5, public_threshold=10)
+    assert suppression.threshold_for(t, "public") == 10
+    for audience in ("board", "trust_leaders", "lgb", "school_leaders"):
+        assert suppression.threshold_for(t, audience) == 5
+
+
+def test_three_disadvantaged_pupils_hide_the_other_group_and_the_gap_in_public() -> None:
+    # all 18/30 = 60.0%; disadvantaged 1/3 = 33.3%; other pupils 17/27 = 63.0%.
+    # 3 < 10 hides the disadvantaged figure; other pupils' 17 of 27 would give it back
+    # (18 - 17 = 1 of 30 - 27 = 3), so that is hidden too; the gap rests on both.
+    ev = _ev(3, 1)
+    shown = {m: ev.value(m, T, URN_A, "public") for m in (ALL, DIS, OTHER, GAP)}
+    assert shown[ALL].status == "ok" and shown[ALL].value == pytest.approx(60.0)
+    assert not shown[ALL].small_number
+    for m in (DIS, OTHER, GAP):
+        assert shown[m].status == "suppressed" and shown[m].small_number, m
+        assert shown[m].value is None and shown[m].numerator is None, m
+        assert shown[m].denominator is None, m
+
+
+def test_board_sees_the_same_figures_flagged() -> None:
+    # threshold 5: 3 pupils are small; the other group is flagged too (it gives them away)
+    ev = _ev(3, 1)
+    dis, other = ev.value(DIS, T, URN_A), ev.value(OTHER, T, URN_A)
+    assert dis.status == "ok" and dis.small_number and dis.value == pytest.approx(100 / 3)
+    assert (dis.numerator, dis.denominator) == (1, 3)
+    assert other.status == "ok" and other.small_number
+    assert other.value == pytest.approx(100 * 17 / 27)
+    gap = ev.value(GAP, T, URN_A)
+    # gap: 63.0 - 33.3 = 17/27*100 - 100/3 = 29.6 points, flagged
+    assert gap.small_number and gap.value == pytest.approx(100 * 17 / 27 - 100 / 3)
+    assert not ev.value(ALL, T, URN_A).small_number
+    # and the KPI table says so: the board's row is rated, the public's is not
+    board = ev.kpis(T, URN_A).set_index("measure")
+    assert board.loc[DIS, "small_number"] and board.loc[DIS, "rag"] == "red"  # 33.3 < 50
+    public = ev.kpis(T, URN_A, audience="public").set_index("measure")
+    assert public.loc[DIS, "status"] == "suppressed" and pd.isna(public.loc[DIS, "rag"])
+
+
+def test_public_threshold_is_stricter_than_the_boards() -> None:
+    # 6 disadvantaged pupils: not small for the board (6 >= 5), small in public (6 < 10)
+    ev = _ev(6, 3)
+    for m in (DIS, OTHER, GAP):
+        assert not ev.value(m, T, URN_A, "board").small_number, m
+        assert ev.value(m, T, URN_A, "public").status == "suppressed", m
+    # 10 disadvantaged pupils: shown to everyone (10 is not fewer than 10)
+    ev = _ev(10, 5)
+    for m in (ALL, DIS, OTHER, GAP):
+        assert ev.value(m, T, URN_A, "public").status == "ok", m
+
+
+def test_secondary_suppression_hides_the_smallest_figure_still_shown() -> None:
+    # disadvantaged 4 pupils (hidden); of the two left, other pupils (26) is smaller than
+    # all pupils (30): hiding it is enough, all pupils stays
+    small = suppression.flag_small({ALL: _mv(60.0, 30), DIS: _mv(50.0, 4),
+                                    OTHER: _mv(61.5, 26)}, threshold=5)
+    assert small == {ALL: False, DIS: True, OTHER: True}
+    # nothing small: nothing hidden
+    assert not any(suppression.flag_small({ALL: _mv(60.0, 30), DIS: _mv(50.0, 10),
+                                           OTHER: _mv(65.0, 20)}, threshold=5).values())
+    # the other group unpublished: the small one cannot be worked back, all pupils stays
+    missing = MeasureValue(None, None, None, Y, "no_data")
+    assert suppression.flag_small({ALL: _mv(60.0, 30), DIS: _mv(50.0, 4), OTHER: missing},
+                                  threshold=5) == {ALL: False, DIS: True, OTHER: False}
+
+
+def test_a_report_showing_one_group_still_sees_the_family() -> None:
+    # only the other group is asked for; fetch supplies the rest, so it is hidden
+    family = {ALL: _mv(60.0, 30), DIS: _mv(50.0, 4), OTHER: _mv(61.5, 26)}
+    out = suppression.apply({OTHER: family[OTHER]}, 5, "public", fetch=family.__getitem__)
+    assert set(out) == {OTHER} and out[OTHER].status == "suppressed"
+    # without the family the figure alone looks safe (26 pupils)
+    assert suppression.apply({OTHER: family[OTHER]}, 5, "public")[OTHER].status == "ok"
+    assert suppression.family_members({GAP}) == {GAP, ALL, DIS, OTHER}
+
+
+def test_pupil_counts_suppress_one_to_threshold_minus_one() -> None:
+    def excl(n: float) -> MeasureValue:
+        return MeasureValue(n, n, None, T, "ok", base=n)
+
+    # permanent exclusions, threshold 5: 0 is safe to show, 1..4 are small, 5 is not
+    assert not suppression.is_small("permanent_exclusions", excl(0), 5)
+    assert suppression.is_small("permanent_exclusions", excl(1), 5)
+    assert suppression.is_small("permanent_exclusions", excl(4), 5)
+    assert not suppression.is_small("permanent_exclusions", excl(5), 5)
+    # a staff measure is never suppressed, however few it rests on
+    assert not suppression.is_small("staff_turnover", excl(1), 5)
+
+
+def test_attendance_gap_of_a_small_disadvantaged_group() -> None:
+    # 4 disadvantaged pupils (900 of 1000 sessions = 90%) and 96 others (9600 of 10000 =
+    # 96%): all pupils 100, 10500/11000 = 95.45%. Public (10): 4 hidden, others (96) hidden
+    # too as the smaller of the two left, gap hidden; all pupils shown.
+    con = memstore(schools=schools("primary"), attendance=[
+        attendance(URN_A, T, 11000, 500, pupils=100),
+        attendance(URN_A, T, 1000, 100, pupils=4, group="disadvantaged"),
+        attendance(URN_A, T, 10000, 400, pupils=96, group="not_disadvantaged")])
+    ev = Evaluator(trust("primary"), plan([{"measure": "attendance_rate", "target": 95}]), con)
+    assert ev.value("attendance_rate", T, URN_A, "public").value == pytest.approx(
+        100 * 10500 / 11000)
+    for m in ("attendance_disadvantaged", "attendance_not_disadvantaged",
+              "attendance_disadvantaged_gap"):
+        assert ev.value(m, T, URN_A, "public").status == "suppressed", m
+    # the board (threshold 5) sees the gap, 96 - 90 = 6 points, flagged
+    gap = ev.value("attendance_disadvantaged_gap", T, URN_A, "board")
+    assert gap.value == pytest.approx(6.0) and gap.small_number
