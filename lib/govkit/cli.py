@@ -147,6 +147,22 @@ def contract_docs_command(
     out.print(f"{path}: written", markup=False, soft_wrap=True)
 
 
+@app.command("check-params")
+@user_errors
+def check_params_command(
+    params: ParamsOpt = DEFAULT_PARAMS,
+    plan: Annotated[Path | None, typer.Option("--plan", help="check only this plan file "
+                                              "against the measure catalogue")] = None,
+) -> None:
+    """Check trust.yaml, its plan and the leaders' commentary; one line per problem, exit 2."""
+    from govkit.paramcheck import check_params
+
+    report = check_params(params, plan)
+    for line in report.summary + report.warnings:
+        out.print(line, markup=False, soft_wrap=True)
+    out.print("OK", markup=False)
+
+
 @app.command("kpis")
 @user_errors
 def kpis_command(
