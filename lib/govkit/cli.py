@@ -37,7 +37,7 @@ def user_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except GovkitError as e:
             for line in e.lines():
-                err.print(line, markup=False)
+                err.print(line, markup=False, soft_wrap=True)
             raise typer.Exit(e.exit_code) from None
 
     return wrapper  # type: ignore[return-value]

@@ -337,8 +337,8 @@ def _validate(model: type[BaseModel], data: Any, path: Path) -> Any:
 
 def _unknown_measure(name: str, known: set[str]) -> str:
     """The message for a measure not in the catalogue, with the nearest ids as a hint."""
-    near = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
-    hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+    near = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    hint = f" (did you mean {near[0]}?)" if near else ""
     return f"unknown measure '{name}'{hint}"
 
 
