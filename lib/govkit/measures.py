@@ -353,8 +353,9 @@ class Tables:
     """The store's tables read once, and each Sum worked out per school and period once.
 
     Evaluating a plan asks for the same sums many times (each school, the trust, last
-    term, last year); reading DuckDB once, grouping once in pandas and then answering
-    from plain dictionaries keeps a whole trust's evaluation well under a second.
+    term, last year); reading DuckDB once, each column once as a plain list, and then
+    answering from plain dictionaries keeps a whole trust's evaluation well under a
+    second (``benchmarks/evaluate.py`` measures it).
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
@@ -365,32 +366,50 @@ class Tables:
         self._cells: dict[tuple, Cells] = {}
         self._survey_terms: dict[tuple, dict[int | None, str]] = {}
         self._values: dict[tuple, MeasureValue] = {}
+        self._columns: dict[tuple, list] = {}
         schools = self.frames["schools"]
         self.phase: dict[int, str] = {int(u): str(p) for u, p in
                                       zip(schools["urn"], schools["phase"], strict=True)}
+
+    def column(self, table: str, name: str | None, floats: bool = False) -> list:
+        """A column as a plain list (numbers as floats, NaN for blank), read once."""
+        key = (table, name, floats)
+        if key not in self._columns:
+            df = self.frames[table]
+            if name is None:
+                self._columns[key] = [None] * len(df)
+            elif floats:
+                self._columns[key] = df[name].astype("float64").tolist()
+            else:
+                self._columns[key] = df[name].astype(object).tolist()
+        return self._columns[key]
 
     def cells(self, s: Sum) -> Cells:
         """The sum per period and school; a value is None if every matching cell is blank."""
         if s.key in self._cells:
             return self._cells[s.key]
         df = self.frames[s.table]
-        mask = pd.Series(True, index=df.index)
+        keep = [True] * len(df)
         for col, val in s.where:
-            mask &= (df[col] == val).fillna(False).astype(bool)
+            keep = [k and v is not pd.NA and v == val  # NA == val is NA, not False
+                    for k, v in zip(keep, self.column(s.table, col), strict=True)]
         if s.rows is not None:
-            mask &= s.rows(df)
-        if s.column is None:
-            # Counting rows: a school with rows but none matching counts 0, not "no data".
-            values = mask.astype("float64")
-        else:
-            df = df[mask]
-            values = df[s.column].astype("float64")
+            keep = [k and bool(r) for k, r in zip(keep, s.rows(df).tolist(), strict=True)]
         period_col = {"term": "term", "academic_year": "academic_year",
                       "none": None}[DOMAINS[s.table].period]
-        periods = df[period_col].astype(object) if period_col else [None] * len(df)
-        gss = (df["status"].astype(object) if s.table == "attainment" else [None] * len(df))
+        urns = self.column(s.table, "urn")
+        periods = self.column(s.table, period_col)
+        gss = self.column(s.table, "status" if s.table == "attainment" else None)
+        if s.column is None:
+            # Counting rows: a school with rows but none matching counts 0, not "no data".
+            values = [1.0 if k else 0.0 for k in keep]
+            rows: Iterable[int] = range(len(keep))
+        else:
+            values = self.column(s.table, s.column, floats=True)
+            rows = [i for i, k in enumerate(keep) if k]
         out: Cells = {}
-        for u, p, v, g in zip(df["urn"], periods, values, gss, strict=True):
+        for i in rows:
+            u, p, g, v = urns[i], periods[i], gss[i], values[i]
             urn = None if _nan(u) else int(u)
             per = out.setdefault(p, {})
             old_v, old_g = per.get(urn, (None, None))
