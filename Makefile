@@ -12,7 +12,7 @@ help:
 	@echo "make report   build the demo trust's reports for its latest term"
 	@echo "make test     run the whole test suite (unit, notebooks, end to end)"
 	@echo "make lab      open the notebooks in JupyterLab"
-	@echo "make bench    time the batch against the naive papermill + nbconvert loop"
+	@echo "make bench    time evaluating the plan, then the batch against the naive loop"
 	@echo "make lint     ruff"
 
 $(STAMP): pyproject.toml
@@ -38,6 +38,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/evaluate.py
 	$(BIN)/python benchmarks/batch.py
 
 demo-data: $(STAMP)
