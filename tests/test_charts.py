@@ -15,7 +15,7 @@ def test_trend_chart_title_and_alt_text():
     c = charts.trend_chart(TERMS, [92.0, 92.5, None, 93.4], "Attendance", "percent",
                            national=93.2, target=95.0, comparison=[91, 91.5, 92, 92.2])
     # rises 92.0 -> 92.5 -> 93.4 (missing summer skipped): two rises, crossing 93.2
-    assert c.title == "Attendance has risen for two terms and is now above national"
+    assert c.title == "Attendance: up for two terms running, now above national"
     assert c.alt == (
         "Line chart of attendance by term: Autumn 2023 92.0%; Spring 2024 92.5%; "
         "Summer 2024 –; Autumn 2024 93.4%. Trust: Autumn 2023 91.0%; Spring 2024 91.5%; "
@@ -24,6 +24,16 @@ def test_trend_chart_title_and_alt_text():
     # one line for the school, one for the trust, two reference lines
     assert len(ax.get_lines()) == 4
     assert c.fig.get_suptitle().replace("\n", " ") == c.title
+
+
+def test_target_equal_to_national_is_one_line_and_counts_stay_above_zero():
+    c = charts.trend_chart(TERMS[:3], [103.6, 103.7, 103.7], "KS2 reading score", "score",
+                           national=105.0, target=105.0)
+    labels = [ln.get_label() for ln in c.fig.axes[0].get_lines()]
+    assert labels == ["KS2 reading score", "National and target 105.0"]
+    # every term 0 exclusions, target 0: a 0..4 axis, never -2..2
+    c = charts.trend_chart(TERMS, [0, 0, 0, 0], "Permanent exclusions", "count", target=0)
+    assert c.fig.axes[0].get_ylim() == (0.0, 4.0)
 
 
 def test_compare_chart_puts_best_on_top_and_never_draws_a_suppressed_zero():
@@ -134,3 +144,42 @@ def test_card_table_is_public_safe():
     assert list(card["How we compare"]) == ["Worse than national", "Worse than national"]
     trust_card = report.card_table(_ctx(audience="public"), report.public_kpis(_ctx()))
     assert "Trust" not in trust_card.columns
+
+
+def test_kpi_table_leaves_totals_out_of_the_trust_column():
+    kpis = pd.DataFrame([
+        dict(measure="vacancies", label="Vacant posts", unit="count", value=1, target=0,
+             rag="amber", status="ok", trust_value=16, national_value=None),
+        dict(measure="staff_turnover", label="Staff turnover", unit="percent", value=12.1,
+             target=12, rag="amber", status="ok", trust_value=6.72, national_value=None),
+    ])
+    # a school's 1 vacancy beside the trust's 16 (all schools added up) compares nothing
+    assert list(report.kpi_table(kpis)["Trust"]) == ["–", "6.7%"]
+    # the trust's own report: the trust column would repeat the value, so it goes
+    assert "Trust" not in report.kpi_table(kpis, school=False).columns
+
+
+def test_card_sentences_name_withheld_figures_once():
+    frame = pd.DataFrame([
+        dict(measure="attendance_rate", label="Attendance", unit="percent", value=95.2,
+             status="ok", period="2024-25-summer", national_value=94.5, trust_value=93.2,
+             national_source="DfE"),
+        dict(measure="phonics_pass", label="Phonics", unit="percent", value=None,
+             status="suppressed", period="2024-25", national_value=80.0),
+        dict(measure="ks2_rwm_expected", label="KS2 RWM", unit="percent", value=None,
+             status="suppressed", period="2024-25", national_value=62.0),
+    ])
+    assert report.card_sentences(frame) == [
+        "Attendance: 95.2% in Summer 2025, better than the national figure of 94.5%.",
+        "Not shown (c), because too few pupils are in the group to publish without "
+        "identifying them: Phonics and KS2 RWM."]
+
+
+def test_measures_for_another_phase_are_named_not_listed():
+    ctx = _ctx(urn=100001)
+    rows = pd.DataFrame([dict(label="KS4 Progress 8", status="not_applicable"),
+                         dict(label="KS4 Attainment 8", status="not_applicable")])
+    assert report.not_applicable_line(ctx, rows) == (
+        "Not shown: KS4 Progress 8 and KS4 Attainment 8 do not apply to Oak, a primary school.")
+    assert report.not_applicable_line(ctx) == (
+        "The KPIs of this criterion do not apply to Oak, a primary school.")

@@ -10,8 +10,8 @@ ATTENDANCE = dict(label="Attendance", unit="percent", direction="higher", value=
 def test_amber_kpi_with_trend_and_national():
     # 95.0 - 94.06 = 0.94 -> "0.9 percentage points"; +0.31 -> "rose by 0.3"
     assert narrative.kpi_sentence(ATTENDANCE) == (
-        "Attendance was 94.1% in Spring 2025, just 0.9 percentage points short of the target "
-        "of 95.0%. It rose by 0.3 percentage points since last term, an improvement, and is "
+        "Attendance: 94.1% in Spring 2025, just 0.9 percentage points short of the target "
+        "of 95.0%. Up 0.3 percentage points on last term, an improvement, and "
         "better than the national figure of 93.0% (DfE 2023-24).")
 
 
@@ -19,11 +19,15 @@ def test_lower_is_better_reads_a_fall_as_an_improvement():
     row = dict(label="Persistent absence", unit="percent", direction="lower", value=18.0,
                target=15.0, rag="red", status="ok", period="2024-25-autumn",
                change_last_term=-2.0, national_value=20.0)
-    # 18.0 - 15.0 = 3.0 short; falling 2.0 is good; 18 < 20 national is better
+    # 18.0 - 15.0 = 3.0 above a lower-is-better target; falling 2.0 is good; 18 < 20 better
     assert narrative.kpi_sentence(row) == (
-        "Persistent absence was 18.0% in Autumn 2024, 3.0 percentage points short of the "
-        "target of 15.0%. It fell by 2.0 percentage points since last term, an improvement, "
-        "and is better than the national figure of 20.0%.")
+        "Persistent absence: 18.0% in Autumn 2024, 3.0 percentage points above the "
+        "target of 15.0%. Down 2.0 percentage points on last term, an improvement, "
+        "and better than the national figure of 20.0%.")
+    assert narrative.kpi_sentence(dict(row, value=15.8, rag="amber")) == (
+        "Persistent absence: 15.8% in Autumn 2024, just 0.8 percentage points above the "
+        "target of 15.0%. Down 2.0 percentage points on last term, an improvement, "
+        "and better than the national figure of 20.0%.")
 
 
 def test_green_without_change_uses_last_year_and_small_numbers():
@@ -32,24 +36,26 @@ def test_green_without_change_uses_last_year_and_small_numbers():
                numerator=21, denominator=28)
     # 21 / 28 = 75.0%; last year 80.0% -> fell by 5.0
     assert narrative.kpi_sentence(row) == (
-        "Phonics pass was 75.0% (21 of 28 pupils) in Summer 2025, meeting the target of 70.0%."
-        " It fell by 5.0 percentage points since a year ago, a decline.")
+        "Phonics pass: 75.0% (21 of 28 pupils) in Summer 2025, meeting the target of 70.0%."
+        " Down 5.0 percentage points on the same term last year, a decline.")
 
 
 def test_in_line_with_national_at_shown_precision():
     row = dict(ATTENDANCE, value=93.04, change_last_term=None, target=None)
     assert narrative.kpi_sentence(row) == (
-        "Attendance was 93.0% in Spring 2025. It is in line with the national figure of "
+        "Attendance: 93.0% in Spring 2025. In line with the national figure of "
         "93.0% (DfE 2023-24).")
 
 
 def test_statuses_other_than_ok():
     base = dict(label="KS2 reading progress", period="2023-24-summer")
     assert narrative.kpi_sentence(dict(base, status="suppressed")) == (
-        "KS2 reading progress is not shown (c) for Summer 2024 because it covers too few "
+        "KS2 reading progress: not shown (c) for Summer 2024 because it covers too few "
         "pupils to publish.")
     assert narrative.kpi_sentence(dict(base, status="not_published")) == (
-        "KS2 reading progress was not published for Summer 2024.")
+        "KS2 reading progress: not published for Summer 2024.")
+    assert narrative.kpi_sentence(dict(base, status="not_applicable")) == (
+        "KS2 reading progress: does not apply here.")
     assert narrative.kpi_sentence(dict(base, status="no_data")) == (
         "KS2 reading progress: no figure yet for Summer 2024.")
     assert narrative.kpi_sentence(dict(base, status="narrative")) == narrative.NEEDS_COMMENT
@@ -77,21 +83,24 @@ def test_priority_summary_counts_and_names_reds():
 
 def test_trend_phrase_counts_the_latest_run():
     # steps: +0.5, -0.2, +0.3, +0.4 -> run of two rises at the end
-    assert narrative.trend_phrase([92.0, 92.5, 92.3, 92.6, 93.0]) == "has risen for two terms"
-    assert narrative.trend_phrase([5, 4, 3, 2]) == "has fallen for three terms"
-    assert narrative.trend_phrase([5, 6]) == "rose last term"
-    assert narrative.trend_phrase([5, None, 5]) == "is unchanged on last term"
+    assert narrative.trend_phrase([92.0, 92.5, 92.3, 92.6, 93.0]) == "up for two terms running"
+    assert narrative.trend_phrase([5, 4, 3, 2]) == "down for three terms running"
+    assert narrative.trend_phrase([5, 6]) == "up last term"
+    assert narrative.trend_phrase([5, None, 5]) == "unchanged on last term"
     assert narrative.trend_phrase([5]) == ""
 
 
 def test_trend_title_states_the_finding():
     # 92 -> 92.5 -> 93.1 -> 93.4: three rises; 93.1 < 93.2 national < 93.4: crossed it
     assert narrative.trend_title("Attendance", [92, 92.5, 93.1, 93.4], 93.2, "percent") == (
-        "Attendance has risen for three terms and is now above national")
+        "Attendance: up for three terms running, now above national")
     assert narrative.trend_title("Attendance", [94, 93.5], 93.2, "percent") == (
-        "Attendance fell last term and is above national")
+        "Attendance: down last term, above national")
     assert narrative.trend_title("Attendance", [93.5], None, "percent") == (
-        "Attendance is 93.5%")
+        "Attendance: 93.5%")
+    # a plural label reads as well as a singular one
+    assert narrative.trend_title("Permanent exclusions", [0, 0], None, "count") == (
+        "Permanent exclusions: unchanged on last term")
     assert narrative.trend_title("Attendance", [], 93.0) == "Attendance: no figures yet"
 
 
@@ -100,13 +109,35 @@ def test_yearly_results_compare_with_last_year_not_last_term():
                change_last_term=0.0, change_last_year=3.5)
     # the summer term's results against the year before: 62.0 - 58.5 = +3.5
     assert narrative.kpi_sentence(row) == (
-        "KS2 RWM was 62.0% in 2024-25. It rose by 3.5 percentage points since last year, "
+        "KS2 RWM: 62.0% in 2024-25. Up 3.5 percentage points on last year, "
         "an improvement.")
-    assert narrative.trend_phrase([58.5, 60.0, 62.0], step="year") == "has risen for two years"
+    assert narrative.trend_phrase([58.5, 60.0, 62.0], step="year") == "up for two years running"
 
 
 def test_a_move_too_small_to_show_is_no_move():
     # 75.41 -> 75.44 both show as 75.4%: the title must not claim a rise
     assert narrative.trend_phrase([75.0, 75.41, 75.44], unit="percent") == (
-        "is unchanged on last term")
-    assert narrative.trend_phrase([75.0, 75.41, 75.44]) == "has risen for two terms"
+        "unchanged on last term")
+    assert narrative.trend_phrase([75.0, 75.41, 75.44]) == "up for two terms running"
+
+
+def test_public_sentence_compares_without_targets_or_sources():
+    # 95.2 > 93.0 national: better; no target and no source on a card for parents
+    row = dict(ATTENDANCE, value=95.2, period="2024-25-summer", trust_value=93.2)
+    assert narrative.public_sentence(row) == (
+        "Attendance: 95.2% in Summer 2025, better than the national figure of 93.0%.")
+    # no national figure: the trust's; 39.1 < 49.6 is worse for a higher-is-better measure
+    row = dict(label="Pupils taking part in enrichment", unit="percent", value=39.1,
+               status="ok", period="2024-25-summer", trust_value=49.6, target=75.0,
+               rag="red")
+    assert narrative.public_sentence(row) == (
+        "Pupils taking part in enrichment: 39.1% in Summer 2025, worse than the trust's "
+        "figure of 49.6%.")
+    # neither: which way it moved (0 -> 0 exclusions, lower is better)
+    row = dict(label="Permanent exclusions", unit="count", value=0, status="ok",
+               direction="lower", period="2024-25-summer", change_last_term=0)
+    assert narrative.public_sentence(row) == (
+        "Permanent exclusions: 0 in Summer 2025, unchanged on last term.")
+    assert narrative.public_sentence(dict(row, status="suppressed")) == (
+        "Permanent exclusions: not shown (c) for Summer 2025 because it covers too few "
+        "pupils to publish.")

@@ -112,7 +112,10 @@ def _min_span(ax: Any, unit: str | None, values: Sequence[float]) -> None:
     lo, hi = ax.get_ylim()
     if hi - lo < span:
         centre = (hi + lo) / 2
-        ax.set_ylim(centre - span / 2, centre + span / 2)
+        lo, hi = centre - span / 2, centre + span / 2
+        if min(values) >= 0 > lo:  # no axis below zero for figures that cannot be negative
+            lo, hi = 0.0, span
+        ax.set_ylim(lo, hi)
 
 
 def _wrap_title(title: str, width: int = 64) -> str:
@@ -158,10 +161,15 @@ def trend_chart(terms: Sequence[str], values: Sequence[Any], label: str,
             if cpts:
                 ax.plot([x for x, _ in cpts], [v for _, v in cpts], marker="s",
                         linestyle="--", color=PALETTE["orange"], label=comparison_label)
-        if not fmt.is_missing(national):
+        same = (not fmt.is_missing(national) and not fmt.is_missing(target)
+                and fmt.value(national, unit) == fmt.value(target, unit))
+        if same:  # a target of "national" would hide one line under the other: draw one
+            ax.axhline(float(national), color=PALETTE["grey"], linestyle=":", linewidth=1.8,
+                       label=f"{national_label} and target {fmt.value(national, unit)}")
+        elif not fmt.is_missing(national):
             ax.axhline(float(national), color=PALETTE["grey"], linestyle=":", linewidth=1.8,
                        label=f"{national_label} {fmt.value(national, unit)}")
-        if not fmt.is_missing(target):
+        if not fmt.is_missing(target) and not same:
             ax.axhline(float(target), color=PALETTE["green"], linestyle="-.", linewidth=1.5,
                        label=f"Target {fmt.value(target, unit)}")
         ax.set_xticks(xs, x_labels, fontsize=9 if len(xs) > 7 else 10)

@@ -36,15 +36,18 @@ def _same_at_shown_precision(a: float, b: float, unit: str | None) -> bool:
 
 
 def movement(delta: Any, unit: str | None, higher_is_better: bool, since: str) -> str:
-    """'rose by 1.2 percentage points since last term, an improvement' (no full stop)."""
+    """'up 1.2 percentage points on last term, an improvement' (no capital, no full stop).
+
+    Written without a verb, so it reads right after a plural label ("Permanent exclusions")
+    as well as a singular one ("Attendance").
+    """
     if fmt.is_missing(delta):
         return ""
     d = float(delta)
     if fmt.change(d, unit) == "no change":
-        return f"was unchanged since {since}"
-    verb = "rose" if d > 0 else "fell"
+        return f"unchanged on {since}"
     better = (d > 0) == higher_is_better
-    return (f"{verb} by {fmt.distance(d, unit)} since {since}, "
+    return (f"{'up' if d > 0 else 'down'} {fmt.distance(d, unit)} on {since}, "
             + ("an improvement" if better else "a decline"))
 
 
@@ -73,59 +76,98 @@ def target_clause(row: Mapping[str, Any]) -> str:
     if rag == "green":
         return f"meeting the target of {shown}"
     gap = "" if value is None else f"{fmt.distance(float(value) - float(target), unit)} "
+    # a lower-is-better figure misses its target by being above it, not "short of" it
+    side = "short of" if _higher_is_better(row) else "above"
     if rag == "amber":
-        return f"just {gap}short of the target of {shown}"
+        return f"just {gap}{side} the target of {shown}"
     if rag == "red":
-        return f"{gap}short of the target of {shown}"
+        return f"{gap}{side} the target of {shown}"
     return f"against a target of {shown}"
 
 
-def kpi_sentence(row: Mapping[str, Any]) -> str:
-    """One or two sentences about one KPI row of ``Evaluator.kpis``."""
-    label = _label(row)
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _period(row: Mapping[str, Any]) -> str:
+    return fmt.term_label(_get(row, "period")) if _get(row, "period") else "this term"
+
+
+def status_sentence(row: Mapping[str, Any]) -> str | None:
+    """The sentence for a KPI without a figure to discuss, or None if it has one."""
+    label, period = _label(row), _period(row)
     status = str(_get(row, "status") or "ok")
-    period = fmt.term_label(_get(row, "period")) if _get(row, "period") else "this term"
     if status == "narrative":
         comment = _get(row, "comment")
         return f"Leaders report: {str(comment).strip()}" if comment else NEEDS_COMMENT
     if status == "suppressed":
-        return (f"{label} is not shown ({fmt.SUPPRESSED}) for {period} because it covers "
+        return (f"{label}: not shown ({fmt.SUPPRESSED}) for {period} because it covers "
                 "too few pupils to publish.")
     if status == "not_applicable":
-        return f"{label} does not apply here."
+        return f"{label}: does not apply here."
     if status == "not_published":
-        return f"{label} was not published for {period}."
-    value = _get(row, "value")
-    if status == "no_data" or value is None:
+        return f"{label}: not published for {period}."
+    if status == "no_data" or _get(row, "value") is None:
         return f"{label}: no figure yet for {period}."
+    return None
 
-    unit = _get(row, "unit")
-    better_up = _higher_is_better(row)
-    shown = fmt.value(value, unit)
-    if _get(row, "small_number") and _get(row, "denominator") is not None:
-        shown += f" ({fmt.of(_get(row, 'numerator'), _get(row, 'denominator'))})"
-    first = f"{label} was {shown} in {period}"
-    clause = target_clause(row)
-    first += f", {clause}." if clause else "."
 
-    parts = []
+def _moved(row: Mapping[str, Any]) -> str:
+    unit, better_up = _get(row, "unit"), _higher_is_better(row)
     if is_academic_year(str(_get(row, "period") or "")):
         # yearly results: last term's figure is usually the same year's, so compare years
-        moved = movement(_get(row, "change_last_year"), unit, better_up, "last year")
-    else:
-        moved = movement(_get(row, "change_last_term"), unit, better_up, "last term")
-        if not moved:
-            moved = movement(_get(row, "change_last_year"), unit, better_up, "a year ago")
-    if moved:
-        parts.append(f"It {moved}")
-    national = versus(value, _get(row, "national_value"), unit, better_up,
-                      "the national figure")
-    if national:
-        source = _get(row, "national_source")
-        national += f" ({source})" if source else ""
-        parts.append((", and is " if parts else "It is ") + national)
-    second = ("".join(parts) + ".") if parts else ""
+        return movement(_get(row, "change_last_year"), unit, better_up, "last year")
+    moved = movement(_get(row, "change_last_term"), unit, better_up, "last term")
+    return moved or movement(_get(row, "change_last_year"), unit, better_up,
+                             "the same term last year")
+
+
+def _shown(row: Mapping[str, Any]) -> str:
+    shown = fmt.value(_get(row, "value"), _get(row, "unit"))
+    if _get(row, "small_number") and _get(row, "denominator") is not None:
+        shown += f" ({fmt.of(_get(row, 'numerator'), _get(row, 'denominator'))})"
+    return shown
+
+
+def kpi_sentence(row: Mapping[str, Any]) -> str:
+    """One or two sentences about one KPI row of ``Evaluator.kpis``.
+
+    'Label: figure in period, against target.' then the move and the national figure.
+    The label leads with a colon, so plural labels ("Permanent exclusions") read as well
+    as singular ones.
+    """
+    other = status_sentence(row)
+    if other is not None:
+        return other
+    first = f"{_label(row)}: {_shown(row)} in {_period(row)}"
+    clause = target_clause(row)
+    first += f", {clause}." if clause else "."
+    parts = [p for p in (_moved(row), _national(row, source=True)) if p]
+    second = _capital(", and ".join(parts)) + "." if parts else ""
     return (first + " " + second).strip()
+
+
+def _national(row: Mapping[str, Any], source: bool) -> str:
+    text = versus(_get(row, "value"), _get(row, "national_value"), _get(row, "unit"),
+                  _higher_is_better(row), "the national figure")
+    src = _get(row, "national_source")
+    return f"{text} ({src})" if text and source and src else text
+
+
+def public_sentence(row: Mapping[str, Any]) -> str:
+    """A report card's sentence for parents: the figure and how it compares, no targets.
+
+    Compares with national where there is a national figure, else with the trust, else
+    says which way it moved; sources go in the card's footnote, not in every sentence.
+    """
+    other = status_sentence(row)
+    if other is not None:
+        return other
+    first = f"{_label(row)}: {fmt.value(_get(row, 'value'), _get(row, 'unit'))} in {_period(row)}"
+    compare = _national(row, source=False) or versus(
+        _get(row, "value"), _get(row, "trust_value"), _get(row, "unit"),
+        _higher_is_better(row), "the trust's figure") or _moved(row)
+    return f"{first}, {compare}." if compare else f"{first}."
 
 
 def rag_counts(rags: Iterable[Any]) -> dict[str, int]:
@@ -166,6 +208,11 @@ def priority_summary(rows: Sequence[Mapping[str, Any]], title: str | None = None
     return text
 
 
+def join_list(items: Sequence[str], most: int = 4) -> str:
+    """'A, B and C'; past ``most`` items, 'A, B, C, D and 2 more'."""
+    return _list(list(items), most)
+
+
 def _list(items: list[str], most: int = 4) -> str:
     if len(items) > most:
         return ", ".join(items[:most]) + f" and {len(items) - most} more"
@@ -175,10 +222,10 @@ def _list(items: list[str], most: int = 4) -> str:
 
 
 def trend_phrase(values: Sequence[Any], step: str = "term", unit: str | None = None) -> str:
-    """How a series moved lately: 'has risen for three terms', 'has fallen', 'is unchanged'.
+    """How a series moved lately: 'up for three terms', 'down last term', 'unchanged'.
 
     Counts the run of moves in the same direction ending at the latest value; a run of
-    one is 'rose last term'. Missing values are skipped. ``step`` is "term" or "year".
+    one is 'up last term'. Missing values are skipped. ``step`` is "term" or "year".
     With ``unit``, a move too small to show (75.41% to 75.44%) counts as no move.
     """
     vals = [float(v) for v in values if not fmt.is_missing(v)]
@@ -188,28 +235,29 @@ def trend_phrase(values: Sequence[Any], step: str = "term", unit: str | None = N
              for a, b in zip(vals, vals[1:], strict=False)]
     last = steps[-1]
     if last == 0:
-        return f"is unchanged on last {step}"
+        return f"unchanged on last {step}"
     run = 0
     for s in reversed(steps):
         if (s > 0) == (last > 0) and s != 0:
             run += 1
         else:
             break
+    way = "up" if last > 0 else "down"
     if run == 1:
-        return f"{'rose' if last > 0 else 'fell'} last {step}"
-    return f"has {'risen' if last > 0 else 'fallen'} for {fmt.count_words(run)} {step}s"
+        return f"{way} last {step}"
+    return f"{way} for {fmt.count_words(run)} {step}s running"
 
 
 def trend_title(label: str, values: Sequence[Any], national: Any = None,
                 unit: str | None = None, noun: str = "national", step: str = "term") -> str:
-    """A chart title that states the finding, e.g.
-    'Attendance has risen for three terms and is now above national'."""
+    """A chart title that states the finding, headline style, e.g.
+    'Attendance: up for three terms running, now above national'."""
     vals = [float(v) for v in values if not fmt.is_missing(v)]
     if not vals:
         return f"{label}: no figures yet"
-    title = f"{label} {trend_phrase(vals, step, unit)}".strip()
+    title = f"{label}: {trend_phrase(vals, step, unit)}"
     if len(vals) < 2:
-        title = f"{label} is {fmt.value(vals[-1], unit)}"
+        title = f"{label}: {fmt.value(vals[-1], unit)}"
     if not fmt.is_missing(national):
         n = float(national)
         if fmt.value(vals[-1], unit) == fmt.value(n, unit):
@@ -217,5 +265,5 @@ def trend_title(label: str, values: Sequence[Any], national: Any = None,
         else:
             where = f"{'above' if vals[-1] > n else 'below'} {noun}"
         crossed = len(vals) >= 2 and (vals[-2] > n) != (vals[-1] > n) and "line" not in where
-        title += f" and is {'now ' if crossed else ''}{where}"
+        title += f", {'now ' if crossed else ''}{where}"
     return title

@@ -155,8 +155,22 @@ def note(text: str) -> None:
     _display(HTML(f'<p style="color:#555;font-size:0.88em">{esc(text)}</p>'))
 
 
-def kpi_table(kpis: pd.DataFrame, comparisons: bool = True) -> pd.DataFrame:
-    """The rows of ``Evaluator.kpis`` as a table people read: formatted, RAG as a badge."""
+def _is_total(measure: Any) -> bool:
+    """A count or sum (exclusions, vacancies, GBP): the trust's is all schools added up."""
+    from govkit.measures import MEASURES
+
+    m = MEASURES.get(str(measure)) if not fmt.is_missing(measure) else None
+    return getattr(m, "kind", None) == "total"
+
+
+def kpi_table(kpis: pd.DataFrame, comparisons: bool = True,
+              school: bool = True) -> pd.DataFrame:
+    """The rows of ``Evaluator.kpis`` as a table people read: formatted, RAG as a badge.
+
+    For a school, the trust column leaves totals blank (the trust's 16 vacancies beside a
+    school's 1 compare nothing); for the trust itself it is dropped, as it would repeat
+    the value.
+    """
     rows = []
     for r in kpis.to_dict("records"):
         unit, status = r.get("unit"), r.get("status")
@@ -168,7 +182,9 @@ def kpi_table(kpis: pd.DataFrame, comparisons: bool = True) -> pd.DataFrame:
             "Since last term": fmt.change(r.get("change_last_term"), unit),
         }
         if comparisons:
-            row["Trust"] = fmt.value(r.get("trust_value"), unit)
+            if school:
+                row["Trust"] = (fmt.MISSING if _is_total(r.get("measure"))
+                                else fmt.value(r.get("trust_value"), unit))
             row["National"] = fmt.value(r.get("national_value"), unit)
         if status == "narrative":
             row["Value"] = "Narrative"
@@ -177,9 +193,10 @@ def kpi_table(kpis: pd.DataFrame, comparisons: bool = True) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def show_kpis(kpis: pd.DataFrame, comparisons: bool = True, caption: str | None = None) -> None:
+def show_kpis(kpis: pd.DataFrame, comparisons: bool = True, caption: str | None = None,
+              school: bool = True) -> None:
     """A KPI table with badges, then a footnote if any value is suppressed."""
-    show_table(kpi_table(kpis, comparisons), html_columns=("Rating",), caption=caption)
+    show_table(kpi_table(kpis, comparisons, school), html_columns=("Rating",), caption=caption)
     if "status" in kpis and (kpis["status"] == "suppressed").any():
         note(fmt.SUPPRESSED_FOOTNOTE)
 
@@ -638,7 +655,8 @@ def show_risks(ctx: Context, at_least: int = 12) -> None:
 def public_kpis(ctx: Context) -> pd.DataFrame:
     """The KPIs a public card may show: the plan's public ones, never a confidential measure."""
     frame = kpis(ctx)
-    keep = (frame["status"] != "narrative") & ~frame["measure"].isin(CONFIDENTIAL_MEASURES)
+    keep = (~frame["status"].isin(["narrative", "not_applicable"])
+            & ~frame["measure"].isin(CONFIDENTIAL_MEASURES))
     return frame[keep].drop_duplicates("measure").reset_index(drop=True)
 
 
@@ -652,7 +670,8 @@ def card_table(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
         rows.append({
             "What we measure": r.get("label"),
             ctx.place: fmt.value(r.get("value"), unit, status),
-            "Trust": fmt.value(r.get("trust_value"), unit) if ctx.urn else fmt.MISSING,
+            "Trust": fmt.value(r.get("trust_value"), unit)
+            if ctx.urn and not _is_total(r.get("measure")) else fmt.MISSING,
             "National": fmt.value(r.get("national_value"), unit),
             "How we compare": (cmp.split(" of ")[0] if status == "ok" and cmp
                                else fmt.MISSING).capitalize(),
@@ -686,14 +705,19 @@ def priority_report(ctx: Context, priority: str | None) -> None:
     heading("Summary", 2)
     paragraph(narrative.priority_summary(frame.to_dict("records")))
     for c in p.success_criteria:
-        rows = frame[frame["criterion_id"] == c.id]
+        every = frame[frame["criterion_id"] == c.id]
+        # KS4 at a primary school and the like: left out, with one line saying so
+        rows = every[every["status"] != "not_applicable"]
         heading(c.text, 2)
         if rows.empty:
-            paragraph(f"No KPI of this criterion is shown {AUDIENCE_WORDS.get(ctx.audience)}.")
+            paragraph(not_applicable_line(ctx) if len(every) else
+                      f"No KPI of this criterion is shown {AUDIENCE_WORDS.get(ctx.audience)}.")
             continue
         data = rows[rows["status"] != "narrative"]
         if not data.empty:
-            show_kpis(data)
+            show_kpis(data, school=ctx.urn is not None)
+            if len(rows) < len(every):
+                note(not_applicable_line(ctx, every[every["status"] == "not_applicable"]))
         for r in rows.to_dict("records"):
             if r["status"] == "narrative":
                 if str(r.get("label") or c.text) != c.text:
@@ -713,6 +737,16 @@ def priority_report(ctx: Context, priority: str | None) -> None:
             comment = r.get("comment")
             if not fmt.is_missing(comment) and str(comment).strip():
                 paragraph(f"Leaders' comment: {str(comment).strip()}")
+
+
+def not_applicable_line(ctx: Context, rows: pd.DataFrame | None = None) -> str:
+    """Why some KPIs are missing: they do not apply to this school's phase."""
+    what = f"a {ctx.phase} school" if ctx.phase else "this place"
+    if rows is None or rows.empty:
+        return f"The KPIs of this criterion do not apply to {ctx.place}, {what}."
+    names = [str(r.get("label") or r.get("measure")) for r in rows.to_dict("records")]
+    verb = "does" if len(names) == 1 else "do"
+    return f"Not shown: {narrative.join_list(names)} {verb} not apply to {ctx.place}, {what}."
 
 
 # --- Deep dives ----------------------------------------------------------------------------------
@@ -811,6 +845,18 @@ def deep_dive(ctx: Context, name: str) -> None:
 
 # --- Report card ---------------------------------------------------------------------------------
 
+def card_sentences(frame: pd.DataFrame) -> list[str]:
+    """A plain sentence per shown measure; the ones withheld for privacy named once, last."""
+    rows = frame.to_dict("records")
+    out = [narrative.public_sentence(r) for r in rows if r.get("status") != "suppressed"]
+    hidden = [str(r.get("label") or r.get("measure")) for r in rows
+              if r.get("status") == "suppressed"]
+    if hidden:
+        out.append(f"Not shown ({fmt.SUPPRESSED}), because too few pupils are in the group "
+                   f"to publish without identifying them: {narrative.join_list(hidden, most=99)}.")
+    return out
+
+
 def report_card(ctx: Context) -> None:
     """The public card: a welcome line, the table, a sentence per measure, attendance trend."""
     from IPython.display import HTML
@@ -830,7 +876,7 @@ def report_card(ctx: Context) -> None:
     heading("At a glance", 2)
     show_table(card_table(ctx, frame))
     heading("In words", 2)
-    bullets(narrative.kpi_sentence(r) for r in frame.to_dict("records"))
+    bullets(card_sentences(frame))
     if "attendance_rate" in set(frame["measure"]):
         heading("Attendance over time", 2)
         chart = measure_chart(ctx, "attendance_rate", frame)
