@@ -183,3 +183,28 @@ def test_measures_for_another_phase_are_named_not_listed():
         "Not shown: KS4 Progress 8 and KS4 Attainment 8 do not apply to Oak, a primary school.")
     assert report.not_applicable_line(ctx) == (
         "The KPIs of this criterion do not apply to Oak, a primary school.")
+
+
+def test_attention_table_is_one_row_per_school_most_reds_first():
+    ctx = _ctx()
+    frames = report._grid_frames(ctx)
+    triggers = pd.DataFrame([
+        dict(school="Ash <Academy>", description="Red two terms running"),
+        dict(school="Ash <Academy>", description="Red two terms running"),
+        dict(school="Oak", description="Attendance below national")])
+    t = report.attention_table(frames, triggers)
+    # reds: Ash persistent absence + reserves (2 of 3 rated), Oak reserves, trust reserves
+    assert list(t["School"]) == ["Ash <Academy>", "Oak", "Trust (T & Co)"]
+    assert list(t["Red KPIs"]) == ["2 of 3", "1 of 3", "1 of 3"]
+    assert t.iloc[0]["Which are red"] == "Persistent absence and Reserves"
+    assert t.iloc[0]["Intervention triggers"] == "Red two terms running (2 KPIs)"
+    assert t.iloc[1]["Intervention triggers"] == "Attendance below national"
+    assert t.iloc[2]["Intervention triggers"] == "None"
+
+
+def test_rag_grid_narrows_to_given_kpis_and_leaves_labels_for_the_table_to_escape():
+    ctx = _ctx()
+    grid = report.rag_grid(ctx, kpi_ids=["p1.a.attendance_rate"])
+    assert list(grid.columns) == ["School", "Attendance"]
+    # school order still counts every KPI's reds: Ash (2), Oak (1)
+    assert list(grid["School"]) == ["Ash &lt;Academy&gt;", "Oak", "Trust (T &amp; Co)"]

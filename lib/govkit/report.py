@@ -458,18 +458,32 @@ def _grid_cell(row: Mapping[str, Any]) -> str:
             f'white-space:nowrap" title="{word}">{symbol} {shown}</span>')
 
 
-def rag_grid(ctx: Context) -> pd.DataFrame:
+def _grid_frames(ctx: Context) -> dict[str, pd.DataFrame]:
+    """Every school's KPIs this term, then the trust's, keyed by the name shown."""
+    frames = {s.name: kpis(ctx, urn=s.urn) for s in ctx.trust.schools}
+    frames[f"Trust ({ctx.trust.name})"] = kpis(ctx, urn=None)
+    return frames
+
+
+def _is_red(r: Mapping[str, Any]) -> bool:
+    return r.get("status") == "ok" and rag_key(r.get("rag")) == "red"
+
+
+def rag_grid(ctx: Context, frames: Mapping[str, pd.DataFrame] | None = None,
+             kpi_ids: Sequence[str] | None = None) -> pd.DataFrame:
     """Schools down (the trust last), KPIs across: each cell the value with its RAG symbol.
 
-    Exceptions first: schools with the most red ratings at the top, and the KPIs with the
-    most reds on the left; ties keep the trust's and the plan's order.
+    Exceptions first: schools with the most red ratings (over every KPI, so the order is
+    the same in every grid of a report) at the top, and the KPIs with the most reds on the
+    left; ties keep the trust's and the plan's order. ``kpi_ids`` narrows the columns.
+    Cells are HTML; school names are escaped here, column labels by ``table_html``.
     """
-    places = [(s.name, s.urn) for s in ctx.trust.schools]
-    frames = {name: kpis(ctx, urn=u) for name, u in places}
+    frames = _grid_frames(ctx) if frames is None else frames
     trust_name = f"Trust ({ctx.trust.name})"
-    frames[trust_name] = kpis(ctx, urn=None)
-    first = next(iter(frames.values()))
+    first = frames[trust_name]
     data = first[first["status"] != "narrative"]
+    if kpi_ids is not None:
+        data = data[data["kpi_id"].isin(list(kpi_ids))]
     columns = list(zip(data["kpi_id"], data["label"].fillna(data["measure"]), strict=True))
     cells: dict[str, dict[str, str]] = {}
     red_by_kpi = {kid: 0 for kid, _ in columns}
@@ -477,28 +491,89 @@ def rag_grid(ctx: Context) -> pd.DataFrame:
     for name, df in frames.items():
         cells[name] = {}
         for r in df.to_dict("records"):
+            red_by_place[name] += _is_red(r)
             if r["kpi_id"] not in red_by_kpi:
                 continue
             cells[name][r["kpi_id"]] = _grid_cell(r)
-            is_red = r.get("status") == "ok" and rag_key(r.get("rag")) == "red"
-            red_by_kpi[r["kpi_id"]] += is_red
-            red_by_place[name] += is_red
+            red_by_kpi[r["kpi_id"]] += _is_red(r)
     columns.sort(key=lambda kv: -red_by_kpi[kv[0]])
     schools = sorted((n for n in frames if n != trust_name), key=lambda n: -red_by_place[n])
-    rows = [{"School": esc(n), **{esc(label): cells[n].get(kid, fmt.MISSING)
+    rows = [{"School": esc(n), **{str(label): cells[n].get(kid, fmt.MISSING)
                                   for kid, label in columns}}
             for n in [*schools, trust_name]]
-    return pd.DataFrame(rows, columns=["School", *[esc(label) for _, label in columns]])
+    return pd.DataFrame(rows, columns=["School", *[str(label) for _, label in columns]])
+
+
+GRID_NOTE = ("Each cell shows the figure with its rating: ✔ green (on target), ▲ amber (close "
+             "to target), ✖ red (below target); no symbol means no rating. Schools with the "
+             "most red ratings come first, and in each table the KPIs with the most reds. "
+             "z = does not apply to this school (for example, no key stage 2 at a secondary "
+             "school). ")
 
 
 def show_rag_grid(ctx: Context) -> None:
-    grid = rag_grid(ctx)
-    # every cell was escaped or built by this module, so the whole table is trusted HTML
-    show_table(grid, html_columns=tuple(grid.columns))
-    note("Each cell shows the figure with its rating: ✔ green (on target), ▲ amber (close "
-         "to target), ✖ red (below target); no symbol means no rating. Schools and KPIs "
-         "with the most red ratings come first. z = does not apply to this school (for "
-         "example, no key stage 2 at a secondary school). " + fmt.SUPPRESSED_FOOTNOTE)
+    """One grid per success criterion, under its priority: a few columns each, so every
+    grid fits the page instead of running off its right edge."""
+    frames = _grid_frames(ctx)
+    trust_frame = frames[f"Trust ({ctx.trust.name})"]
+    note(GRID_NOTE + fmt.SUPPRESSED_FOOTNOTE)
+    for p in ctx.plan.priorities:
+        rows = trust_frame[(trust_frame["priority_id"] == p.id)
+                           & (trust_frame["status"] != "narrative")]
+        if rows.empty:
+            continue
+        heading(p.title, 3)
+        for c in p.success_criteria:
+            ids = list(rows.loc[rows["criterion_id"] == c.id, "kpi_id"])
+            if not ids:
+                continue
+            grid = rag_grid(ctx, frames, ids)
+            # every cell was escaped or built by this module, so the cells are trusted HTML
+            show_table(grid, html_columns=tuple(grid.columns[1:]) + ("School",),
+                       caption=c.text)
+
+
+def attention_table(frames: Mapping[str, pd.DataFrame],
+                    triggers: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per place with a red KPI or a trigger, most reds first: what to look at first.
+
+    Each row counts the reds among the place's rated KPIs, names the first few, and says
+    which intervention triggers it meets, each once with how many KPIs set it off.
+    """
+    rows = []
+    for name, f in frames.items():
+        rated = [r for r in f.to_dict("records")
+                 if r.get("status") == "ok" and rag_key(r.get("rag")) is not None]
+        reds = [str(r.get("label") or r.get("measure")) for r in rated if _is_red(r)]
+        fired: list[str] = []
+        if triggers is not None and len(triggers) and "school" in triggers:
+            mine = triggers[triggers["school"] == name]
+            for desc, n in mine.groupby("description", sort=False).size().items():
+                fired.append(f"{desc} ({n} KPIs)" if n > 1 else str(desc))
+        if not reds and not fired:
+            continue
+        rows.append({"School": name, "Red KPIs": f"{len(reds)} of {len(rated)}",
+                     "Which are red": narrative.join_list(reds, most=5) if reds else fmt.MISSING,
+                     "Intervention triggers": "; ".join(fired) if fired else "None",
+                     "_reds": len(reds), "_fired": len(fired)})
+    out = pd.DataFrame(rows, columns=["School", "Red KPIs", "Which are red",
+                                      "Intervention triggers", "_reds", "_fired"])
+    out = out.sort_values(["_reds", "_fired"], ascending=False, kind="stable")
+    return out.drop(columns=["_reds", "_fired"]).reset_index(drop=True)
+
+
+def show_attention(ctx: Context) -> None:
+    """The trust overview's first table: each school's reds and triggers in one row."""
+    frames = _grid_frames(ctx)
+    table = attention_table(frames, ctx.ev.triggers(ctx.term))
+    if table.empty:
+        paragraph("No KPI is rated red and no school meets an intervention trigger this term.")
+        return
+    schools = int((~table["School"].str.startswith("Trust (")).sum())
+    paragraph(f"{fmt.count_words(schools).capitalize()} of {len(ctx.trust.schools)} schools "
+              "have a KPI rated red or meet an intervention trigger; those with the most red "
+              "ratings come first. Each school's priority reports give the figures.")
+    show_table(table)
 
 
 def show_triggers(ctx: Context) -> None:
