@@ -359,3 +359,21 @@ def test_from_paths_on_the_demo_trust_rates_every_school(tmp_path: Path) -> None
     assert len(grid) == len(ev.trust.schools) + 1
     ratings = set(grid.stack().dropna())
     assert ratings <= {"red", "amber", "green"} and ratings
+
+
+def test_trust_total_is_rated_against_the_per_school_target_times_the_schools() -> None:
+    # "5 partnerships, amber within 2" is set per school. Three schools: 4 + 6 + 3 = 13.
+    # Trust target 5 * 3 = 15, tolerance 2 * 3 = 6: 13 is 2 short -> amber (not green, as
+    # 13 >= 5 would say, nor red, as 13 < 15 with tolerance 2 would say).
+    rows = [{"urn": u, "term": SUMMER, "partnerships": n, "enrichment_pupils": 0}
+            for u, n in ((URN_A, 4), (100002, 6), (100003, 3))]
+    ev = Evaluator(trust("primary", "primary", "secondary"),
+                   plan([{"measure": "partnerships_active", "target": 5, "tolerance": 2}]),
+                   memstore(schools=schools("primary", "primary", "secondary"),
+                            partnerships=rows))
+    trust_row = ev.kpis(SUMMER).iloc[0]
+    assert (trust_row["value"], trust_row["target"], trust_row["tolerance"],
+            trust_row["rag"]) == (13, 15, 6, "amber")
+    school = ev.kpis(SUMMER, URN_A).iloc[0]  # a school keeps the plan's own figures: 4 vs 5
+    assert (school["value"], school["target"], school["tolerance"], school["rag"]) == (
+        4, 5, 2, "amber")

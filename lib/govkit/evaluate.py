@@ -33,7 +33,7 @@ from govkit import suppression
 from govkit.commentary import Comments, comment_for, load_commentary
 from govkit.config import KPI, Plan, Trust
 from govkit.errors import ConfigError
-from govkit.measures import MEASURES, MeasureValue, Tables, compute_from
+from govkit.measures import MEASURES, MeasureValue, Tables, applies, compute_from
 from govkit.national import Benchmark, national
 from govkit.terms import TermError, is_term, parse_term
 
@@ -174,7 +174,7 @@ class Evaluator:
         if t is None or kpi.measure is None:
             return None
         if t.value is not None:
-            return t.value
+            return t.value * self.schools_counted(kpi, urn)
         if t.relative_to == "national":
             mv = self.value(kpi.measure, term, urn, audience)
             b = self.national(kpi.measure, mv.period, urn)
@@ -184,6 +184,22 @@ class Evaluator:
         else:
             base = self.value(kpi.measure, parse_term(term).year_ago().id, urn, audience).value
         return None if base is None else base + t.offset
+
+    def schools_counted(self, kpi: KPI, urn: int | None) -> int:
+        """How many schools' worth a fixed target stands for: 1, except for a trust total.
+
+        A plan's "5 partnerships" or "no vacancies" is set per school; the trust's figure for
+        a total (a count or a sum of money) adds the schools up, so its target and amber
+        tolerance add up too, over the schools the measure applies to.
+        """
+        m = MEASURES[kpi.measure] if kpi.measure else None
+        if urn is not None or m is None or m.kind != "total" or kpi.target is None \
+                or kpi.target.value is None:
+            return 1
+        return max(1, sum(1 for s in self.trust.schools if applies(m, s.phase)))
+
+    def tolerance(self, kpi: KPI, urn: int | None) -> float:
+        return kpi.tolerance * self.schools_counted(kpi, urn)
 
     # --- the KPI table ------------------------------------------------------------------
 
@@ -223,7 +239,8 @@ class Evaluator:
             row: dict[str, Any] = dict.fromkeys(KPI_COLUMNS)
             row.update(priority_id=p.id, priority=p.title, criterion_id=c.id,
                        criterion=c.text, kpi_id=k.id, measure=k.measure,
-                       evidence=k.evidence, tolerance=k.tolerance, small_number=False,
+                       evidence=k.evidence, tolerance=self.tolerance(k, urn),
+                       small_number=False,
                        comment=comment_for(comments, urn, k.id))
             if k.evidence == "narrative" or k.measure is None:
                 row.update(label=k.label or c.text, status="narrative")
@@ -250,7 +267,7 @@ class Evaluator:
         row.update(
             label=k.label or m.label, unit=m.unit, direction=direction, value=value,
             numerator=mv.numerator, denominator=mv.denominator, period=mv.period,
-            target=target, rag=rag(value, target, k.tolerance, direction),
+            target=target, rag=rag(value, target, self.tolerance(k, urn), direction),
             status=mv.status, previous_value=prev_v,
             change_last_term=None if value is None or prev_v is None else value - prev_v,
             change_since=(None if value is None or prev_v is None

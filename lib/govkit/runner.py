@@ -91,7 +91,7 @@ def _alarm(_signum: int, _frame: Any) -> None:
 
 
 def _overall_rag(params: dict[str, Any], term: str, urn: int | None,
-                 priority: str | None) -> str | None:
+                 priority: str | None, audience: str = "board") -> str | None:
     """The report's headline RAG from govkit.evaluate (one Evaluator per worker)."""
     try:
         from govkit.evaluate import Evaluator
@@ -100,7 +100,7 @@ def _overall_rag(params: dict[str, Any], term: str, urn: int | None,
     key = (params["params_dir"], params["data_dir"], params["store_path"])
     if key not in _EVALUATORS:
         _EVALUATORS[key] = Evaluator.from_paths(*key)
-    return _EVALUATORS[key].overall_rag(term, urn, priority)
+    return _EVALUATORS[key].overall_rag(term, urn, priority, audience)
 
 
 def first_error_line(exc: BaseException) -> str:
@@ -164,7 +164,8 @@ def run_job(spec: dict[str, Any]) -> Outcome:
         export_html(nb, html, trust, spec["title"], spec["index_href"])
         failed.unlink(missing_ok=True)
         try:
-            rag = _overall_rag(spec["parameters"], spec["term"], spec["urn"], spec["priority"])
+            rag = _overall_rag(spec["parameters"], spec["term"], spec["urn"], spec["priority"],
+                               spec["audience"])
         except Exception:  # the report is written; a missing headline is not a failure
             rag = None
         return Outcome(spec["key"], "ok", time.perf_counter() - started, rag=rag,
@@ -378,7 +379,7 @@ def _spec(job: Job, notebooks_dir: Path, out_dir: Path, timeout: float) -> dict[
             "parameters": job.parameters, "html": str(job.html_path(out_dir)),
             "failed": str(job.failed_path(out_dir)), "title": job.title,
             "index_href": "../index.html", "timeout": timeout, "term": job.term,
-            "urn": job.urn, "priority": job.priority}
+            "urn": job.urn, "priority": job.priority, "audience": job.audience}
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:

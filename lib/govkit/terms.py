@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 SEASONS = ("autumn", "spring", "summer")
 _TERM_RE = re.compile(r"^(\d{4})-(\d{2})-(autumn|spring|summer)$")
@@ -54,6 +55,7 @@ class Term:
         return self.id
 
 
+@lru_cache(maxsize=4096)  # evaluation parses the same few dozen ids thousands of times
 def parse_term(text: str) -> Term:
     """Parse ``2024-25-autumn``; refuse ``2024-26-autumn`` and ``2024-25-winter``."""
     m = _TERM_RE.match(str(text).strip())

@@ -80,7 +80,7 @@ def _red_run(ev: Evaluator, k: KPI, term: str, urn: int, n: int) -> str | None:
     parts = []
     for t, mv in hist:
         target = ev.target(k, t, urn, AUDIENCE)
-        if rag(mv.value, target, k.tolerance, direction) != "red":
+        if rag(mv.value, target, ev.tolerance(k, urn), direction) != "red":
             return None
         parts.append(f"{mv.period}: {_v(mv.value, k.measure)} against a target of "
                      f"{_v(target, k.measure)}")
