@@ -142,6 +142,19 @@ def test_card_table_is_public_safe():
                                   "How we compare"]
     # 92.8 < 93.0 national (higher is better): worse; 25.0 > 20.0 (lower is better): worse
     assert list(card["How we compare"]) == ["Worse than national", "Worse than national"]
+    # no national figure: the trust's, except for totals (all schools added up)
+    frame = pd.DataFrame([
+        dict(measure="enrichment_participation", label="Enrichment", unit="percent",
+             value=48.5, trust_value=49.6, national_value=None, status="ok"),
+        dict(measure="partnerships_active", label="Partnerships", unit="count", value=3,
+             trust_value=50, national_value=None, status="ok", change_last_term=0,
+             period="2024-25-summer"),
+    ])
+    card = report.card_table(ctx, frame)
+    assert list(card["How we compare"]) == ["Worse than the trust", "–"]
+    assert list(card["Trust"]) == ["49.6%", "–"]
+    assert report.card_sentences(frame)[1] == (
+        "Partnerships: 3 in Summer 2025, unchanged on last term.")
     trust_card = report.card_table(_ctx(audience="public"), report.public_kpis(_ctx()))
     assert "Trust" not in trust_card.columns
 

@@ -740,8 +740,10 @@ def card_table(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in frame.to_dict("records"):
         unit, status = r.get("unit"), r.get("status")
-        cmp = narrative.versus(r.get("value"), r.get("national_value"), unit,
-                               str(r.get("direction")) != "lower", "national")
+        up = str(r.get("direction")) != "lower"
+        cmp = narrative.versus(r.get("value"), r.get("national_value"), unit, up, "national")
+        if not cmp and ctx.urn and not _is_total(r.get("measure")):
+            cmp = narrative.versus(r.get("value"), r.get("trust_value"), unit, up, "the trust")
         rows.append({
             "What we measure": r.get("label"),
             ctx.place: fmt.value(r.get("value"), unit, status),
@@ -923,7 +925,10 @@ def deep_dive(ctx: Context, name: str) -> None:
 def card_sentences(frame: pd.DataFrame) -> list[str]:
     """A plain sentence per shown measure; the ones withheld for privacy named once, last."""
     rows = frame.to_dict("records")
-    out = [narrative.public_sentence(r) for r in rows if r.get("status") != "suppressed"]
+    # a trust total (all schools' partnerships added up) is no yardstick for one school
+    out = [narrative.public_sentence({**r, "trust_value": None} if _is_total(r.get("measure"))
+                                     else r)
+           for r in rows if r.get("status") != "suppressed"]
     hidden = [str(r.get("label") or r.get("measure")) for r in rows
               if r.get("status") == "suppressed"]
     if hidden:
