@@ -56,7 +56,16 @@ def _cell(entry: Entry | None) -> str:
         # the previous good report (if any) is still in place: say so rather than hide it
         return f'<td class="gk-cell">{note}<br><a href="{link}">last good version</a></td>' \
             if entry.finished else f'<td class="gk-cell">{note}</td>'
-    return f'<td class="gk-cell"><a href="{link}">Open</a> {badge(entry.rag)}</td>'
+    return (f'<td class="gk-cell"><a href="{link}">Open</a> {badge(entry.rag)}'
+            f'{counts_line(entry.counts)}</td>')
+
+
+def counts_line(counts: dict[str, int] | None) -> str:
+    """'3 red · 2 amber · 9 green': the headline alone hides how many KPIs are on track."""
+    if not counts or not any(counts.values()):
+        return ""
+    parts = [f"{counts.get(c, 0)} {c}" for c in ("red", "amber", "green")]
+    return f'<br><span class="gk-counts">{esc(" · ".join(parts))}</span>'
 
 
 def render_index(trust: Trust, plan: Plan, term: str, entries: list[Entry]) -> str:
@@ -87,8 +96,12 @@ def render_index(trust: Trust, plan: Plan, term: str, entries: list[Entry]) -> s
 {house_css()}
 :root {{ --gk-primary: {b.primary_colour}; --gk-accent: {b.accent_colour}; }}
 main {{ max-width: none; }}
-.gk-grid th[scope=row] {{ white-space: nowrap; }}
-.gk-grid td, .gk-grid th {{ min-width: 7rem; }}
+.gk-scroll {{ overflow-x: auto; }}
+.gk-grid th[scope=row] {{ min-width: 12rem; }}
+.gk-grid td, .gk-grid th {{ min-width: 6.5rem; }}
+.gk-counts {{ color: #3e4c59; font-size: 0.8em; white-space: nowrap; }}
+@media print {{ @page {{ size: A4 landscape; }} .gk-scroll {{ overflow: visible; }}
+  .gk-grid {{ font-size: 0.75em; }} }}
 .gk-urn {{ color: #52606d; font-weight: normal; font-size: 0.85em; }}
 .gk-failed {{ color: #b00020; font-weight: 600; }}
 </style>
@@ -99,7 +112,8 @@ main {{ max-width: none; }}
 <main>
 <h1>Governance reports: {esc(label)}</h1>
 <p>{esc(summary)}. Each report's overall rating is red if any of its KPIs is red, amber if
-any is amber, otherwise green.</p>
+any is amber, otherwise green; beneath it, how many of its KPIs are red, amber and green.</p>
+<div class="gk-scroll">
 <table class="gk-grid">
 <caption class="gk-hidden">Reports by school for {esc(label)}</caption>
 <thead><tr><th scope="col">School</th>{head}</tr></thead>
@@ -107,6 +121,7 @@ any is amber, otherwise green.</p>
 {chr(10).join(body)}
 </tbody>
 </table>
+</div>
 </main>
 <footer class="gk-footer">Produced {esc(dt.date.today().strftime("%d %B %Y"))} by govkit.
 </footer>

@@ -36,6 +36,7 @@ class Entry:
     output: str  # HTML path relative to outputs/<term>/
     error: str | None = None  # first error line, "ename: evalue"
     rag: str | None = None  # overall rating: red, amber, green or None
+    counts: dict[str, int] | None = None  # how many KPIs are red, amber and green
     title: str = ""
     finished: str | None = None  # ISO time the HTML was written
 

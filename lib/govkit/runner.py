@@ -46,6 +46,7 @@ class Outcome:
     duration: float
     error: str | None = None
     rag: str | None = None
+    counts: dict[str, int] | None = None  # KPIs rated red, amber, green
     attempts: int = 1
 
 
@@ -90,17 +91,19 @@ def _alarm(_signum: int, _frame: Any) -> None:
     raise JobTimeout()
 
 
-def _overall_rag(params: dict[str, Any], term: str, urn: int | None,
-                 priority: str | None, audience: str = "board") -> str | None:
-    """The report's headline RAG from govkit.evaluate (one Evaluator per worker)."""
-    try:
-        from govkit.evaluate import Evaluator
-    except ImportError:  # pragma: no cover - evaluate is part of govkit
-        return None
+def _ratings(params: dict[str, Any], term: str, urn: int | None, priority: str | None,
+             audience: str = "board") -> tuple[str | None, dict[str, int]]:
+    """The report's headline RAG and how many of its KPIs are red, amber and green, as
+    ``audience`` sees them (one Evaluator per worker, reused across its reports)."""
+    from govkit.evaluate import Evaluator, combine_rag
+
     key = (params["params_dir"], params["data_dir"], params["store_path"])
     if key not in _EVALUATORS:
         _EVALUATORS[key] = Evaluator.from_paths(*key)
-    return _EVALUATORS[key].overall_rag(term, urn, priority, audience)
+    df = _EVALUATORS[key].kpis(term, urn, priority, audience)
+    rated = [r for r, s in zip(df["rag"], df["status"], strict=True) if s == "ok" and r]
+    counts = {c: rated.count(c) for c in ("red", "amber", "green")}
+    return combine_rag(rated), counts
 
 
 def first_error_line(exc: BaseException) -> str:
@@ -164,11 +167,11 @@ def run_job(spec: dict[str, Any]) -> Outcome:
         export_html(nb, html, trust, spec["title"], spec["index_href"])
         failed.unlink(missing_ok=True)
         try:
-            rag = _overall_rag(spec["parameters"], spec["term"], spec["urn"], spec["priority"],
-                               spec["audience"])
+            rag, counts = _ratings(spec["parameters"], spec["term"], spec["urn"],
+                                   spec["priority"], spec["audience"])
         except Exception:  # the report is written; a missing headline is not a failure
-            rag = None
-        return Outcome(spec["key"], "ok", time.perf_counter() - started, rag=rag,
+            rag, counts = None, None
+        return Outcome(spec["key"], "ok", time.perf_counter() - started, rag=rag, counts=counts,
                        attempts=attempts)
     except Exception as e:  # export or reading the result went wrong: report, don't crash
         return Outcome(spec["key"], "failed", time.perf_counter() - started,
@@ -271,6 +274,7 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
         if not force and manifest.is_done(job.key, h, job.html_path(out_dir)):
             old = manifest.entries[job.key]
             skipped.append(_entry(job, h, "skipped", out_dir, duration=0.0, rag=old.rag,
+                                  counts=old.counts,
                                   finished=old.finished))
             manifest.record(skipped[-1])
         else:
@@ -292,7 +296,8 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
         else:  # the last good HTML, if any, is still there: keep its date for the index
             finished = before.finished if before and job.html_path(out_dir).is_file() else None
         entry = _entry(job, h, outcome.status, out_dir, duration=round(outcome.duration, 2),
-                       error=outcome.error, rag=outcome.rag, finished=finished)
+                       error=outcome.error, rag=outcome.rag, counts=outcome.counts,
+                       finished=finished)
         manifest.record(entry)
         manifest.save(_ordered_keys(manifest, keys))
         done += 1

@@ -1,0 +1,62 @@
+"""The term's index page: every report in a grid, its rating in words, counts, escaping."""
+
+from __future__ import annotations
+
+from memstore import plan, trust
+
+from govkit.index_page import counts_line, render_index
+from govkit.manifest import Entry
+
+TERM = "2024-25-summer"
+
+
+def entry(key: str, status: str = "ok", rag: str | None = "amber",
+          counts: dict[str, int] | None = None, **kw) -> Entry:
+    folder, report = key.split("/")
+    return Entry(key=key, notebook=report.split("-")[0], parameters={}, input_hash="h",
+                 status=status, duration=1.0, output=f"{folder}/{report}.html", rag=rag,
+                 counts=counts, **kw)
+
+
+def test_counts_line_says_how_many_kpis_are_each_colour() -> None:
+    assert counts_line({"red": 3, "amber": 2, "green": 9}) == (
+        '<br><span class="gk-counts">3 red · 2 amber · 9 green</span>')
+    assert counts_line({"red": 0, "amber": 0, "green": 0}) == ""  # nothing rated
+    assert counts_line(None) == ""  # a manifest from before counts were kept
+
+
+def test_index_links_each_report_with_its_rating_and_counts() -> None:
+    t = trust("primary", "secondary")
+    p = plan([{"measure": "attendance_rate", "target": 95, "tolerance": 1}])
+    page = render_index(t, p, TERM, [
+        entry("trust/trust_overview", rag="red", counts={"red": 1, "amber": 0, "green": 4}),
+        entry("100001/priority-p1", rag="green", counts={"red": 0, "amber": 0, "green": 2}),
+        entry("100002/priority-p1", status="failed", rag=None,
+              error="NameError: name 'x' is not defined"),
+    ])
+    assert "Governance reports: Summer 2025" in page
+    assert "3 reports, 1 failed" in page
+    assert '<a href="trust/trust_overview.html">Open</a>' in page
+    assert "✖ Red" in page and "1 red · 0 amber · 4 green" in page
+    assert "✔ Green" in page and "0 red · 0 amber · 2 green" in page
+    # a failure names its first error line (escaped) and, never having had a good run,
+    # offers no link
+    assert "✖ Failed: NameError: name &#x27;x&#x27; is not defined" in page
+    assert 'href="100002/priority-p1.html"' not in page
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+
+
+def test_a_failed_rerun_keeps_a_link_to_the_last_good_report() -> None:
+    t = trust("primary")
+    p = plan([{"measure": "attendance_rate", "target": 95}])
+    page = render_index(t, p, TERM, [entry("100001/priority-p1", status="failed", rag=None,
+                                           error="KeyError: 'x'",
+                                           finished="2025-07-20T10:00:00")])
+    assert '<a href="100001/priority-p1.html">last good version</a>' in page
+
+
+def test_names_from_the_data_are_escaped() -> None:
+    t = trust("primary").model_copy(update={"name": "A & B <Trust>"})
+    p = plan([{"measure": "attendance_rate", "target": 95}])
+    page = render_index(t, p, TERM, [entry("trust/trust_overview")])
+    assert "A &amp; B &lt;Trust&gt;" in page and "<Trust>" not in page
