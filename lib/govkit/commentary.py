@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
+from govkit.config import parse_yaml
 from govkit.errors import ConfigError
 
 Comments = dict[str, dict[str, str]]
@@ -22,12 +21,7 @@ def load_commentary(commentary_dir: str | Path | None, term: str) -> Comments:
     path = Path(commentary_dir) / f"{term}.yaml"
     if not path.is_file():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{where}: not valid YAML: {getattr(e, 'problem', e)}") from None
+    data = parse_yaml(path)
     if data is None:
         return {}
     if not isinstance(data, dict):

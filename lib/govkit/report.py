@@ -278,14 +278,14 @@ def open_report(params_dir: Any = None, data_dir: Any = None, store_path: Any = 
     """Set up a notebook from its parameters (None = the project's own folders)."""
     from govkit.config import load_params
     from govkit.evaluate import Evaluator
-    from govkit.store import ensure_store
+    from govkit.store import ensure_store, open_store
 
     setup()
     pdir = paths.params_dir(params_dir)
     trust, plan = load_params(pdir)
     ddir = paths.data_dir(data_dir)
     spath = ensure_store(pdir, ddir, paths.store_path(store_path))
-    ev = Evaluator.from_paths(params_dir=pdir, data_dir=ddir, store_path=spath)
+    ev = Evaluator(trust, plan, open_store(spath), pdir / "commentary")
     term = term or trust.latest_term
     if term not in trust.terms:
         raise ConfigError(f"term {term!r} is not one of the trust's terms "
