@@ -112,7 +112,9 @@ def show_chart(chart: charts.Chart | Any, alt: str | None = None) -> None:
         raise ValueError("every chart needs a text alternative (alt)")
     # Render the PNG ourselves: works whatever the backend (inline, Agg, none selected).
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight", pad_inches=0.15)
+    # zlib level 1: a few per cent larger, a fifth quicker (every report draws up to 16)
+    fig.savefig(buf, format="png", bbox_inches="tight", pad_inches=0.15,
+                pil_kwargs={"compress_level": 1})
     _display({"image/png": buf.getvalue(), "text/plain": alt}, raw=True,
              metadata={"image/png": {"alt": alt}})
     import matplotlib.pyplot as plt
