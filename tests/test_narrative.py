@@ -141,3 +141,12 @@ def test_public_sentence_compares_without_targets_or_sources():
     assert narrative.public_sentence(dict(row, status="suppressed")) == (
         "Permanent exclusions: not shown (c) for Summer 2025 because it covers too few "
         "pupils to publish.")
+
+
+def test_a_miss_too_small_to_show_is_said_without_a_number():
+    # severe absence 2.04% against 2.0% (lower is better): amber, and 0.04 shows as "0.0"
+    row = dict(label="Severe absence", unit="percent", direction="lower", value=2.04,
+               target=2.0, rag="amber", status="ok", period="2024-25-summer")
+    assert narrative.target_clause(row) == "just above the target of 2.0%"
+    assert narrative.target_clause(dict(row, direction="higher", value=1.96)) == (
+        "just short of the target of 2.0%")

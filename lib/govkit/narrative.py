@@ -75,7 +75,9 @@ def target_clause(row: Mapping[str, Any]) -> str:
     value = _get(row, "value")
     if rag == "green":
         return f"meeting the target of {shown}"
-    gap = "" if value is None else f"{fmt.distance(float(value) - float(target), unit)} "
+    # a miss too small to show ("0.0 percentage points") is said without the number
+    gap = ("" if value is None or _same_at_shown_precision(float(value), float(target), unit)
+           else f"{fmt.distance(float(value) - float(target), unit)} ")
     # a lower-is-better figure misses its target by being above it, not "short of" it
     side = "short of" if _higher_is_better(row) else "above"
     if rag == "amber":
