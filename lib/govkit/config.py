@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,6 +37,19 @@ class _At(ValueError):
     def __init__(self, loc: tuple[str | int, ...], message: str):
         super().__init__(message)
         self.loc = loc
+
+
+def _refuse_repeats(keyed: Iterable[tuple[tuple[str | int, ...], Any]], what: str,
+                    field: str | None = "id", hint: str = "") -> None:
+    """Refuse a key seen twice: the error sits on the second place's ``field`` and names
+    the first place."""
+    first: dict[Any, tuple[str | int, ...]] = {}
+    for loc, key in keyed:
+        if key in first:
+            where = (*loc, field) if field else loc
+            raise _At(where, what.format(key=key)
+                      + f" twice (also {_loc(first[key])}){hint}")
+        first[key] = loc
 
 
 class School(_Strict):
@@ -102,12 +116,8 @@ class Trust(_Strict):
 
     @model_validator(mode="after")
     def _unique_urns(self) -> Trust:
-        seen: dict[int, int] = {}
-        for i, s in enumerate(self.schools):
-            if s.urn in seen:
-                raise _At(("schools", i, "urn"),
-                          f"URN {s.urn} is listed twice (also schools[{seen[s.urn]}])")
-            seen[s.urn] = i
+        _refuse_repeats(((("schools", i), s.urn) for i, s in enumerate(self.schools)),
+                        "URN {key} is listed", "urn")
         return self
 
     @property
@@ -191,12 +201,9 @@ class Priority(_Strict):
 
     @model_validator(mode="after")
     def _criterion_ids(self) -> Priority:
-        seen: dict[str, int] = {}
-        for i, c in enumerate(self.success_criteria):
-            if c.id in seen:
-                raise _At(("success_criteria", i, "id"), f"success criterion id '{c.id}' is "
-                          f"used twice (also success_criteria[{seen[c.id]}])")
-            seen[c.id] = i
+        _refuse_repeats(((("success_criteria", i), c.id)
+                         for i, c in enumerate(self.success_criteria)),
+                        "success criterion id '{key}' is used")
         return self
 
 
@@ -231,27 +238,15 @@ class Plan(_Strict):
     @model_validator(mode="after")
     def _ids(self) -> Plan:
         # Ids key reports and leaders' comments: two things with one id would share them.
-        seen: dict[str, int] = {}
         for i, p in enumerate(self.priorities):
             if not _SLUG.match(p.id):
                 raise _At(("priorities", i, "id"), f"priority id '{p.id}' must be lower-case "
                           "letters, digits, - or _")
-            if p.id in seen:
-                raise _At(("priorities", i, "id"),
-                          f"priority id '{p.id}' is used twice (also priorities[{seen[p.id]}])")
-            seen[p.id] = i
-        kpi_at: dict[str, tuple[str | int, ...]] = {}
-        for loc, kid in self._kpi_ids():
-            if kid in kpi_at:
-                raise _At(loc, f"KPI id '{kid}' is used twice (also {_loc(kpi_at[kid])}); "
-                          "give one of them an id")
-            kpi_at[kid] = loc
-        trig: dict[str, int] = {}
-        for i, t in enumerate(self.triggers):
-            if t.id in trig:
-                raise _At(("triggers", i, "id"),
-                          f"trigger id '{t.id}' is used twice (also triggers[{trig[t.id]}])")
-            trig[t.id] = i
+        _refuse_repeats(((("priorities", i), p.id) for i, p in enumerate(self.priorities)),
+                        "priority id '{key}' is used")
+        _refuse_repeats(self._kpi_ids(), "KPI id '{key}' is used", None, "; give one of them an id")
+        _refuse_repeats(((("triggers", i), t.id) for i, t in enumerate(self.triggers)),
+                        "trigger id '{key}' is used")
         return self
 
     def _kpi_ids(self) -> list[tuple[tuple[str | int, ...], str]]:
