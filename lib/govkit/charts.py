@@ -86,11 +86,14 @@ def _axis_format(ax: Any, unit: str | None, axis: str = "y") -> None:
 
     def tick(v: float, _pos: int) -> str:
         # As few decimals as show every tick exactly: 92%, 92.5%, 105.25; never two alike.
-        locs = along.get_majorticklocs()
+        # matplotlib hands the formatter this draw's tick positions (set_locs) before it
+        # asks for labels: reading them there, not from the locator, keeps it linear.
+        locs = formatter.locs if len(formatter.locs) else along.get_majorticklocs()
         dp = next((d for d in range(3) if all(abs(round(t, d) - t) < 1e-9 for t in locs)), 3)
         return fmt.value(v, unit, dp=dp)
 
-    along.set_major_formatter(FuncFormatter(tick))
+    formatter = FuncFormatter(tick)
+    along.set_major_formatter(formatter)
     if (unit or "").lower() in {"count", "pupils", "number"}:
         along.set_major_locator(MaxNLocator(integer=True))  # no "2.5 exclusions"
 
