@@ -162,3 +162,12 @@ def test_interrupted_run_keeps_finished_reports_and_next_run_carries_on(tmp_path
     assert second.started == 2  # only what the interrupted run had not finished
     assert sorted(e.status for e in second.entries) == ["ok", "ok", "skipped"]
     assert all((term_dir / e.output).is_file() for e in second.entries)
+
+
+def test_kernels_started_as_new_processes_give_the_same_reports(tmp_path, demo_drop):
+    # --no-fork: papermill's usual kernel launch instead of forks of the pre-warmed worker
+    root = project(tmp_path, demo_drop)
+    result = small(root, fork_kernels=False)
+    assert [e.status for e in result.entries] == ["ok"] * 3
+    page = root / "outputs" / TERM / "trust" / "trust_overview.html"
+    assert "2 schools in the store" in page.read_text(encoding="utf-8")

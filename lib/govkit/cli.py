@@ -243,12 +243,15 @@ def run_command(
     out_dir: Annotated[Path, typer.Option("--out", help="outputs folder")] = Path("outputs"),
     timeout: Annotated[float, typer.Option("--timeout", min=1,
                                            help="seconds allowed per report")] = 900.0,
+    fork: Annotated[bool, typer.Option(
+        "--fork/--no-fork", help="start each report's kernel as a fork of a worker that has "
+        "already imported the libraries (quicker), or as a new Python process")] = True,
 ) -> None:
     """Run every report of a term in parallel; skip unchanged ones; write HTML and an index."""
     from govkit.run_display import run_with_progress
 
     code = run_with_progress(out, params, data, out_dir, term, school or None, report or None,
-                             jobs, force, timeout)
+                             jobs, force, timeout, fork)
     if code:
         raise typer.Exit(code)
 

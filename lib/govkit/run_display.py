@@ -29,7 +29,8 @@ def summary_table(result: RunResult) -> Table:
 
 def run_with_progress(console: Console, params: Path, data: Path, out_dir: Path,
                       term: str | None, schools: list[int] | None, reports: list[str] | None,
-                      jobs: int | None, force: bool, timeout: float) -> int:
+                      jobs: int | None, force: bool, timeout: float,
+                      fork_kernels: bool = True) -> int:
     """Run the batch with a progress bar; returns the exit code (0, 1 failures, 130 Ctrl-C)."""
     bar = Progress(TextColumn("[bold]reports"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(),
@@ -49,7 +50,8 @@ def run_with_progress(console: Console, params: Path, data: Path, out_dir: Path,
 
     try:
         result = run_batch(params, data, out_dir, term, schools, reports, jobs, force,
-                           timeout=timeout, progress=progress, on_start=on_start)
+                           timeout=timeout, progress=progress, on_start=on_start,
+                           fork_kernels=fork_kernels)
     finally:
         bar.stop()
     console.print(summary_table(result))

@@ -24,6 +24,7 @@ from typing import Any
 
 from govkit.config import Trust, load_params
 from govkit.errors import ConfigError
+from govkit.forkkernel import CAN_FORK, PRELOAD
 from govkit.manifest import MANIFEST, Entry, Manifest, job_hash, shared_inputs_hash
 from govkit.matrix import Job, build_matrix
 
@@ -45,8 +46,6 @@ class Outcome:
     status: str  # ok or failed
     duration: float
     error: str | None = None
-    rag: str | None = None
-    counts: dict[str, int] | None = None  # KPIs rated red, amber, green
     attempts: int = 1
 
 
@@ -74,9 +73,6 @@ class RunResult:
 
 # --- the worker side ---------------------------------------------------------------------
 
-_EVALUATORS: dict[tuple[str, str, str], Any] = {}
-
-
 def _worker_init(log_path: str | None = None) -> None:
     """Workers leave Ctrl-C to the main process, which stops handing out work, and send
     their kernels' chatter (ipykernel's start-up warnings) to the run log, not the screen."""
@@ -91,19 +87,26 @@ def _alarm(_signum: int, _frame: Any) -> None:
     raise JobTimeout()
 
 
-def _ratings(params: dict[str, Any], term: str, urn: int | None, priority: str | None,
-             audience: str = "board") -> tuple[str | None, dict[str, int]]:
-    """The report's headline RAG and how many of its KPIs are red, amber and green, as
-    ``audience`` sees them (one Evaluator per worker, reused across its reports)."""
-    from govkit.evaluate import Evaluator, combine_rag
+def ratings(ev: Any, term: str, urn: int | None, priority: str | None,
+            audience: str = "board") -> tuple[str | None, dict[str, int]]:
+    """A report's headline RAG and how many of its KPIs are red, amber and green, as
+    ``audience`` sees them. Worked out in the main process: workers never open the store,
+    so the kernels forked from them inherit no database handles."""
+    from govkit.evaluate import combine_rag
 
-    key = (params["params_dir"], params["data_dir"], params["store_path"])
-    if key not in _EVALUATORS:
-        _EVALUATORS[key] = Evaluator.from_paths(*key)
-    df = _EVALUATORS[key].kpis(term, urn, priority, audience)
+    df = ev.kpis(term, urn, priority, audience)
     rated = [r for r, s in zip(df["rag"], df["status"], strict=True) if s == "ok" and r]
     counts = {c: rated.count(c) for c in ("red", "amber", "green")}
     return combine_rag(rated), counts
+
+
+def _kernel_kwargs(spec: dict[str, Any]) -> dict[str, Any]:
+    """Forked kernels when the spec asks for them (see govkit.forkkernel)."""
+    if not spec.get("fork"):
+        return {}
+    from govkit.forkkernel import ForkingKernelManager
+
+    return {"kernel_manager_class": ForkingKernelManager}
 
 
 def first_error_line(exc: BaseException) -> str:
@@ -147,7 +150,7 @@ def run_job(spec: dict[str, Any]) -> Outcome:
                     start_timeout=START_TIMEOUT, execution_timeout=int(spec["timeout"]),
                     # the notebook is finished and saved: a graceful shutdown only waits
                     # (about 0.3 s a report) for a kernel nobody will talk to again
-                    shutdown_kernel="immediate")
+                    shutdown_kernel="immediate", **_kernel_kwargs(spec))
                 break
             except PapermillExecutionError as e:
                 os.replace(tmp, failed)
@@ -169,13 +172,7 @@ def run_job(spec: dict[str, Any]) -> Outcome:
         trust = load_trust(Path(spec["parameters"]["params_dir"]) / "trust.yaml")
         export_html(nb, html, trust, spec["title"], spec["index_href"])
         failed.unlink(missing_ok=True)
-        try:
-            rag, counts = _ratings(spec["parameters"], spec["term"], spec["urn"],
-                                   spec["priority"], spec["audience"])
-        except Exception:  # the report is written; a missing headline is not a failure
-            rag, counts = None, None
-        return Outcome(spec["key"], "ok", time.perf_counter() - started, rag=rag, counts=counts,
-                       attempts=attempts)
+        return Outcome(spec["key"], "ok", time.perf_counter() - started, attempts=attempts)
     except Exception as e:  # export or reading the result went wrong: report, don't crash
         return Outcome(spec["key"], "failed", time.perf_counter() - started,
                        first_error_line(e), attempts=attempts)
@@ -241,8 +238,12 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
               notebooks_dir: Path | None = None, store_path: Path | None = None,
               timeout: float = DEFAULT_TIMEOUT,
               progress: Callable[[Entry, int, int], None] | None = None,
-              on_start: Callable[[int, int], None] | None = None) -> RunResult:
+              on_start: Callable[[int, int], None] | None = None,
+              fork_kernels: bool = True) -> RunResult:
     """Run the term's reports; see the module docstring.
+
+    ``fork_kernels``: each report's kernel is a fork of its pre-warmed worker
+    (govkit.forkkernel) rather than a new Python process; either way one kernel a report.
 
     ``progress(entry, done, total)`` is called in the main process after each report
     (skipped ones included); ``on_start(to_run, total)`` once the work is known.
@@ -291,16 +292,30 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
         if progress:
             progress(entry, done, total)
 
+    evaluators: list[Any] = []
+
+    def evaluator() -> Any:
+        if not evaluators:
+            from govkit.evaluate import Evaluator
+            from govkit.store import open_store
+
+            evaluators.append(Evaluator(trust, plan, open_store(store_path),
+                                        params_dir / "commentary"))
+        return evaluators[0]
+
     def finish(job: Job, h: str, outcome: Outcome) -> None:
         nonlocal done
         before = manifest.entries.get(job.key)
+        rag = counts = None
         if outcome.status == "ok":
             finished = dt.datetime.now().isoformat(timespec="seconds")
+            # the report is written; a missing headline is not a failure
+            with contextlib.suppress(Exception):
+                rag, counts = ratings(evaluator(), term, job.urn, job.priority, job.audience)
         else:  # the last good HTML, if any, is still there: keep its date for the index
             finished = before.finished if before and job.html_path(out_dir).is_file() else None
         entry = _entry(job, h, outcome.status, out_dir, duration=round(outcome.duration, 2),
-                       error=outcome.error, rag=outcome.rag, counts=outcome.counts,
-                       finished=finished)
+                       error=outcome.error, rag=rag, counts=counts, finished=finished)
         manifest.record(entry)
         manifest.save(_ordered_keys(manifest, keys))
         done += 1
@@ -323,9 +338,12 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
 
     if runnable:
         workers = max(1, min(jobs or os.cpu_count() or 1, len(runnable)))
-        specs = {job.key: _spec(job, notebooks_dir, out_dir, timeout) for job, _ in runnable}
+        fork = fork_kernels and CAN_FORK
+        specs = {job.key: _spec(job, notebooks_dir, out_dir, timeout, fork)
+                 for job, _ in runnable}
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["govkit.runner", "papermill", "nbconvert"])
+        ctx.set_forkserver_preload(["govkit.runner", "papermill", "nbconvert",
+                                    *(PRELOAD if fork else ())])
         term_dir.mkdir(parents=True, exist_ok=True)
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
                                    initializer=_worker_init,
@@ -381,13 +399,14 @@ def _ordered_keys(manifest: Manifest, keys: list[str]) -> list[str]:
         [k for k in manifest.entries if k not in set(keys)]
 
 
-def _spec(job: Job, notebooks_dir: Path, out_dir: Path, timeout: float) -> dict[str, Any]:
+def _spec(job: Job, notebooks_dir: Path, out_dir: Path, timeout: float,
+          fork: bool = False) -> dict[str, Any]:
     """A plain dict a worker process can unpickle without the main process's objects."""
     return {"key": job.key, "notebook": str(notebooks_dir / f"{job.notebook}.ipynb"),
             "parameters": job.parameters, "html": str(job.html_path(out_dir)),
             "failed": str(job.failed_path(out_dir)), "title": job.title,
             "index_href": "../index.html", "timeout": timeout, "term": job.term,
-            "urn": job.urn, "priority": job.priority, "audience": job.audience}
+            "urn": job.urn, "priority": job.priority, "audience": job.audience, "fork": fork}
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
