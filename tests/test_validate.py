@@ -251,3 +251,20 @@ def test_duplicate_trust_level_rows_with_blank_urn(tmp_path):
 
 def test_missing_folder_is_one_problem(tmp_path):
     assert errors(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}: data folder not found"]
+
+
+def test_cli_warns_of_files_the_plan_needs_but_the_drop_lacks(tmp_path):
+    # finance.csv is optional, so the drop is valid (exit 0), but a plan with a finance
+    # KPI would show "no data" for it in every report: say so, naming the KPIs
+    params = _trust_yaml(tmp_path / "params")
+    (params / "plan.yaml").write_text(
+        "name: P\npriorities:\n  - id: money\n    title: Money\n    success_criteria:\n"
+        "      - id: c\n        text: Balanced budgets\n        kpis:\n"
+        "          - {measure: in_year_balance, target: 0}\n"
+        "          - {measure: reserves_pct_income, target: 5}\n")
+    good = write_drop(tmp_path / "good")
+    assert not (good / "finance.csv").exists()
+    r = CliRunner().invoke(app, ["validate", str(good), "--params", str(params)])
+    assert r.exit_code == 0, r.output
+    assert ("finance.csv: warning: not in the drop, so the plan's KPIs on in_year_balance, "
+            "reserves_pct_income will have no data") in r.output

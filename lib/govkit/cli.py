@@ -50,11 +50,13 @@ def validate(
     params: ParamsOpt = DEFAULT_PARAMS,
 ) -> None:
     """Check a data drop and print every problem as file:row:column: message."""
-    from govkit.config import load_trust
-    from govkit.validate import validate_drop
+    from govkit.config import load_params, load_trust
+    from govkit.validate import plan_coverage, validate_drop
 
     trust = load_trust(params / "trust.yaml")
     problems = validate_drop(data_dir, trust)
+    if data_dir.is_dir() and (params / trust.plan).is_file():  # what the plan will miss
+        problems += plan_coverage(data_dir, load_params(params)[1])
     errors = [p for p in problems if p.severity == "error"]
     for p in problems:
         (err if p.severity == "error" else out).print(str(p), markup=False, soft_wrap=True)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from govkit.config import Trust
+from govkit.config import Plan, Trust
 from govkit.contract import DOMAINS, INDICATORS, SCORE_INDICATORS, Domain
 from govkit.errors import DataError, Problem
 from govkit.readers import HEADER_ROW, ParseError, RawTable, find_sources, parse_cell, read_source
@@ -275,6 +275,22 @@ def check_drop(data_dir: Path, trust: Trust) -> tuple[dict[str, pd.DataFrame], l
 def validate_drop(data_dir: Path, trust: Trust) -> list[Problem]:
     """Every problem in a data drop (errors and warnings), in file then row order."""
     return check_drop(data_dir, trust)[1]
+
+
+def plan_coverage(data_dir: Path, plan: Plan) -> list[Problem]:
+    """A warning for each optional file the drop lacks that the plan's KPIs are built on:
+    the drop is valid, but those KPIs will say "no data" in every report."""
+    from govkit.measures import MEASURES
+
+    sources, _ = find_sources(Path(data_dir))
+    needs: dict[str, list[str]] = {}
+    for measure in sorted(plan.measures()):
+        domain = MEASURES[measure].domain
+        if domain in DOMAINS and domain not in sources:
+            needs.setdefault(domain, []).append(measure)
+    return [Problem(f"{name}.csv", f"not in the drop, so the plan's KPIs on "
+                    f"{', '.join(ids)} will have no data", severity="warning")
+            for name, ids in needs.items()]
 
 
 def load_drop(data_dir: Path, trust: Trust) -> dict[str, pd.DataFrame]:
