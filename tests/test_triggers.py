@@ -60,9 +60,9 @@ def test_below_national_fires_beyond_the_margin_only() -> None:
     hit = _one(_fired(_ev([rule])))
     assert (hit["urn"], hit["school"], hit["trigger_id"]) == (URN_B, "School 2", "att-nat")
     assert hit["description"] == rule["description"]
-    assert hit["detail"].startswith("Attendance 90.0% (2024-25-summer) against national "
+    assert hit["detail"].startswith("Attendance 90.0% (Summer 2025) against national "
                                     "94.5% (DfE")
-    assert hit["detail"].endswith(", 2023-24): 4.5 percentage points worse")
+    assert hit["detail"].endswith(" 2023/24): 4.5 percentage points worse")
     # a margin of exactly 4.5 is not crossed; 4.4 is
     assert _fired(_ev([dict(rule, margin=4.5)])).empty
     assert list(_fired(_ev([dict(rule, margin=4.4)]))["urn"]) == [URN_B]
@@ -101,7 +101,7 @@ def test_below_trust_fires_beyond_the_margin() -> None:
     hit = _one(_fired(_ev([rule])))
     assert hit["school"] == "School 2"
     assert hit["detail"] == ("Persistent absence (10% or more of sessions missed) 30.0% "
-                             "against the trust's 20.0% (2024-25-summer): 10.0 percentage points "
+                             "against the trust's 20.0% (Summer 2025): 10.0 percentage points "
                              "worse")
     assert _fired(_ev([dict(rule, margin=10)])).empty  # exactly 10 is not more than 10
 
@@ -112,9 +112,8 @@ def test_declining_needs_a_fall_every_period() -> None:
     # B: 93.0 -> 92.0 -> 91.0 -> 90.0, three falls: fires. A rose in spring: does not.
     hit = _one(_fired(_ev([rule])))
     assert hit["urn"] == URN_B
-    assert hit["detail"] == ("Attendance worse 3 periods running: 2023-24-summer 93.0%, "
-                             "2024-25-autumn 92.0%, 2024-25-spring 91.0%, "
-                             "2024-25-summer 90.0%")
+    assert hit["detail"] == ("Attendance worse three terms running: Summer 2024 93.0%, "
+                             "Autumn 2024 92.0%, Spring 2025 91.0%, Summer 2025 90.0%")
     # each fall is 1.0 point: a margin of 1 is not exceeded
     assert _fired(_ev([dict(rule, margin=1)])).empty
     # a term without a return breaks the run: 2023-24-spring has none, so from
@@ -130,8 +129,8 @@ def test_red_consecutive_on_every_kpi() -> None:
     hit = _one(_fired(_ev([rule])))
     assert (hit["urn"], hit["measure"]) == (URN_B, "attendance_rate")
     assert hit["detail"] == (
-        "Attendance red 2 periods running (2024-25-summer: 90.0% against a target of "
-        "95.0%; 2024-25-spring: 91.0% against a target of 95.0%)")
+        "Attendance red two terms running (Summer 2025: 90.0% against a target of "
+        "95.0%; Spring 2025: 91.0% against a target of 95.0%)")
     # with a 5-point tolerance B is amber (4 and 5 short): no run of reds
     lenient = [{"id": "att", "measure": "attendance_rate", "target": 95, "tolerance": 5}]
     assert _fired(_ev([rule], lenient)).empty

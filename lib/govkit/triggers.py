@@ -25,7 +25,7 @@ from govkit import fmt
 from govkit.config import KPI, Trigger
 from govkit.errors import ConfigError
 from govkit.evaluate import rag
-from govkit.measures import MEASURES, MeasureValue, applies
+from govkit.measures import MEASURES, Measure, MeasureValue, applies
 from govkit.terms import Term, parse_term
 
 if TYPE_CHECKING:
@@ -62,6 +62,16 @@ def history(ev: Evaluator, measure: str, term: str, urn: int | None, n: int,
     return out
 
 
+def _when(period: str | None) -> str:
+    """'Summer 2025' for a term; an academic year ('2024-25') as it is."""
+    return fmt.term_label(period)
+
+
+def _unit_of(m: Measure) -> str:
+    """What a run is counted in: years for yearly results, surveys, or terms."""
+    return {"academic_year": "years", "survey": "surveys"}.get(m.period, "terms")
+
+
 def _v(value: float | None, measure: str) -> str:
     return fmt.value(value, MEASURES[measure].unit)
 
@@ -82,9 +92,10 @@ def _red_run(ev: Evaluator, k: KPI, term: str, urn: int, n: int) -> str | None:
         target = ev.target(k, t, urn, AUDIENCE)
         if rag(mv.value, target, ev.tolerance(k, urn), direction) != "red":
             return None
-        parts.append(f"{mv.period}: {_v(mv.value, k.measure)} against a target of "
+        parts.append(f"{_when(mv.period)}: {_v(mv.value, k.measure)} against a target of "
                      f"{_v(target, k.measure)}")
-    return f"{k.label or m.label} red {n} periods running (" + "; ".join(parts) + ")"
+    return (f"{k.label or m.label} red {fmt.count_words(n)} {_unit_of(m)} running ("
+            + "; ".join(parts) + ")")
 
 
 def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> str | None:
@@ -99,8 +110,8 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
         b = ev.national(measure, mv.period, urn) if mv.status == "ok" else None
         if b is None or _worse_by(mv.value, b.value, direction) <= trig.margin:
             return None
-        return (f"{label} {_v(mv.value, measure)} ({mv.period}) against national "
-                f"{_v(b.value, measure)} ({b.citation}, {b.academic_year}): "
+        return (f"{label} {_v(mv.value, measure)} ({_when(mv.period)}) against national "
+                f"{_v(b.value, measure)} ({b.citation}): "
                 f"{_gap(_worse_by(mv.value, b.value, direction), measure)} worse")
     if trig.kind == "below_national_years":
         hist = history(ev, measure, term, urn, trig.periods,
@@ -112,7 +123,7 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
             b = ev.national(measure, mv.period, urn)
             if b is None or _worse_by(mv.value, b.value, direction) <= trig.margin:
                 return None
-            parts.append(f"{mv.period}: {_v(mv.value, measure)} against national "
+            parts.append(f"{_when(mv.period)}: {_v(mv.value, measure)} against national "
                          f"{_v(b.value, measure)} ({b.academic_year})")
         return f"{label} worse than national {trig.periods} years running (" + "; ".join(
             parts) + ")"
@@ -124,7 +135,7 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
         if _worse_by(mv.value, tv.value, direction) <= trig.margin:
             return None
         return (f"{label} {_v(mv.value, measure)} against the trust's "
-                f"{_v(tv.value, measure)} ({mv.period}): "
+                f"{_v(tv.value, measure)} ({_when(mv.period)}): "
                 f"{_gap(_worse_by(mv.value, tv.value, direction), measure)} worse")
     if trig.kind == "declining":
         hist = history(ev, measure, term, urn, trig.periods + 1)
@@ -133,8 +144,10 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
         for (_, newer), (_, older) in zip(hist, hist[1:], strict=False):
             if _worse_by(newer.value, older.value, direction) <= trig.margin:
                 return None
-        figures = ", ".join(f"{mv.period} {_v(mv.value, measure)}" for _, mv in reversed(hist))
-        return f"{label} worse {trig.periods} periods running: {figures}"
+        figures = ", ".join(f"{_when(mv.period)} {_v(mv.value, measure)}"
+                            for _, mv in reversed(hist))
+        return (f"{label} worse {fmt.count_words(trig.periods)} {_unit_of(m)} running: "
+                f"{figures}")
     raise ValueError(f"unknown trigger kind {trig.kind}")
 
 
