@@ -44,3 +44,43 @@ def test_a_running_child_polls_none_until_killed():
     proc.kill()
     assert proc.wait() == -signal.SIGKILL
     proc.kill()  # a dead kernel: nothing to signal, no error
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return "\nState:\tZ" in f.read()  # a zombie waiting for init is gone too
+    except FileNotFoundError:
+        return True
+
+
+def test_a_forked_kernel_exits_when_its_worker_dies(tmp_path):
+    # a worker stopped hard (Ctrl-C on the batch) must not leave its kernel running
+    import subprocess
+    import sys
+
+    script = tmp_path / "worker.py"
+    script.write_text(
+        "import os, sys\n"
+        "from jupyter_client.blocking import BlockingKernelClient\n"
+        "from govkit.forkkernel import ForkingKernelManager, preload\n"
+        "import asyncio\n"
+        "preload()\n"
+        "km = ForkingKernelManager(kernel_name='python3')\n"
+        "asyncio.run(km.start_kernel())\n"
+        "kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=60)\n"
+        "print(km.provisioner.pid, flush=True)\n"
+        "os._exit(0)  # die without shutting the kernel down\n")
+    # read the kernel's pid, then wait for the worker itself (a live kernel would hold
+    # the pipe open, so do not wait for the end of its output)
+    worker = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    kernel = int(worker.stdout.readline())
+    worker.wait(timeout=60)
+    worker.stdout.close()
+    deadline = time.monotonic() + 15
+    while not _gone(kernel) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if not _gone(kernel):
+        os.kill(kernel, signal.SIGKILL)
+        pytest.fail(f"kernel {kernel} outlived its worker")

@@ -83,7 +83,8 @@ def _serve(argv: list[str], env: dict[str, str] | None, cwd: Any) -> None:
         if env is not None:
             os.environ.clear()
             os.environ.update(env)
-        # as jupyter_client's launcher does: the kernel exits if its worker dies
+        # as jupyter_client's launcher does: the kernel exits if its worker dies (the app
+        # read JPY_PARENT_PID when the worker imported it, so it is also given directly)
         os.environ["JPY_PARENT_PID"] = str(os.getppid())
         if cwd:
             os.chdir(cwd)
@@ -91,7 +92,7 @@ def _serve(argv: list[str], env: dict[str, str] | None, cwd: Any) -> None:
         asyncio.set_event_loop(asyncio.new_event_loop())
         from ipykernel.kernelapp import IPKernelApp
 
-        app = IPKernelApp.instance()
+        app = IPKernelApp.instance(parent_handle=os.getppid())
         app.initialize(argv)
         app.start()
         code = 0
