@@ -377,3 +377,41 @@ def test_trust_total_is_rated_against_the_per_school_target_times_the_schools() 
     school = ev.kpis(SUMMER, URN_A).iloc[0]  # a school keeps the plan's own figures: 4 vs 5
     assert (school["value"], school["target"], school["tolerance"], school["rag"]) == (
         4, 5, 2, "amber")
+
+
+def test_by_phase_weights_each_phase_from_counts_beside_its_own_national() -> None:
+    # Two primaries and a secondary. Primary: (50 + 90) absent of (1000 + 3000) possible
+    # sessions = 3.5% -> 96.5% attendance (the mean of the schools' 95.0% and 97.0% would
+    # say 96.0%). Secondary: 200 of 2000 = 10% -> 90.0%. National (shipped table, the
+    # latest year up to 2024-25 is 2023-24): primary 94.5%, secondary 91.1%.
+    phases = ("primary", "primary", "secondary")
+    ev = Evaluator(trust(*phases),
+                   plan([{"measure": "attendance_rate", "target": 95, "tolerance": 1}]),
+                   memstore(schools=schools(*phases), attendance=[
+                       attendance(URN_A, SUMMER, 1000, 50), attendance(URN_B, SUMMER, 3000, 90),
+                       attendance(100003, SUMMER, 2000, 200)]))
+    df = ev.by_phase(SUMMER).set_index("phase")
+    assert df.loc["primary", "schools"] == 2
+    assert (df.loc["primary", "numerator"], df.loc["primary", "denominator"]) == (3860, 4000)
+    assert df.loc["primary", "value"] == pytest.approx(96.5)
+    assert df.loc["secondary", "value"] == pytest.approx(90.0)
+    assert (df.loc["primary", "national_value"], df.loc["secondary", "national_value"]) == (
+        94.5, 91.1)
+    assert "2023/24" in df.loc["secondary", "national_source"]
+
+
+def test_a_national_figure_is_like_for_like_only_for_the_schools_it_covers() -> None:
+    from govkit.evaluate import _like_for_like
+    from govkit.measures import MEASURES
+    from govkit.national import Benchmark
+
+    def bench(phase: str) -> Benchmark:
+        return Benchmark("k", phase, "2023-24", 1.0, "percent", "DfE", False, "")
+
+    att, ks2 = MEASURES["attendance_rate"], MEASURES["ks2_rwm_expected"]
+    assert _like_for_like(att, "primary", bench("primary")) is True
+    assert _like_for_like(att, "special", bench("all")) is False  # all schools' attendance
+    assert _like_for_like(att, "primary", bench("all")) is False  # secondaries in it too
+    assert _like_for_like(ks2, "primary", bench("all")) is True  # KS2 is primaries' only
+    assert _like_for_like(ks2, "special", bench("all")) is False
+    assert _like_for_like(att, "primary", None) is None

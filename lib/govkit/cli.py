@@ -6,7 +6,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -178,6 +178,9 @@ def kpis_command(
                                           "school_leaders or public")] = "board",
     csv: Annotated[Path | None, typer.Option("--csv", help="write the full table as CSV "
                                              "here instead of printing it")] = None,
+    by_phase: Annotated[bool, typer.Option(
+        "--by-phase", help="the plan's measures for each phase of the trust's schools, "
+        "beside each phase's national figure")] = False,
     params: ParamsOpt = DEFAULT_PARAMS,
     data: DataOpt = DEFAULT_DATA,
     store: StoreOpt = DEFAULT_STORE,
@@ -193,6 +196,12 @@ def kpis_command(
         raise ConfigError("give --school URN or --trust, not both")
     ev = Evaluator.from_paths(params, data, store)
     term = term or ev.trust.latest_term
+    if by_phase:
+        if school is not None or priority is not None:
+            raise ConfigError("--by-phase covers the whole trust: leave out --school and "
+                              "--priority")
+        _print_phases(ev, term, audience, csv)
+        return
     df = ev.kpis(term, urn=school, priority=priority, audience=audience)
     if csv is not None:
         out.print(f"{write_csv(df, csv)}: {len(df)} KPI(s) for {term}", markup=False)
@@ -223,6 +232,37 @@ def kpis_command(
             rating, trend(r),
             r["status"] + (" (small number)" if r["small_number"] else ""))
     # A piped or redirected table keeps every column whole rather than the 80 defaults.
+    (out if out.is_terminal else Console(highlight=False, width=160)).print(table)
+
+
+def _print_phases(ev: Any, term: str, audience: str, csv: Path | None) -> None:
+    """`govkit kpis --by-phase`: one row per phase and measure."""
+    from rich.table import Table
+
+    from govkit import fmt
+    from govkit.evaluate import write_csv
+
+    ev.check(term)
+    df = ev.by_phase(term, audience)
+    if csv is not None:
+        out.print(f"{write_csv(df, csv)}: {len(df)} row(s) for {term}", markup=False)
+        return
+    table = Table(title=f"{ev.trust.name}: by phase, {term} ({audience})",
+                  title_justify="left")
+    for col in ("phase", "schools", "measure id", "value", "numerator", "denominator",
+                "national", "status"):
+        table.add_column(col, no_wrap=True,
+                         justify="left" if col in ("phase", "measure id", "status") else "right")
+    for r in df.to_dict("records"):
+        unit = r["unit"]
+        national = fmt.value(r["national_value"], unit)
+        if r["national_like_for_like"] is False:
+            national += " (all schools)"
+        table.add_row(r["phase"], str(r["schools"]), r["measure"],
+                      fmt.value(r["value"], unit, r["status"]),
+                      fmt.number(r["numerator"], 1 if unit in ("GBP", "hours", "days") else 0),
+                      fmt.number(r["denominator"], 1 if unit in ("days", "hours") else 0),
+                      national, r["status"] + (" (small number)" if r["small_number"] else ""))
     (out if out.is_terminal else Console(highlight=False, width=160)).print(table)
 
 

@@ -44,6 +44,9 @@ KPI_COLUMNS = [
     "change_since", "year_ago_value", "change_last_year", "trust_value", "national_value",
     "national_source", "small_number", "comment",
 ]
+PHASE_COLUMNS = ["phase", "schools", "measure", "label", "unit", "direction", "value",
+                 "numerator", "denominator", "period", "status", "small_number",
+                 "national_value", "national_source", "national_like_for_like"]
 SERIES_COLUMNS = ["term", "period", "value", "numerator", "denominator", "status"]
 RAG_ORDER = ("red", "amber", "green")
 EPSILON = 1e-9  # values are worked out in floating point: 95.0 must equal a target of 95
@@ -96,6 +99,18 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     frame.to_csv(tmp, index=False)
     os.replace(tmp, path)
     return path
+
+
+def _like_for_like(m: Any, phase: str, bench: Benchmark | None) -> bool | None:
+    """Whether a national figure speaks for schools of this phase: one published for the
+    phase, or for all schools on a measure only one mainstream phase has (KS2 results are
+    primary schools'); not all schools' attendance beside a special school's."""
+    if bench is None:
+        return None
+    if bench.phase == phase:
+        return True
+    mainstream = [p for p in ("primary", "secondary") if applies(m, p)]
+    return bench.phase == "all" and mainstream == [phase]
 
 
 class Evaluator:
@@ -318,6 +333,35 @@ class Evaluator:
                          "status": mv.status, "rag": r})
         return pd.DataFrame(rows, columns=["urn", "school", "phase", "value", "numerator",
                                            "denominator", "status", "rag"])
+
+    def by_phase(self, term: str, audience: str = "board") -> pd.DataFrame:
+        """The plan's measures for each phase of the trust's schools, weighted from counts,
+        beside the national figure for that phase: a trust of primaries and secondaries
+        reads its attendance against each phase's national, not one blended figure."""
+        rows = []
+        threshold = suppression.threshold_for(self.trust, audience)
+        phases = dict.fromkeys(s.phase for s in self.trust.schools)
+        for phase in phases:
+            urns = [s.urn for s in self.trust.schools if s.phase == phase]
+            for mid in self.plan_measures:
+                m = MEASURES[mid]
+                if not applies(m, phase):
+                    continue
+                mv = suppression.apply(
+                    {mid: compute_from(self.tables, mid, term, urns)}, threshold, audience,
+                    fetch=lambda other, urns=urns: compute_from(self.tables, other, term, urns),
+                )[mid]
+                bench = national(m.national_key, mv.period, phase)
+                rows.append({"phase": phase, "schools": len(urns), "measure": mid,
+                             "label": m.label, "unit": m.unit, "direction": m.direction,
+                             "value": mv.value if mv.status == "ok" else None,
+                             "numerator": mv.numerator, "denominator": mv.denominator,
+                             "period": mv.period, "status": mv.status,
+                             "small_number": mv.small_number,
+                             "national_value": bench.value if bench else None,
+                             "national_source": bench.citation if bench else None,
+                             "national_like_for_like": _like_for_like(m, phase, bench)})
+        return pd.DataFrame(rows, columns=PHASE_COLUMNS)
 
     def triggers(self, term: str) -> pd.DataFrame:
         """Schools the plan's trigger rules flag this term, with the figures that fired."""

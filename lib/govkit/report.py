@@ -651,6 +651,48 @@ def show_trust_vs_national(ctx: Context, frame: pd.DataFrame | None = None) -> N
     show_table(pd.DataFrame(rows))
 
 
+def phase_table(ctx: Context) -> pd.DataFrame:
+    """Each phase of the trust's schools against that phase's national figure, for the
+    measures DfE publishes a national figure for: one column pair per phase."""
+    df = ctx.ev.by_phase(ctx.term, ctx.audience)
+    with_national = set(df.loc[df["national_value"].notna(), "measure"])
+    df = df[df["measure"].isin(with_national)]
+    if df.empty:
+        return pd.DataFrame()
+    phases = list(dict.fromkeys(df["phase"]))
+    out = []
+    for mid in dict.fromkeys(df["measure"]):
+        rows = df[df["measure"] == mid].set_index("phase")
+        first = rows.iloc[0]
+        line = {"Measure": first["label"]}
+        for ph in phases:
+            n = int(df.loc[df["phase"] == ph, "schools"].iloc[0])
+            head = f"{ph.capitalize()} ({n} school{'s' if n != 1 else ''})"
+            if ph in rows.index:
+                r = rows.loc[ph]
+                line[head] = fmt.value(r["value"], r["unit"], r["status"])
+                nat = fmt.value(r["national_value"], r["unit"])
+                if r["national_like_for_like"] is False:  # not like for like: say so
+                    nat += " (all schools)"
+                line[f"National, {ph}"] = nat
+            else:
+                line[head] = line[f"National, {ph}"] = fmt.value(None, None, "not_applicable")
+        out.append(line)
+    return pd.DataFrame(out)
+
+
+def show_by_phase(ctx: Context) -> None:
+    table = phase_table(ctx)
+    if table.empty:
+        paragraph("No measure in the plan has a national figure for this term.")
+        return
+    paragraph("Each phase's figures are worked out from its schools' counts, so a large "
+              "school counts for more than a small one; each is set beside the national "
+              "figure for schools of that phase, or for all schools where DfE publishes "
+              "no figure for the phase.")
+    show_table(table)
+
+
 def headline(ctx: Context, measure: str) -> str:
     """A plain line with this place's figure for a measure this term (nbval checks it)."""
     m = _measure(measure)
