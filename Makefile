@@ -33,9 +33,13 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests benchmarks notebooks
 
-lab: $(STAMP)
+$(VENV)/.lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
-	$(BIN)/jupyter lab notebooks/
+	@touch $(VENV)/.lab
+
+# Jupyter refuses to start as root unless told; in a container root is usual.
+lab: $(VENV)/.lab
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/evaluate.py
