@@ -221,3 +221,18 @@ def test_rag_grid_narrows_to_given_kpis_and_leaves_labels_for_the_table_to_escap
     assert list(grid.columns) == ["School", "Attendance"]
     # school order still counts every KPI's reds: Ash (2), Oak (1)
     assert list(grid["School"]) == ["Ash &lt;Academy&gt;", "Oak", "Trust (T &amp; Co)"]
+
+
+def test_report_card_groups_measures_under_plain_headings_in_a_fixed_order():
+    from govkit.report import card_groups
+
+    frame = pd.DataFrame({"measure": ["parent_survey_agreement", "ks2_rwm_expected",
+                                      "roll_vs_capacity", "attendance_rate",
+                                      "suspension_rate"]})
+    groups = [(title, list(part["measure"])) for title, part in card_groups(frame)]
+    assert groups == [
+        ("Attendance and behaviour", ["attendance_rate", "suspension_rate"]),
+        ("Results", ["ks2_rwm_expected"]),
+        ("What pupils and parents say", ["parent_survey_agreement"]),
+        ("Our school and its community", ["roll_vs_capacity"]),
+    ]

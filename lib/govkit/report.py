@@ -779,6 +779,26 @@ def public_kpis(ctx: Context) -> pd.DataFrame:
     return frame[keep].drop_duplicates("measure").reset_index(drop=True)
 
 
+# The report card's plain headings, by the domain a measure is counted from.
+CARD_GROUPS = {"attendance": "Attendance and behaviour", "behaviour": "Attendance and behaviour",
+               "attainment": "Results", "surveys": "What pupils and parents say"}
+CARD_OTHER = "Our school and its community"
+
+
+def card_groups(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The card's measures under plain headings, in the order parents ask about them."""
+    from govkit.measures import MEASURES
+
+    def group(measure: Any) -> str:
+        m = MEASURES.get(str(measure))
+        return CARD_GROUPS.get(m.domain, CARD_OTHER) if m else CARD_OTHER
+
+    labels = frame["measure"].map(group)
+    order = [*dict.fromkeys(CARD_GROUPS.values()), CARD_OTHER]
+    return [(g, frame[labels == g].reset_index(drop=True)) for g in order
+            if (labels == g).any()]
+
+
 def card_table(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
     """Our school, the trust and national side by side, with a plain-words comparison."""
     rows = []
@@ -998,9 +1018,12 @@ def report_card(ctx: Context) -> None:
         paragraph("There are no published figures for this term yet.")
         return
     heading("At a glance", 2)
-    show_table(card_table(ctx, frame))
+    groups = card_groups(frame)
+    for title, part in groups:
+        heading(title, 3)
+        show_table(card_table(ctx, part))
     heading("In words", 2)
-    bullets(card_sentences(frame))
+    bullets(card_sentences(pd.concat([part for _, part in groups], ignore_index=True)))
     if "attendance_rate" in set(frame["measure"]):
         heading("Attendance over time", 2)
         chart = measure_chart(ctx, "attendance_rate", frame)
