@@ -85,3 +85,9 @@ def test_term_label_and_count_words():
     assert fmt.term_label("2023-24") == "2023-24"
     assert fmt.count_words(3) == "three"
     assert fmt.count_words(12) == "12"
+
+
+def test_national_says_when_it_covers_all_schools_not_this_phase():
+    assert fmt.national(94.5, "percent") == "94.5%"
+    assert fmt.national(92.9, "percent", like_for_like=False) == "92.9% (all schools)"
+    assert fmt.national(92.9, "percent", like_for_like=None) == "92.9%"  # nothing to say

@@ -50,13 +50,15 @@ def validate(
     params: ParamsOpt = DEFAULT_PARAMS,
 ) -> None:
     """Check a data drop and print every problem as file:row:column: message."""
-    from govkit.config import load_params, load_trust
+    from govkit.config import load_plan, load_trust
+    from govkit.measures import MEASURES
     from govkit.validate import plan_coverage, validate_drop
 
     trust = load_trust(params / "trust.yaml")
     problems = validate_drop(data_dir, trust)
-    if data_dir.is_dir() and (params / trust.plan).is_file():  # what the plan will miss
-        problems += plan_coverage(data_dir, load_params(params)[1])
+    plan_file = params / trust.plan
+    if data_dir.is_dir() and plan_file.is_file():  # what the plan will miss
+        problems += plan_coverage(data_dir, load_plan(plan_file, set(MEASURES)))
     errors = [p for p in problems if p.severity == "error"]
     for p in problems:
         (err if p.severity == "error" else out).print(str(p), markup=False, soft_wrap=True)
@@ -225,12 +227,26 @@ def kpis_command(
         rating = r["rag"] if isinstance(r["rag"], str) else ""
         table.add_row(
             r["measure"] if isinstance(r["measure"], str) else r["kpi_id"],
-            fmt.value(r["value"], unit, r["status"]),
-            fmt.number(r["numerator"], 1 if unit in ("GBP", "hours", "days") else 0),
-            fmt.number(r["denominator"], 1 if unit in ("days", "hours") else 0),
+            fmt.value(r["value"], unit, r["status"]), *_counts(r),
             fmt.value(r["target"], unit),
-            rating, trend(r),
-            r["status"] + (" (small number)" if r["small_number"] else ""))
+            rating, trend(r), _status(r))
+    _print_table(table)
+
+
+def _counts(r: dict) -> tuple[str, str]:
+    """A figure's numerator and denominator as the tables show them."""
+    from govkit import fmt
+
+    unit = r["unit"]
+    return (fmt.number(r["numerator"], 1 if unit in ("GBP", "hours", "days") else 0),
+            fmt.number(r["denominator"], 1 if unit in ("days", "hours") else 0))
+
+
+def _status(r: dict) -> str:
+    return r["status"] + (" (small number)" if r["small_number"] else "")
+
+
+def _print_table(table: Any) -> None:
     # A piped or redirected table keeps every column whole rather than the 80 defaults.
     (out if out.is_terminal else Console(highlight=False, width=160)).print(table)
 
@@ -254,16 +270,11 @@ def _print_phases(ev: Any, term: str, audience: str, csv: Path | None) -> None:
         table.add_column(col, no_wrap=True,
                          justify="left" if col in ("phase", "measure id", "status") else "right")
     for r in df.to_dict("records"):
-        unit = r["unit"]
-        national = fmt.value(r["national_value"], unit)
-        if r["national_like_for_like"] is False:
-            national += " (all schools)"
         table.add_row(r["phase"], str(r["schools"]), r["measure"],
-                      fmt.value(r["value"], unit, r["status"]),
-                      fmt.number(r["numerator"], 1 if unit in ("GBP", "hours", "days") else 0),
-                      fmt.number(r["denominator"], 1 if unit in ("days", "hours") else 0),
-                      national, r["status"] + (" (small number)" if r["small_number"] else ""))
-    (out if out.is_terminal else Console(highlight=False, width=160)).print(table)
+                      fmt.value(r["value"], r["unit"], r["status"]), *_counts(r),
+                      fmt.national(r["national_value"], r["unit"],
+                                   r["national_like_for_like"]), _status(r))
+    _print_table(table)
 
 
 @app.command("run")

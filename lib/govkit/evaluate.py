@@ -386,6 +386,13 @@ class Evaluator:
 
         Rated from what ``audience`` sees: a public headline never rests on a hidden figure.
         """
+        return self.ratings(term, urn, priority, audience)[0]
+
+    def ratings(self, term: str, urn: int | None = None, priority: str | None = None,
+                audience: str = "board") -> tuple[str | None, dict[str, int]]:
+        """The headline RAG and how many KPIs are red, amber and green (the index shows
+        both: one red among twenty reads differently from twenty reds)."""
         df = self.kpis(term, urn, priority, audience)
-        return combine_rag([r for r, s in zip(df["rag"], df["status"], strict=True)
-                            if s == "ok"])
+        rated = [r for r, s in zip(df["rag"], df["status"], strict=True)
+                 if s == "ok" and r in RAG_ORDER]
+        return combine_rag(rated), {c: rated.count(c) for c in RAG_ORDER}

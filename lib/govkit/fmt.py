@@ -81,6 +81,13 @@ def money(value: Any) -> str:
     return f"{sign}GBP {body}"
 
 
+def national(v: Any, unit: str | None, like_for_like: Any = True) -> str:
+    """A national figure; ``(all schools)`` after one that does not cover just this
+    phase's schools, so nobody reads it as like for like."""
+    shown = value(v, unit)
+    return shown + " (all schools)" if like_for_like is False else shown
+
+
 def of(numerator: Any, denominator: Any, noun: str = "pupils") -> str:
     """``3, 28`` -> ``"3 of 28 pupils"``: how a small group is best described."""
     if is_missing(numerator) or is_missing(denominator):

@@ -671,10 +671,8 @@ def phase_table(ctx: Context) -> pd.DataFrame:
             if ph in rows.index:
                 r = rows.loc[ph]
                 line[head] = fmt.value(r["value"], r["unit"], r["status"])
-                nat = fmt.value(r["national_value"], r["unit"])
-                if r["national_like_for_like"] is False:  # not like for like: say so
-                    nat += " (all schools)"
-                line[f"National, {ph}"] = nat
+                line[f"National, {ph}"] = fmt.national(r["national_value"], r["unit"],
+                                                       r["national_like_for_like"])
             else:
                 line[head] = line[f"National, {ph}"] = fmt.value(None, None, "not_applicable")
         out.append(line)

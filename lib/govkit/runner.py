@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import multiprocessing
 import os
 import signal
@@ -85,19 +86,6 @@ def _worker_init(log_path: str | None = None) -> None:
 
 def _alarm(_signum: int, _frame: Any) -> None:
     raise JobTimeout()
-
-
-def ratings(ev: Any, term: str, urn: int | None, priority: str | None,
-            audience: str = "board") -> tuple[str | None, dict[str, int]]:
-    """A report's headline RAG and how many of its KPIs are red, amber and green, as
-    ``audience`` sees them. Worked out in the main process: workers never open the store,
-    so the kernels forked from them inherit no database handles."""
-    from govkit.evaluate import combine_rag
-
-    df = ev.kpis(term, urn, priority, audience)
-    rated = [r for r, s in zip(df["rag"], df["status"], strict=True) if s == "ok" and r]
-    counts = {c: rated.count(c) for c in ("red", "amber", "green")}
-    return combine_rag(rated), counts
 
 
 def _kernel_kwargs(spec: dict[str, Any]) -> dict[str, Any]:
@@ -292,16 +280,14 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
         if progress:
             progress(entry, done, total)
 
-    evaluators: list[Any] = []
-
+    @functools.cache
     def evaluator() -> Any:
-        if not evaluators:
-            from govkit.evaluate import Evaluator
-            from govkit.store import open_store
+        """Headline ratings are worked out here, in the main process: workers never open
+        the store, so the kernels forked from them inherit no database handles."""
+        from govkit.evaluate import Evaluator
+        from govkit.store import open_store
 
-            evaluators.append(Evaluator(trust, plan, open_store(store_path),
-                                        params_dir / "commentary"))
-        return evaluators[0]
+        return Evaluator(trust, plan, open_store(store_path), params_dir / "commentary")
 
     def finish(job: Job, h: str, outcome: Outcome) -> None:
         nonlocal done
@@ -311,7 +297,7 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
             finished = dt.datetime.now().isoformat(timespec="seconds")
             # the report is written; a missing headline is not a failure
             with contextlib.suppress(Exception):
-                rag, counts = ratings(evaluator(), term, job.urn, job.priority, job.audience)
+                rag, counts = evaluator().ratings(term, job.urn, job.priority, job.audience)
         else:  # the last good HTML, if any, is still there: keep its date for the index
             finished = before.finished if before and job.html_path(out_dir).is_file() else None
         entry = _entry(job, h, outcome.status, out_dir, duration=round(outcome.duration, 2),
@@ -405,8 +391,7 @@ def _spec(job: Job, notebooks_dir: Path, out_dir: Path, timeout: float,
     return {"key": job.key, "notebook": str(notebooks_dir / f"{job.notebook}.ipynb"),
             "parameters": job.parameters, "html": str(job.html_path(out_dir)),
             "failed": str(job.failed_path(out_dir)), "title": job.title,
-            "index_href": "../index.html", "timeout": timeout, "term": job.term,
-            "urn": job.urn, "priority": job.priority, "audience": job.audience, "fork": fork}
+            "index_href": "../index.html", "timeout": timeout, "fork": fork}
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
