@@ -35,8 +35,8 @@ def _timed(cmd: list[str], **kw) -> float:
 
 def synthetic_project(root: Path, schools: int) -> tuple[Path, Path]:
     """params/ and data/ for a demo trust of ``schools`` schools, using the repo's plan."""
-    from govkit.config import load_trust
-    from govkit.demo import write_demo, write_trust_yaml
+    from govkit.data.demo import write_demo, write_trust_yaml
+    from govkit.plan.config import load_trust
 
     params, data = root / "params", root / "data"
     demo = write_demo(data, schools=schools)
@@ -50,8 +50,8 @@ def synthetic_project(root: Path, schools: int) -> tuple[Path, Path]:
 
 def naive(params: Path, data: Path, work: Path, sample: int | None) -> tuple[float, int, int]:
     """Time the serial CLI loop; returns (seconds, reports timed, reports in the matrix)."""
-    from govkit.config import load_params
-    from govkit.matrix import build_matrix
+    from govkit.batch.matrix import build_matrix
+    from govkit.plan.params import load_params
 
     trust, plan = load_params(params)
     store = work / "naive.duckdb"
@@ -97,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             params, data = ROOT / "params", ROOT / "data" / "demo"
             what = "the demo trust (params/, data/demo)"
-        from govkit.config import load_params
-        from govkit.matrix import build_matrix
+        from govkit.batch.matrix import build_matrix
+        from govkit.plan.params import load_params
 
         trust, plan = load_params(params)
         n = len(build_matrix(trust, plan, trust.latest_term, params, data, work / "x.duckdb"))

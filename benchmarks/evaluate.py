@@ -34,7 +34,7 @@ def _synthetic(root: Path, schools: int) -> tuple[Path, Path]:
 
 def one_run(trust, plan, con, term: str) -> tuple[float, float, int, int]:
     """(seconds reading the store, seconds evaluating, KPI rows, rated rows) for one run."""
-    from govkit.evaluate import Evaluator
+    from govkit.plan.evaluate import Evaluator
 
     started = time.perf_counter()
     ev = Evaluator(trust, plan, con)
@@ -56,8 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--schools", type=int, help="a synthetic trust of this many schools")
     args = ap.parse_args(argv)
 
-    from govkit.config import load_params
-    from govkit.store import ensure_store, open_store
+    from govkit.data.store import ensure_store, open_store
+    from govkit.plan.params import load_params
 
     with tempfile.TemporaryDirectory() as tmp:
         params, data = args.params, args.data

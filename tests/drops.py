@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govkit.config import School, Trust
+from govkit.plan.config import School, Trust
 
 URN_A, URN_B = 100001, 100002
 TERMS = ["2023-24-summer", "2024-25-autumn", "2024-25-spring", "2024-25-summer"]

@@ -8,10 +8,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from govkit.config import Plan, School, Trust
-from govkit.contract import DOMAINS
-from govkit.store import sql_type
-from govkit.validate import pandas_dtype
+from govkit.data.contract import DOMAINS
+from govkit.data.store import sql_type
+from govkit.data.validate import pandas_dtype
+from govkit.plan.config import Plan, School, Trust
 
 URN_A, URN_B, URN_C = 100001, 100002, 100003
 

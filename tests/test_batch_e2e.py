@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from govkit.batch.runner import run_batch
 from govkit.cli import app
-from govkit.demo import write_demo, write_trust_yaml
-from govkit.runner import run_batch
+from govkit.data.demo import write_demo, write_trust_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 TERM = "2024-25-summer"

@@ -6,7 +6,7 @@ matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
 
-from govkit import charts, report  # noqa: E402
+from govkit.reports import blocks, charts, context, overview, report_card  # noqa: E402
 
 TERMS = ["2023-24-autumn", "2023-24-spring", "2023-24-summer", "2024-25-autumn"]
 
@@ -58,15 +58,15 @@ def test_compare_lower_is_better():
 
 
 def test_rag_badge_carries_word_and_symbol():
-    assert "Red" in report.rag_badge("red") and "✖" in report.rag_badge("R")
-    assert "No rating" in report.rag_badge(float("nan"))
-    assert report.rag_text("Amber") == "▲ Amber"
+    assert "Red" in blocks.rag_badge("red") and "✖" in blocks.rag_badge("R")
+    assert "No rating" in blocks.rag_badge(float("nan"))
+    assert blocks.rag_text("Amber") == "▲ Amber"
 
 
 def test_table_html_escapes_data_text_but_not_badges():
     df = pd.DataFrame({"School": ["<script>x</script> & Co"],
-                       "Rating": [report.rag_badge("green")]})
-    out = report.table_html(df, html_columns=("Rating",))
+                       "Rating": [blocks.rag_badge("green")]})
+    out = blocks.table_html(df, html_columns=("Rating",))
     assert "&lt;script&gt;x&lt;/script&gt; &amp; Co" in out
     assert "<script>" not in out
     assert "✔ Green</span>" in out
@@ -80,7 +80,7 @@ def test_kpi_table_formats_and_suppresses():
              status="suppressed", change_last_term=None, trust_value=None,
              national_value=None),
     ])
-    t = report.kpi_table(kpis)
+    t = blocks.kpi_table(kpis)
     assert list(t.iloc[0][["Value", "Target", "Since last term", "Trust", "National"]]) == [
         "94.1%", "95.0%", "+0.3 pts", "93.5%", "93.0%"]
     assert t.iloc[1]["Value"] == "c"
@@ -112,16 +112,16 @@ class _Ev:
 
 
 def _ctx(urn=None, audience="board"):
-    from govkit.config import School, Trust
+    from govkit.plan.config import School, Trust
 
     trust = Trust(name="T & Co", terms=["2024-25-autumn"], schools=[
         School(urn=100001, name="Oak", phase="primary"),
         School(urn=100002, name="Ash <Academy>", phase="primary")])
-    return report.Context(_Ev(), trust, None, "2024-25-autumn", urn, audience, None, None)
+    return context.Context(_Ev(), trust, None, "2024-25-autumn", urn, audience, None, None)
 
 
 def test_rag_grid_puts_most_reds_first_and_escapes_names():
-    grid = report.rag_grid(_ctx())
+    grid = overview.rag_grid(_ctx())
     # reds by KPI: reserves 3 (each school and the trust), persistent absence 1 (Ash), att 0
     assert list(grid.columns) == ["School", "Reserves", "Persistent absence", "Attendance"]
     # reds by school: Ash 2, Oak 1; the trust always last
@@ -129,15 +129,15 @@ def test_rag_grid_puts_most_reds_first_and_escapes_names():
     assert "✖ 25.0%" in grid.iloc[0]["Persistent absence"]
     assert "✔ 12.0%" in grid.iloc[1]["Persistent absence"]
     assert "▲ 18.0%" in grid.iloc[2]["Persistent absence"]
-    html_out = report.table_html(grid, html_columns=tuple(grid.columns))
+    html_out = blocks.table_html(grid, html_columns=tuple(grid.columns))
     assert "Ash &lt;Academy&gt;" in html_out and "<Academy>" not in html_out
 
 
 def test_card_table_is_public_safe():
     ctx = _ctx(urn=100002, audience="public")
-    frame = report.public_kpis(ctx)
+    frame = report_card.public_kpis(ctx)
     assert list(frame["measure"]) == ["attendance_rate", "persistent_absence"]  # no reserves
-    card = report.card_table(ctx, frame)
+    card = report_card.card_table(ctx, frame)
     assert list(card.columns) == ["What we measure", "Ash <Academy>", "Trust", "National",
                                   "How we compare"]
     # 92.8 < 93.0 national (higher is better): worse; 25.0 > 20.0 (lower is better): worse
@@ -150,12 +150,12 @@ def test_card_table_is_public_safe():
              trust_value=50, national_value=None, status="ok", change_last_term=0,
              period="2024-25-summer"),
     ])
-    card = report.card_table(ctx, frame)
+    card = report_card.card_table(ctx, frame)
     assert list(card["How we compare"]) == ["Worse than the trust", "–"]
     assert list(card["Trust"]) == ["49.6%", "–"]
-    assert report.card_sentences(frame)[1] == (
+    assert report_card.card_sentences(frame)[1] == (
         "Partnerships: 3 in Summer 2025, unchanged on last term.")
-    trust_card = report.card_table(_ctx(audience="public"), report.public_kpis(_ctx()))
+    trust_card = report_card.card_table(_ctx(audience="public"), report_card.public_kpis(_ctx()))
     assert "Trust" not in trust_card.columns
 
 
@@ -167,9 +167,9 @@ def test_kpi_table_leaves_totals_out_of_the_trust_column():
              target=12, rag="amber", status="ok", trust_value=6.72, national_value=None),
     ])
     # a school's 1 vacancy beside the trust's 16 (all schools added up) compares nothing
-    assert list(report.kpi_table(kpis)["Trust"]) == ["–", "6.7%"]
+    assert list(blocks.kpi_table(kpis)["Trust"]) == ["–", "6.7%"]
     # the trust's own report: the trust column would repeat the value, so it goes
-    assert "Trust" not in report.kpi_table(kpis, school=False).columns
+    assert "Trust" not in blocks.kpi_table(kpis, school=False).columns
 
 
 def test_card_sentences_name_withheld_figures_once():
@@ -182,7 +182,7 @@ def test_card_sentences_name_withheld_figures_once():
         dict(measure="ks2_rwm_expected", label="KS2 RWM", unit="percent", value=None,
              status="suppressed", period="2024-25", national_value=62.0),
     ])
-    assert report.card_sentences(frame) == [
+    assert report_card.card_sentences(frame) == [
         "Attendance: 95.2% in Summer 2025, better than the national figure of 94.5%.",
         "Not shown (c), because too few pupils are in the group to publish without "
         "identifying them: Phonics and KS2 RWM."]
@@ -192,20 +192,20 @@ def test_measures_for_another_phase_are_named_not_listed():
     ctx = _ctx(urn=100001)
     rows = pd.DataFrame([dict(label="KS4 Progress 8", status="not_applicable"),
                          dict(label="KS4 Attainment 8", status="not_applicable")])
-    assert report.not_applicable_line(ctx, rows) == (
+    assert context.not_applicable_line(ctx, rows) == (
         "Not shown: KS4 Progress 8 and KS4 Attainment 8 do not apply to Oak, a primary school.")
-    assert report.not_applicable_line(ctx) == (
+    assert context.not_applicable_line(ctx) == (
         "The KPIs of this criterion do not apply to Oak, a primary school.")
 
 
 def test_attention_table_is_one_row_per_school_most_reds_first():
     ctx = _ctx()
-    frames = report._grid_frames(ctx)
+    frames = overview._grid_frames(ctx)
     triggers = pd.DataFrame([
         dict(school="Ash <Academy>", description="Red two terms running"),
         dict(school="Ash <Academy>", description="Red two terms running"),
         dict(school="Oak", description="Attendance below national")])
-    t = report.attention_table(frames, triggers)
+    t = overview.attention_table(frames, triggers)
     # reds: Ash persistent absence + reserves (2 of 3 rated), Oak reserves, trust reserves
     assert list(t["School"]) == ["Ash <Academy>", "Oak", "Trust (T & Co)"]
     assert list(t["Red KPIs"]) == ["2 of 3", "1 of 3", "1 of 3"]
@@ -217,14 +217,14 @@ def test_attention_table_is_one_row_per_school_most_reds_first():
 
 def test_rag_grid_narrows_to_given_kpis_and_leaves_labels_for_the_table_to_escape():
     ctx = _ctx()
-    grid = report.rag_grid(ctx, kpi_ids=["p1.a.attendance_rate"])
+    grid = overview.rag_grid(ctx, kpi_ids=["p1.a.attendance_rate"])
     assert list(grid.columns) == ["School", "Attendance"]
     # school order still counts every KPI's reds: Ash (2), Oak (1)
     assert list(grid["School"]) == ["Ash &lt;Academy&gt;", "Oak", "Trust (T &amp; Co)"]
 
 
 def test_report_card_groups_measures_under_plain_headings_in_a_fixed_order():
-    from govkit.report import card_groups
+    from govkit.reports.report_card import card_groups
 
     frame = pd.DataFrame({"measure": ["parent_survey_agreement", "ks2_rwm_expected",
                                       "roll_vs_capacity", "attendance_rate",

@@ -6,10 +6,11 @@ import pytest
 from typer.testing import CliRunner
 
 from govkit.cli import app
-from govkit.config import load_params, load_plan, load_trust
 from govkit.errors import ConfigError
-from govkit.measures import MEASURES
-from govkit.paramcheck import check_params
+from govkit.plan.config import load_plan, load_trust
+from govkit.plan.measures import MEASURES
+from govkit.plan.paramcheck import check_params
+from govkit.plan.params import load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = set(MEASURES)

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from govkit.contract_docs import render, write
+from govkit.data.contract_docs import render, write
 
 DOC = Path(__file__).parent.parent / "docs" / "data-contract.md"
 

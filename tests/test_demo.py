@@ -11,10 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import govkit.demo as demo_mod
-from govkit.config import load_trust
-from govkit.contract import DOMAINS
-from govkit.demo import (
+import govkit.data.demo as demo_mod
+from govkit.data.contract import DOMAINS
+from govkit.data.demo import (
     SMALL_SCHOOL,
     STRUGGLING,
     TERMS,
@@ -25,8 +24,9 @@ from govkit.demo import (
     write_demo,
     write_trust_yaml,
 )
+from govkit.data.validate import validate_drop
 from govkit.errors import ConfigError
-from govkit.validate import validate_drop
+from govkit.plan.config import load_trust
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNTS = ("pupils", "sessions_possible", "sessions_absent", "sessions_unauthorised",

@@ -4,9 +4,15 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from govkit.cli import app
-from govkit.config import School, Trust
-from govkit.dfe_ks2 import import_ks2, national_headline, read_ks2, read_ks2_file, year_from_name
-from govkit.validate import load_drop
+from govkit.data.dfe_ks2 import (
+    import_ks2,
+    national_headline,
+    read_ks2,
+    read_ks2_file,
+    year_from_name,
+)
+from govkit.data.validate import load_drop
+from govkit.plan.config import School, Trust
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dfe"
 Y1819 = FIXTURES / "2018-2019_850_ks2final.csv"

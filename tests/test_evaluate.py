@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from memstore import URN_A, URN_B, attendance, memstore, plan, result, schools, trust
 
-from govkit.evaluate import KPI_COLUMNS, Evaluator, change_since, combine_rag, rag
+from govkit.plan.evaluate import KPI_COLUMNS, Evaluator, change_since, combine_rag, rag
 
 SUMMER, SPRING, LAST_SUMMER = "2024-25-summer", "2024-25-spring", "2023-24-summer"
 
@@ -401,9 +401,9 @@ def test_by_phase_weights_each_phase_from_counts_beside_its_own_national() -> No
 
 
 def test_a_national_figure_is_like_for_like_only_for_the_schools_it_covers() -> None:
-    from govkit.evaluate import _like_for_like
-    from govkit.measures import MEASURES
-    from govkit.national import Benchmark
+    from govkit.plan.evaluate import _like_for_like
+    from govkit.plan.measures import MEASURES
+    from govkit.plan.national import Benchmark
 
     def bench(phase: str) -> Benchmark:
         return Benchmark("k", phase, "2023-24", 1.0, "percent", "DfE", False, "")

@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from govkit import narrative
-from govkit.config import Plan, load_plan, load_trust
-from govkit.evaluate import Evaluator
-from govkit.measures import MEASURES
-from govkit.paramcheck import check_params
-from govkit.store import build_store, open_store
+from govkit.data.store import build_store, open_store
+from govkit.plan import narrative
+from govkit.plan.config import Plan, load_plan, load_trust
+from govkit.plan.evaluate import Evaluator
+from govkit.plan.measures import MEASURES
+from govkit.plan.paramcheck import check_params
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "params" / "examples"

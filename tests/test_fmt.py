@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from govkit import fmt
+from govkit.plan import fmt
 
 
 @pytest.mark.parametrize(("value", "dp", "text"), [

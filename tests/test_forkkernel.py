@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from govkit.forkkernel import CAN_FORK, ForkedProcess, _kernel_argv
+from govkit.batch.forkkernel import CAN_FORK, ForkedProcess, _kernel_argv
 
 pytestmark = pytest.mark.skipif(not CAN_FORK, reason="forked kernels need os.fork")
 
@@ -63,7 +63,7 @@ def test_a_forked_kernel_exits_when_its_worker_dies(tmp_path):
     script.write_text(
         "import os, sys\n"
         "from jupyter_client.blocking import BlockingKernelClient\n"
-        "from govkit.forkkernel import ForkingKernelManager, preload\n"
+        "from govkit.batch.forkkernel import ForkingKernelManager, preload\n"
         "import asyncio\n"
         "preload()\n"
         "km = ForkingKernelManager(kernel_name='python3')\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from memstore import plan, trust
 
-from govkit.index_page import counts_line, render_index
-from govkit.manifest import Entry
+from govkit.batch.index_page import counts_line, render_index
+from govkit.batch.manifest import Entry
 
 TERM = "2024-25-summer"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from memstore import URN_A, URN_B, URN_C, attendance, memstore, result, schools
 
-from govkit.contract import PHASES
-from govkit.measures import MEASURES, PLAN_MEASURES, UNITS, Tables, compute, compute_from
+from govkit.data.contract import PHASES
+from govkit.plan.measures import MEASURES, PLAN_MEASURES, UNITS, Tables, compute, compute_from
 
 T = "2024-25-autumn"
 BRIEF_IDS = """attendance_rate persistent_absence severe_absence unauthorised_absence

@@ -1,6 +1,6 @@
 """Narrative sentences, checked word for word against figures worked by hand."""
 
-from govkit import narrative
+from govkit.plan import narrative
 
 ATTENDANCE = dict(label="Attendance", unit="percent", direction="higher", value=94.06,
                   target=95.0, rag="amber", status="ok", period="2024-25-spring",

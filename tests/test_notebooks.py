@@ -2,7 +2,7 @@
 
 nbval (configured in pyproject.toml) proves each notebook runs top to bottom from the
 notebooks/ folder with its defaults. Here each one is run by papermill with absolute
-paths, for the trust and for one demo school, exported through govkit.export, and the
+paths, for the trust and for one demo school, exported through govkit.reports.export, and the
 HTML is checked: no code, no traceback, no warning, alt text on every image.
 """
 
@@ -75,8 +75,8 @@ class _Visible(HTMLParser):
 
 
 def _render(name: str, out: Path, urn: int | None, store: Path) -> str:
-    from govkit.config import load_trust
-    from govkit.export import export_html
+    from govkit.plan.config import load_trust
+    from govkit.reports.export import export_html
 
     params = {"params_dir": str(ROOT / "params"), "data_dir": str(ROOT / "data" / "demo"),
               "store_path": str(store), "urn": urn}
@@ -93,7 +93,7 @@ def _check_html(html: str) -> None:
     page = _Visible()
     page.feed(html)
     text = " ".join(page.text)
-    for bad in ("Traceback", "Warning", "Error", "report.open_report", "import ", "ctx =",
+    for bad in ("Traceback", "Warning", "Error", "context.open_report", "import ", "ctx =",
                 "In [", "Out["):
         assert bad not in text, f"{bad!r} is visible in the report"
     assert 'class="input' not in html and "highlight-ipynb" not in html  # no code cells

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from openpyxl import Workbook
 
-from govkit.readers import (
+from govkit.data.readers import (
     ParseError,
     Source,
     decode_csv_bytes,
@@ -143,7 +143,7 @@ def test_semicolon_separated_file_is_refused_clearly(tmp_path):
 
 
 def test_huge_numbers_are_refused_not_overflowed():
-    from govkit.readers import parse_urn
+    from govkit.data.readers import parse_urn
 
     with pytest.raises(ParseError, match="too large"):
         parse_count("99999999999999999999")

@@ -5,8 +5,8 @@ from drops import CENSUS_LINES_BAD, URN_A, make_trust, write_drop
 from typer.testing import CliRunner
 
 from govkit.cli import app
+from govkit.data.store import build_store, drop_hash, ensure_store, open_store, read_table
 from govkit.errors import DataError
-from govkit.store import build_store, drop_hash, ensure_store, open_store, read_table
 
 
 def test_build_store_tables_types_and_meta(tmp_path):
@@ -98,7 +98,7 @@ def test_build_store_command(tmp_path):
 def test_store_from_another_contract_or_folder_is_stale(tmp_path):
     import duckdb
 
-    from govkit.store import is_stale
+    from govkit.data.store import is_stale
 
     drop = write_drop(tmp_path / "drop")
     store = build_store(drop, make_trust(), tmp_path / "govkit.duckdb")
@@ -111,7 +111,7 @@ def test_store_from_another_contract_or_folder_is_stale(tmp_path):
 
 
 def _ensure(args):
-    from govkit.store import ensure_store, store_meta
+    from govkit.data.store import ensure_store, store_meta
 
     path = ensure_store(*args)
     # a second build would os.replace the file: a new inode for the workers after it

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from memstore import URN_A, attendance, memstore, plan, result, schools, trust
 
-from govkit import suppression
-from govkit.evaluate import Evaluator
-from govkit.measures import MeasureValue
+from govkit.plan import suppression
+from govkit.plan.evaluate import Evaluator
+from govkit.plan.measures import MeasureValue
 
 T = "2024-25-summer"
 Y = "2024-25"

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from memstore import URN_A, URN_B, URN_C, attendance, memstore, plan, result, schools, trust
 
-from govkit.evaluate import Evaluator
-from govkit.triggers import COLUMNS, history
+from govkit.plan.evaluate import Evaluator
+from govkit.plan.triggers import COLUMNS, history
 
 T = "2024-25-summer"
 # attendance, 1000 sessions possible each term -> rate = 100 - absent / 10

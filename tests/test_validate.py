@@ -4,8 +4,8 @@ from drops import GOOD, URN_A, URN_B, drop_with, make_trust, write_drop
 from typer.testing import CliRunner
 
 from govkit.cli import app
+from govkit.data.validate import load_drop, validate_drop
 from govkit.errors import DataError
-from govkit.validate import load_drop, validate_drop
 
 CENSUS_HEAD = "urn,term,pupils_on_roll,disadvantaged,send_support,ehcp,eal"
 ATT_HEAD = "urn,academic_year,key_stage,pupil_group,indicator,cohort,pupils,score,status,note"

@@ -50,9 +50,10 @@ def validate(
     params: ParamsOpt = DEFAULT_PARAMS,
 ) -> None:
     """Check a data drop and print every problem as file:row:column: message."""
-    from govkit.config import load_plan, load_trust
-    from govkit.measures import MEASURES
-    from govkit.validate import plan_coverage, validate_drop
+    from govkit.data.validate import validate_drop
+    from govkit.plan.config import load_plan, load_trust
+    from govkit.plan.coverage import plan_coverage
+    from govkit.plan.measures import MEASURES
 
     trust = load_trust(params / "trust.yaml")
     problems = validate_drop(data_dir, trust)
@@ -78,7 +79,7 @@ def demo_data(
         "--params", help="also write trust.yaml for the demo trust into this folder")] = None,
 ) -> None:
     """Write the synthetic demo trust's data drop (and, with --params, its trust.yaml)."""
-    from govkit.demo import write_demo, write_trust_yaml
+    from govkit.data.demo import write_demo, write_trust_yaml
 
     demo = write_demo(out_dir, schools=schools, seed=seed)
     out.print(f"{out_dir}: demo data for {len(demo.schools)} schools, {demo.terms[0]} .. "
@@ -98,8 +99,8 @@ def build_store_command(
     """Validate the data drop and rebuild the DuckDB store the reports read (atomically)."""
     import time
 
-    from govkit.config import load_trust
-    from govkit.store import build_store, drop_hash
+    from govkit.data.store import build_store, drop_hash
+    from govkit.plan.config import load_trust
 
     started = time.perf_counter()
     path = build_store(data, load_trust(params / "trust.yaml"), store)
@@ -120,8 +121,8 @@ def import_ks2_command(
                                              "if the file name does not say")] = None,
 ) -> None:
     """Import DfE's KS2 results into attainment.csv, replacing earlier rows for the same year."""
-    from govkit.config import load_trust
-    from govkit.dfe_ks2 import import_ks2
+    from govkit.data.dfe_ks2 import import_ks2
+    from govkit.plan.config import load_trust
 
     urns = None if all_schools else load_trust(params / "trust.yaml").urns
     r = import_ks2(file, data, urns, year)
@@ -145,7 +146,7 @@ def contract_docs_command(
         "docs/data-contract.md"),
 ) -> None:
     """Write the data contract's documentation, generated from its schemas."""
-    from govkit.contract_docs import write
+    from govkit.data.contract_docs import write
 
     write(path)
     out.print(f"{path}: written", markup=False, soft_wrap=True)
@@ -159,7 +160,7 @@ def check_params_command(
                                               "against the measure catalogue")] = None,
 ) -> None:
     """Check trust.yaml, its plan and the leaders' commentary; one line per problem, exit 2."""
-    from govkit.paramcheck import check_params
+    from govkit.plan.paramcheck import check_params
 
     report = check_params(params, plan)
     for line in report.summary + report.warnings:
@@ -190,9 +191,9 @@ def kpis_command(
     """The plan's KPIs evaluated for a school or the trust: value, target, RAG, trend, status."""
     from rich.table import Table
 
-    from govkit import fmt
     from govkit.errors import ConfigError
-    from govkit.evaluate import Evaluator, write_csv
+    from govkit.plan import fmt
+    from govkit.plan.evaluate import Evaluator, write_csv
 
     if school is not None and trust_wide:
         raise ConfigError("give --school URN or --trust, not both")
@@ -235,7 +236,7 @@ def kpis_command(
 
 def _counts(r: dict) -> tuple[str, str]:
     """A figure's numerator and denominator as the tables show them."""
-    from govkit import fmt
+    from govkit.plan import fmt
 
     unit = r["unit"]
     return (fmt.number(r["numerator"], 1 if unit in ("GBP", "hours", "days") else 0),
@@ -255,8 +256,8 @@ def _print_phases(ev: Any, term: str, audience: str, csv: Path | None) -> None:
     """`govkit kpis --by-phase`: one row per phase and measure."""
     from rich.table import Table
 
-    from govkit import fmt
-    from govkit.evaluate import write_csv
+    from govkit.plan import fmt
+    from govkit.plan.evaluate import write_csv
 
     ev.check(term)
     df = ev.by_phase(term, audience)
@@ -301,7 +302,7 @@ def run_command(
         "already imported the libraries (quicker), or as a new Python process")] = True,
 ) -> None:
     """Run every report of a term in parallel; skip unchanged ones; write HTML and an index."""
-    from govkit.run_display import run_with_progress
+    from govkit.batch.progress import run_with_progress
 
     code = run_with_progress(out, params, data, out_dir, term, school or None, report or None,
                              jobs, force, timeout, fork)

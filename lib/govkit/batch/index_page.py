@@ -1,0 +1,135 @@
+"""outputs/<term>/index.html: every report of the term on one page, trust first.
+
+A grid of schools x reports; each cell links to the report and shows its overall
+rating as a symbol and a word on a colour (never colour alone). Same house style
+as the reports, no scripts, nothing from the internet, all text escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+
+from govkit.batch.manifest import Entry
+from govkit.batch.matrix import TRUST
+from govkit.plan.config import Plan, Trust
+from govkit.reports.export import house_css, write_atomic
+from govkit.terms import parse_term
+
+# rating -> (symbol, word, background, ink); the same words and symbols as the reports.
+BADGES: dict[str | None, tuple[str, str, str, str]] = {
+    "green": ("✔", "Green", "#2e7d32", "#fff"),
+    "amber": ("▲", "Amber", "#f2a900", "#000"),
+    "red": ("✖", "Red", "#c62828", "#fff"),
+    None: ("–", "No rating", "#e0e0e0", "#000"),
+}
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def badge(rag: str | None) -> str:
+    symbol, word, bg, ink = BADGES.get(rag, BADGES[None])
+    return (f'<span class="rag rag-{word.lower().replace(" ", "-")}" style="background:{bg};'
+            f'color:{ink};padding:1px 6px;border-radius:3px;font-weight:600">'
+            f"{symbol} {word}</span>")
+
+
+def columns(plan: Plan) -> list[tuple[str, str]]:
+    """(report name, heading) in the order governors read them."""
+    cols = [("trust_overview", "Trust overview")]
+    cols += [(f"priority-{p.id}", p.title) for p in plan.priorities]
+    dives = dict.fromkeys(p.deep_dive for p in plan.priorities if p.deep_dive)
+    cols += [(d, f"{d.capitalize()} deep dive") for d in dives]
+    cols.append(("report_card", "Report card (public)"))
+    return cols
+
+
+def _cell(entry: Entry | None) -> str:
+    if entry is None:
+        return '<td class="gk-none">—</td>'
+    link = esc(entry.output)
+    if entry.status == "failed":
+        note = f'<span class="gk-failed">✖ Failed: {esc(entry.error or "see the log")}</span>'
+        # the previous good report (if any) is still in place: say so rather than hide it
+        return f'<td class="gk-cell">{note}<br><a href="{link}">last good version</a></td>' \
+            if entry.finished else f'<td class="gk-cell">{note}</td>'
+    return (f'<td class="gk-cell"><a href="{link}">Open</a> {badge(entry.rag)}'
+            f'{counts_line(entry.counts)}</td>')
+
+
+def counts_line(counts: dict[str, int] | None) -> str:
+    """'3 red · 2 amber · 9 green': the headline alone hides how many KPIs are on track."""
+    if not counts or not any(counts.values()):
+        return ""
+    parts = [f"{counts.get(c, 0)} {c}" for c in ("red", "amber", "green")]
+    return f'<br><span class="gk-counts">{esc(" · ".join(parts))}</span>'
+
+
+def render_index(trust: Trust, plan: Plan, term: str, entries: list[Entry]) -> str:
+    """The index page as text."""
+    by_key = {e.key: e for e in entries}
+    cols = [c for c in columns(plan)
+            if any(e.key.endswith(f"/{c[0]}") for e in entries)]
+    rows = [(TRUST, f"{trust.name} (whole trust)")] + [
+        (str(s.urn), s.name) for s in trust.schools]
+    rows = [r for r in rows if any(f"{r[0]}/{c}" in by_key for c, _ in cols)]
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for _, h in cols)
+    body = []
+    for folder, name in rows:
+        cells = "".join(_cell(by_key.get(f"{folder}/{c}")) for c, _ in cols)
+        urn = "" if folder == TRUST else f' <span class="gk-urn">URN {esc(folder)}</span>'
+        body.append(f'<tr><th scope="row">{esc(name)}{urn}</th>{cells}</tr>')
+    failed = sum(e.status == "failed" for e in entries)
+    label = parse_term(term).label
+    summary = f"{len(entries)} reports" + (f", {failed} failed" if failed else "")
+    b = trust.branding
+    return f"""<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Reports, {esc(label)} · {esc(trust.name)}</title>
+<style>
+{house_css()}
+:root {{ --gk-primary: {b.primary_colour}; --gk-accent: {b.accent_colour}; }}
+main {{ max-width: none; }}
+.gk-scroll {{ overflow-x: auto; }}
+.gk-grid th[scope=row] {{ min-width: 12rem; }}
+.gk-grid td, .gk-grid th {{ min-width: 6.5rem; }}
+.gk-counts {{ color: #3e4c59; font-size: 0.8em; white-space: nowrap; }}
+@media print {{ @page {{ size: A4 landscape; }} .gk-scroll {{ overflow: visible; }}
+  .gk-grid {{ font-size: 0.75em; }} }}
+.gk-urn {{ color: #52606d; font-weight: normal; font-size: 0.85em; }}
+.gk-failed {{ color: #b00020; font-weight: 600; }}
+</style>
+</head>
+<body>
+<header class="gk-header"><span class="gk-trust">{esc(trust.name)}</span>
+<span>{esc(plan.name)}</span></header>
+<main>
+<h1>Governance reports: {esc(label)}</h1>
+<p>{esc(summary)}. Each report's overall rating is red if any of its KPIs is red, amber if
+any is amber, otherwise green; beneath it, how many of its KPIs are red, amber and green.</p>
+<div class="gk-scroll">
+<table class="gk-grid">
+<caption class="gk-hidden">Reports by school for {esc(label)}</caption>
+<thead><tr><th scope="col">School</th>{head}</tr></thead>
+<tbody>
+{chr(10).join(body)}
+</tbody>
+</table>
+</div>
+</main>
+<footer class="gk-footer">Produced {esc(dt.date.today().strftime("%d %B %Y"))} by govkit.
+</footer>
+</body>
+</html>
+"""
+
+
+def write_index(path: Path, trust: Trust, plan: Plan, term: str, entries: list[Entry]) -> Path:
+    """Write the index atomically; returns its path."""
+    return write_atomic(path, render_index(trust, plan, term, entries))

@@ -1,0 +1,118 @@
+"""outputs/<term>/manifest.json: what each report was built from and how it went.
+
+Written after every finished report (atomically), so an interrupted run leaves a
+manifest that says exactly which reports are done, and the next run skips them.
+The input hash is what decides "unchanged": the notebook file, its parameters,
+the data drop, trust.yaml, the plan, the leaders' commentary, the house template
+and the govkit version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import govkit
+from govkit.reports.export import TEMPLATES, write_atomic
+
+MANIFEST = "manifest.json"
+STATUSES = ("ok", "failed", "skipped")
+
+
+@dataclass
+class Entry:
+    """One report's line in the manifest."""
+
+    key: str
+    notebook: str
+    parameters: dict[str, Any]
+    input_hash: str
+    status: str  # ok, failed or skipped (unchanged since a good run)
+    duration: float  # seconds of notebook work in this run (0 when skipped)
+    output: str  # HTML path relative to outputs/<term>/
+    error: str | None = None  # first error line, "ename: evalue"
+    rag: str | None = None  # overall rating: red, amber, green or None
+    counts: dict[str, int] | None = None  # how many KPIs are red, amber and green
+    title: str = ""
+    finished: str | None = None  # ISO time the HTML was written
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Entry:
+        fields = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in d.items() if k in fields})
+
+
+def _hash_files(h: Any, files: list[Path], root: Path) -> None:
+    for path in sorted(files):
+        h.update(str(path.relative_to(root)).encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def shared_inputs_hash(params_dir: Path, plan_file: Path, data_hash: str) -> str:
+    """Hash of what every report reads: drop, trust.yaml, plan, commentary, template,
+    govkit version. Computed once per run."""
+    h = hashlib.sha256()
+    h.update(f"govkit {govkit.__version__}\0data {data_hash}\0".encode())
+    _hash_files(h, [params_dir / "trust.yaml"], params_dir)
+    h.update(b"plan\0" + plan_file.read_bytes())
+    commentary = params_dir / "commentary"
+    if commentary.is_dir():
+        _hash_files(h, [p for p in commentary.rglob("*") if p.is_file()], params_dir)
+    _hash_files(h, [p for p in TEMPLATES.rglob("*") if p.is_file()], TEMPLATES)
+    return h.hexdigest()
+
+
+def job_hash(shared: str, notebook_bytes: bytes, parameters: dict[str, Any]) -> str:
+    """The input hash of one report: shared inputs + its notebook + its parameters."""
+    h = hashlib.sha256()
+    h.update(shared.encode() + b"\0")
+    h.update(hashlib.sha256(notebook_bytes).digest())
+    h.update(json.dumps(parameters, sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
+class Manifest:
+    """The term's manifest, kept in memory and rewritten whole after each change."""
+
+    def __init__(self, path: Path, term: str, trust_name: str):
+        self.path = path
+        self.term = term
+        self.trust_name = trust_name
+        self.entries: dict[str, Entry] = {}
+
+    @classmethod
+    def load(cls, path: Path, term: str, trust_name: str) -> Manifest:
+        """The previous run's manifest; an unreadable one counts as none (all rerun)."""
+        m = cls(path, term, trust_name)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            for d in data.get("reports", []):
+                e = Entry.from_dict(d)
+                m.entries[e.key] = e
+        except (OSError, ValueError, TypeError):
+            m.entries = {}
+        return m
+
+    def is_done(self, key: str, input_hash: str, html: Path) -> bool:
+        """A good HTML from these very inputs is already in place."""
+        e = self.entries.get(key)
+        return (e is not None and e.status in ("ok", "skipped") and e.input_hash == input_hash
+                and html.is_file())
+
+    def record(self, entry: Entry) -> None:
+        self.entries[entry.key] = entry
+
+    def to_json(self, keys: list[str] | None = None) -> dict[str, Any]:
+        entries = [self.entries[k] for k in keys] if keys is not None else \
+            list(self.entries.values())
+        return {"term": self.term, "trust": self.trust_name, "govkit": govkit.__version__,
+                "written": dt.datetime.now().isoformat(timespec="seconds"),
+                "reports": [asdict(e) for e in entries]}
+
+    def save(self, keys: list[str] | None = None) -> Path:
+        """Write atomically; ``keys`` orders (and limits) the reports listed."""
+        return write_atomic(self.path, json.dumps(self.to_json(keys), indent=1) + "\n")

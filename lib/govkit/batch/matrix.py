@@ -1,0 +1,111 @@
+"""Which reports a term needs: schools x reports from the trust and its plan.
+
+Per school: a ``priority`` report for each priority of the plan, the deep dive the
+priority names (once per school even if two priorities name it) and a
+``report_card``. At trust level: the ``trust_overview`` and a trust-wide
+``priority`` per priority.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from govkit.errors import ConfigError
+from govkit.plan.config import Plan, Trust
+
+TRUST = "trust"  # folder and row name of trust-level reports
+REPORTS = ("trust_overview", "priority", "education", "workforce", "finance", "governance",
+           "report_card")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to produce: a notebook, its parameters, and where its HTML goes."""
+
+    notebook: str  # name in notebooks/, without .ipynb
+    term: str
+    urn: int | None  # None: the whole trust
+    priority: str | None = None
+    audience: str = "board"
+    title: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def folder(self) -> str:
+        return TRUST if self.urn is None else str(self.urn)
+
+    @property
+    def report(self) -> str:
+        """The report's name in the grid and the file name: priority-<id> or the notebook."""
+        return f"priority-{self.priority}" if self.priority else self.notebook
+
+    @property
+    def key(self) -> str:
+        """Unique within a term: '<folder>/<report>'."""
+        return f"{self.folder}/{self.report}"
+
+    def html_path(self, out_dir: Path) -> Path:
+        return out_dir / self.term / self.folder / f"{self.report}.html"
+
+    def failed_path(self, out_dir: Path) -> Path:
+        return out_dir / self.term / self.folder / f"{self.report}.failed.ipynb"
+
+
+def _title(notebook: str, priority_title: str | None, where: str) -> str:
+    names = {"trust_overview": "Trust overview", "report_card": "School report card",
+             "education": "Education deep dive", "workforce": "Workforce deep dive",
+             "finance": "Finance deep dive", "governance": "Governance deep dive"}
+    what = f"Priority: {priority_title}" if priority_title else names.get(notebook, notebook)
+    return f"{what} — {where}"
+
+
+def build_matrix(trust: Trust, plan: Plan, term: str, params_dir: Path, data_dir: Path,
+                 store_path: Path, schools: list[int] | None = None,
+                 reports: list[str] | None = None) -> list[Job]:
+    """Every report for ``term``, trust level first; ``schools``/``reports`` narrow it.
+
+    ``reports`` names notebooks (``priority``, ``education``...) or single priority
+    reports (``priority-<id>``); ``schools`` keeps those schools and drops trust level.
+    """
+    if term not in trust.terms:
+        raise ConfigError(f"term '{term}' is not one of the trust's terms: "
+                          + ", ".join(trust.terms))
+    known_urns = set(trust.urns)
+    for urn in schools or []:
+        if urn not in known_urns:
+            raise ConfigError(f"URN {urn} is not a school of {trust.name}")
+    known_reports = set(REPORTS) | {f"priority-{p.id}" for p in plan.priorities}
+    for r in reports or []:
+        if r not in known_reports:
+            raise ConfigError(f"no report '{r}'; choose from: " + ", ".join(sorted(known_reports)))
+
+    base = {"params_dir": str(Path(params_dir).resolve()),
+            "data_dir": str(Path(data_dir).resolve()),
+            "store_path": str(Path(store_path).resolve()), "term": term}
+
+    def job(notebook: str, urn: int | None, where: str, priority: str | None = None,
+            priority_title: str | None = None) -> Job:
+        audience = "public" if notebook == "report_card" else "board"
+        params = {**base, "urn": urn, "audience": audience}
+        if notebook == "priority":
+            params["priority"] = priority
+        return Job(notebook, term, urn, priority, audience,
+                   _title(notebook, priority_title, where), params)
+
+    jobs = [job("trust_overview", None, trust.name)]
+    jobs += [job("priority", None, trust.name, p.id, p.title) for p in plan.priorities]
+    for school in trust.schools:
+        jobs += [job("priority", school.urn, school.name, p.id, p.title)
+                 for p in plan.priorities]
+        dives = dict.fromkeys(p.deep_dive for p in plan.priorities if p.deep_dive)
+        jobs += [job(d, school.urn, school.name) for d in dives]
+        jobs.append(job("report_card", school.urn, school.name))
+
+    def wanted(j: Job) -> bool:
+        if schools and j.urn not in schools:  # --school: those schools, no trust level
+            return False
+        return not reports or j.notebook in reports or j.report in reports
+
+    return [j for j in jobs if wanted(j)]

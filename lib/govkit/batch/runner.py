@@ -1,0 +1,414 @@
+"""The termly batch: every report for every school, in parallel, safely.
+
+papermill has no batch mode, so each report is one ``papermill.execute_notebook``
+call in a worker process (processes, not threads: each gets its own kernel, and
+nothing process-wide such as the working directory is shared). The main process
+validates the data, works out which reports are out of date, hands them out,
+and records each result in the manifest as it arrives, so Ctrl-C or a crash
+leaves every finished report in place and the next run carries on from there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from govkit.batch.forkkernel import CAN_FORK, PRELOAD
+from govkit.batch.manifest import MANIFEST, Entry, Manifest, job_hash, shared_inputs_hash
+from govkit.batch.matrix import Job, build_matrix
+from govkit.errors import ConfigError
+from govkit.plan.config import Trust
+from govkit.plan.params import load_params
+
+KERNEL = "python3"
+DEFAULT_TIMEOUT = 900.0  # seconds of wall clock per report
+START_TIMEOUT = 120  # seconds for a kernel to start under load
+RUN_LOG = "run.log"  # in outputs/<term>/: what kernels and workers wrote to stderr
+
+
+class JobTimeout(Exception):
+    """A report ran past its wall-clock limit."""
+
+
+@dataclass
+class Outcome:
+    """What a worker hands back for one report."""
+
+    key: str
+    status: str  # ok or failed
+    duration: float
+    error: str | None = None
+    attempts: int = 1
+
+
+@dataclass
+class RunResult:
+    """What a batch did: every report's manifest entry, in matrix order."""
+
+    term: str
+    out_dir: Path
+    entries: list[Entry]
+    index: Path | None
+    manifest: Path | None
+    elapsed: float
+    interrupted: bool = False
+    started: int = 0  # notebooks actually executed (0 on a run with nothing changed)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[Entry]:
+        return [e for e in self.entries if e.status == "failed"]
+
+    def count(self, status: str) -> int:
+        return sum(e.status == status for e in self.entries)
+
+
+# --- the worker side ---------------------------------------------------------------------
+
+def _worker_init(log_path: str | None = None) -> None:
+    """Workers leave Ctrl-C to the main process, which stops handing out work, and send
+    their kernels' chatter (ipykernel's start-up warnings) to the run log, not the screen."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if log_path:
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(fd, 2)
+        os.close(fd)
+
+
+def _alarm(_signum: int, _frame: Any) -> None:
+    raise JobTimeout()
+
+
+def _kernel_kwargs(spec: dict[str, Any]) -> dict[str, Any]:
+    """Forked kernels when the spec asks for them (see govkit.batch.forkkernel)."""
+    if not spec.get("fork"):
+        return {}
+    from govkit.batch.forkkernel import ForkingKernelManager
+
+    return {"kernel_manager_class": ForkingKernelManager}
+
+
+def first_error_line(exc: BaseException) -> str:
+    """'ename: evalue' for a notebook error, else the exception's own first line."""
+    ename = getattr(exc, "ename", None)
+    if ename:
+        evalue = str(getattr(exc, "evalue", "") or "").strip().splitlines()
+        return f"{ename}: {evalue[0] if evalue else ''}".strip()
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}".strip()
+
+
+def run_job(spec: dict[str, Any]) -> Outcome:
+    """Execute one report in a fresh kernel and export it; runs in a worker process.
+
+    On a notebook error the executed notebook is kept as <report>.failed.ipynb and no
+    HTML is written (the previous good one, if any, stays). A kernel that fails to start
+    is retried once; a notebook error is not (it would fail the same way).
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from govkit.plan.config import load_trust
+    from govkit.reports.export import export_html
+
+    started = time.perf_counter()
+    html, failed = Path(spec["html"]), Path(spec["failed"])
+    html.parent.mkdir(parents=True, exist_ok=True)
+    tmp = html.with_name(f".{html.stem}.{os.getpid()}.running.ipynb")
+    attempts = 0
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        while True:
+            attempts += 1
+            signal.setitimer(signal.ITIMER_REAL, float(spec["timeout"]))
+            try:
+                papermill.execute_notebook(
+                    spec["notebook"], str(tmp), parameters=spec["parameters"],
+                    kernel_name=KERNEL, progress_bar=False, log_output=False,
+                    start_timeout=START_TIMEOUT, execution_timeout=int(spec["timeout"]),
+                    # the notebook is finished and saved: a graceful shutdown only waits
+                    # (about 0.3 s a report) for a kernel nobody will talk to again
+                    shutdown_kernel="immediate", **_kernel_kwargs(spec))
+                break
+            except PapermillExecutionError as e:
+                os.replace(tmp, failed)
+                return Outcome(spec["key"], "failed", time.perf_counter() - started,
+                               first_error_line(e), attempts=attempts)
+            except JobTimeout:
+                if tmp.exists():
+                    os.replace(tmp, failed)
+                return Outcome(spec["key"], "failed", time.perf_counter() - started,
+                               f"TimeoutError: still running after {spec['timeout']:g} s",
+                               attempts=attempts)
+            except Exception as e:  # kernel did not start, ZMQ port clash, ...
+                if attempts >= 2:
+                    return Outcome(spec["key"], "failed", time.perf_counter() - started,
+                                   first_error_line(e), attempts=attempts)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        nb = nbformat.read(tmp, as_version=4)
+        trust = load_trust(Path(spec["parameters"]["params_dir"]) / "trust.yaml")
+        export_html(nb, html, trust, spec["title"], spec["index_href"])
+        failed.unlink(missing_ok=True)
+        return Outcome(spec["key"], "ok", time.perf_counter() - started, attempts=attempts)
+    except Exception as e:  # export or reading the result went wrong: report, don't crash
+        return Outcome(spec["key"], "failed", time.perf_counter() - started,
+                       first_error_line(e), attempts=attempts)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+        tmp.unlink(missing_ok=True)
+
+
+# --- the main side -----------------------------------------------------------------------
+
+
+def check_parameters(notebook: Path, parameters: dict[str, Any]) -> str | None:
+    """Why these parameters cannot be given to this notebook, or None if they can.
+
+    papermill only warns about a name the notebook does not declare (and then the
+    value is silently unused); a report built from defaults would look right and be wrong.
+    """
+    import papermill
+
+    if not notebook.is_file():
+        return f"FileNotFoundError: no notebook {notebook}"
+    declared = papermill.inspect_notebook(str(notebook))
+    if not declared:
+        return f"ConfigError: {notebook.name} has no cell tagged 'parameters'"
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        return (f"ConfigError: {notebook.name} does not declare parameter(s) "
+                f"{', '.join(unknown)} in its parameters cell")
+    return None
+
+
+def validate_and_store(params_dir: Path, data_dir: Path, store_path: Path,
+                       trust: Trust) -> str:
+    """Validate the drop and (re)build the store if it is not from this very drop.
+
+    Raises DataError (every problem, file:row:column) before any report starts.
+    Returns the drop's hash.
+    """
+    from govkit.data.store import build_store, drop_hash, is_stale, store_meta
+
+    if not data_dir.is_dir():
+        raise ConfigError(f"{data_dir}: no such data folder")
+    data_hash = drop_hash(data_dir)
+    fresh = not is_stale(store_path, data_dir, params_dir / "trust.yaml")
+    if fresh:
+        with contextlib.suppress(Exception):
+            fresh = store_meta(store_path).get("drop_hash") == data_hash
+    if not fresh:
+        build_store(data_dir, trust, store_path)
+    return data_hash
+
+
+def _entry(job: Job, input_hash: str, status: str, out_dir: Path, **kw: Any) -> Entry:
+    return Entry(key=job.key, notebook=job.notebook, parameters=job.parameters,
+                 input_hash=input_hash, status=status,
+                 output=str(job.html_path(out_dir).relative_to(out_dir / job.term)),
+                 title=job.title, **kw)
+
+
+def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None = None,
+              schools: list[int] | None = None, reports: list[str] | None = None,
+              jobs: int | None = None, force: bool = False,
+              notebooks_dir: Path | None = None, store_path: Path | None = None,
+              timeout: float = DEFAULT_TIMEOUT,
+              progress: Callable[[Entry, int, int], None] | None = None,
+              on_start: Callable[[int, int], None] | None = None,
+              fork_kernels: bool = True) -> RunResult:
+    """Run the term's reports; see the module docstring.
+
+    ``fork_kernels``: each report's kernel is a fork of its pre-warmed worker
+    (govkit.batch.forkkernel) rather than a new Python process; either way one kernel a report.
+
+    ``progress(entry, done, total)`` is called in the main process after each report
+    (skipped ones included); ``on_start(to_run, total)`` once the work is known.
+    Raises DataError/ConfigError before anything is written to outputs/<term>/.
+    """
+    from govkit.batch.index_page import write_index
+
+    began = time.perf_counter()
+    params_dir, data_dir, out_dir = (Path(params_dir).resolve(), Path(data_dir).resolve(),
+                                     Path(out_dir).resolve())
+    notebooks_dir = Path(notebooks_dir).resolve() if notebooks_dir else \
+        _notebooks_dir(params_dir)
+    store_path = Path(store_path).resolve() if store_path else out_dir / "govkit.duckdb"
+    trust, plan = load_params(params_dir)
+    term = term or trust.latest_term
+    matrix = build_matrix(trust, plan, term, params_dir, data_dir, store_path, schools, reports)
+    data_hash = validate_and_store(params_dir, data_dir, store_path, trust)
+
+    term_dir = out_dir / term
+    manifest = Manifest.load(term_dir / MANIFEST, term, trust.name)
+    shared = shared_inputs_hash(params_dir, params_dir / trust.plan, data_hash)
+    nb_bytes: dict[str, bytes] = {}
+    todo: list[tuple[Job, str]] = []
+    total = len(matrix)
+    keys = [j.key for j in matrix]
+    skipped: list[Entry] = []
+    for job in matrix:
+        path = notebooks_dir / f"{job.notebook}.ipynb"
+        if job.notebook not in nb_bytes:
+            nb_bytes[job.notebook] = path.read_bytes() if path.is_file() else b""
+        h = job_hash(shared, nb_bytes[job.notebook], job.parameters)
+        if not force and manifest.is_done(job.key, h, job.html_path(out_dir)):
+            old = manifest.entries[job.key]
+            skipped.append(_entry(job, h, "skipped", out_dir, duration=0.0, rag=old.rag,
+                                  counts=old.counts,
+                                  finished=old.finished))
+            manifest.record(skipped[-1])
+        else:
+            todo.append((job, h))
+    _remove_leftovers(term_dir)
+    if on_start:
+        on_start(len(todo), total)
+    done = 0
+    for entry in skipped:
+        done += 1
+        if progress:
+            progress(entry, done, total)
+
+    @functools.cache
+    def evaluator() -> Any:
+        """Headline ratings are worked out here, in the main process: workers never open
+        the store, so the kernels forked from them inherit no database handles."""
+        from govkit.data.store import open_store
+        from govkit.plan.evaluate import Evaluator
+
+        return Evaluator(trust, plan, open_store(store_path), params_dir / "commentary")
+
+    def finish(job: Job, h: str, outcome: Outcome) -> None:
+        nonlocal done
+        before = manifest.entries.get(job.key)
+        rag = counts = None
+        if outcome.status == "ok":
+            finished = dt.datetime.now().isoformat(timespec="seconds")
+            # the report is written; a missing headline is not a failure
+            with contextlib.suppress(Exception):
+                rag, counts = evaluator().ratings(term, job.urn, job.priority, job.audience)
+        else:  # the last good HTML, if any, is still there: keep its date for the index
+            finished = before.finished if before and job.html_path(out_dir).is_file() else None
+        entry = _entry(job, h, outcome.status, out_dir, duration=round(outcome.duration, 2),
+                       error=outcome.error, rag=rag, counts=counts, finished=finished)
+        manifest.record(entry)
+        manifest.save(_ordered_keys(manifest, keys))
+        done += 1
+        if progress:
+            progress(entry, done, total)
+
+    interrupted = False
+    started = 0
+    runnable: list[tuple[Job, str]] = []
+    checked: dict[tuple[str, tuple[str, ...]], str | None] = {}
+    for job, h in todo:
+        nb = notebooks_dir / f"{job.notebook}.ipynb"
+        sig = (job.notebook, tuple(sorted(job.parameters)))
+        if sig not in checked:
+            checked[sig] = check_parameters(nb, job.parameters)
+        if checked[sig]:
+            finish(job, h, Outcome(job.key, "failed", 0.0, checked[sig]))
+        else:
+            runnable.append((job, h))
+
+    if runnable:
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(runnable)))
+        fork = fork_kernels and CAN_FORK
+        specs = {job.key: _spec(job, notebooks_dir, out_dir, timeout, fork)
+                 for job, _ in runnable}
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["govkit.batch.runner", "papermill", "nbconvert",
+                                    *(PRELOAD if fork else ())])
+        term_dir.mkdir(parents=True, exist_ok=True)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                   initializer=_worker_init,
+                                   initargs=(str(term_dir / RUN_LOG),))
+        pending: dict[Future, tuple[Job, str]] = {}
+        try:
+            for job, h in runnable:
+                pending[pool.submit(run_job, specs[job.key])] = (job, h)
+                started += 1
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    job, h = pending.pop(fut)
+                    try:
+                        outcome = fut.result()
+                    except Exception as e:  # the worker itself died (killed, out of memory)
+                        outcome = Outcome(job.key, "failed", 0.0,
+                                          f"worker stopped: {first_error_line(e)}")
+                    finish(job, h, outcome)
+        except KeyboardInterrupt:
+            interrupted = True
+            for fut in pending:
+                fut.cancel()
+            started -= sum(f.cancelled() for f in pending)
+            _stop_workers(pool)
+        finally:
+            pool.shutdown(wait=not interrupted, cancel_futures=True)
+        if interrupted:
+            _remove_leftovers(term_dir)  # the stopped workers' half-run notebooks
+
+    if not (schools or reports):  # the full matrix: forget reports the plan no longer has
+        manifest.entries = {k: manifest.entries[k] for k in keys if k in manifest.entries}
+    ordered = _ordered_keys(manifest, keys)
+    mpath = manifest.save(ordered)
+    index = write_index(term_dir / "index.html", trust, plan, term,
+                        [manifest.entries[k] for k in ordered])
+    entries = [manifest.entries[k] for k in keys if k in manifest.entries]
+    return RunResult(term, out_dir, entries, index, mpath, time.perf_counter() - began,
+                     interrupted, started)
+
+
+def _notebooks_dir(params_dir: Path) -> Path:
+    """notebooks/ beside params/ (the project layout), else the one shipped in the repo."""
+    beside = params_dir.parent / "notebooks"
+    if beside.is_dir():
+        return beside
+    return Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def _ordered_keys(manifest: Manifest, keys: list[str]) -> list[str]:
+    """This run's reports in matrix order, then any others an earlier run left."""
+    return [k for k in keys if k in manifest.entries] + \
+        [k for k in manifest.entries if k not in set(keys)]
+
+
+def _spec(job: Job, notebooks_dir: Path, out_dir: Path, timeout: float,
+          fork: bool = False) -> dict[str, Any]:
+    """A plain dict a worker process can unpickle without the main process's objects."""
+    return {"key": job.key, "notebook": str(notebooks_dir / f"{job.notebook}.ipynb"),
+            "parameters": job.parameters, "html": str(job.html_path(out_dir)),
+            "failed": str(job.failed_path(out_dir)), "title": job.title,
+            "index_href": "../index.html", "timeout": timeout, "fork": fork}
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now (their kernels notice their parent is gone and exit)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.terminate()
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.join(timeout=5)
+
+
+def _remove_leftovers(term_dir: Path) -> None:
+    """Half-written files of a run that was stopped hard (its workers killed)."""
+    if term_dir.is_dir():
+        for pattern in (".*.running.ipynb", ".*.tmp"):
+            for leftover in term_dir.glob(f"*/{pattern}"):
+                leftover.unlink(missing_ok=True)

@@ -1,0 +1,319 @@
+"""DfE's own KS2 performance-table CSV (the wide ``*_ks2final.csv``) as attainment rows.
+
+The file has one row per school plus local-authority and national rows, whose
+RECTYPE codes differ between years; rows are therefore told apart by what they
+hold (a school has a URN, a local authority an LEA but no URN, the nation
+neither), never by a hard-coded code. Percentages are text ("53%"); DfE's codes
+(SUPP, NA, NE, LOWCOV, NEW, blank) become a GSS status with DfE's own code kept
+in ``note``, so why a value is missing is never lost. Columns come and go
+between years: an indicator whose column is absent is simply not produced.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from govkit.data.contract import DOMAINS, SCORE_INDICATORS
+from govkit.data.readers import Source, decode_csv_bytes, read_csv_text
+from govkit.errors import DataError, Problem
+
+# DfE code -> GSS status: c confidential (suppressed), z not applicable, x not available,
+# low low coverage.
+CODES = {"SUPP": "c", "NA": "z", "NE": "x", "LOWCOV": "low", "NEW": "x", "NP": "x",
+         "DNS": "x", "NEP": "z"}
+BLANK = "blank"
+
+# group -> (column suffix, cohort column)
+GROUPS = {
+    "all": ("", "TELIG"),
+    "disadvantaged": ("_FSM6CLA1A", "TFSM6CLA1A"),
+    "not_disadvantaged": ("_NotFSM6CLA1A", "TNotFSM6CLA1A"),
+}
+# indicator -> base column; a progress measure also has <base>_LOWER and <base>_UPPER
+INDICATOR_COLUMNS = {
+    "rwm_expected": "PTRWM_EXP",
+    "rwm_higher": "PTRWM_HIGH",
+    "read_expected": "PTREAD_EXP",
+    "writ_expected": "PTWRITTA_EXP",
+    "mat_expected": "PTMAT_EXP",
+    "gps_expected": "PTGPS_EXP",
+    "read_scaled_score": "READ_AVERAGE",
+    "mat_scaled_score": "MAT_AVERAGE",
+    "gps_scaled_score": "GPS_AVERAGE",
+    "read_progress": "READPROG",
+    "writ_progress": "WRITPROG",
+    "mat_progress": "MATPROG",
+}
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(\d{4})[-_]?(\d{4}|\d{2})(?!\d)")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?%?$")
+ATTAINMENT_COLUMNS = list(DOMAINS["attainment"].schema.columns)
+
+
+@dataclass(frozen=True)
+class Ks2File:
+    """A KS2 file read: school rows, and the LA and national rows kept apart."""
+
+    academic_year: str
+    schools: pd.DataFrame  # attainment layout, one row per school x group x indicator
+    local_authorities: pd.DataFrame  # urn blank, plus 'lea', 'name', DfE's 'percent'
+    national: pd.DataFrame  # urn blank, plus 'rectype' and DfE's 'percent'
+    rectypes: dict[str, str]  # RECTYPE code -> school / local_authority / national
+
+
+def year_from_name(path: Path) -> str | None:
+    """'2018-2019_850_ks2final.csv' -> '2018-19' (also 201819, 2018-19)."""
+    m = _YEAR_IN_NAME.search(path.name)
+    if not m:
+        return None
+    start, end = int(m.group(1)), int(m.group(2)[-2:])
+    return f"{start}-{end:02d}" if (start + 1) % 100 == end else None
+
+
+def read_value(text: str) -> tuple[float | None, str | None, str | None]:
+    """A cell as (number, GSS status, DfE code): '53%' -> (53, None, None), 'SUPP' -> c."""
+    s = text.strip()
+    if not s:
+        return None, "x", BLANK
+    if _NUMBER.match(s):
+        return float(s.rstrip("%")), None, None
+    code = s.upper()
+    return None, CODES.get(code, "x"), s
+
+
+def _count(text: str) -> tuple[int | None, str | None]:
+    value, _, code = read_value(text)
+    if value is None:
+        return None, code
+    return int(value), None
+
+
+def _rows_for(cells: dict[str, str], year: str, urn: int | None) -> list[dict[str, object]]:
+    """Attainment rows for one school (or LA / national) row of the wide file."""
+    out = []
+    for group, (suffix, cohort_col) in GROUPS.items():
+        if cohort_col.upper() not in cells:
+            continue
+        cohort, cohort_code = _count(cells[cohort_col.upper()])
+        for indicator, base in INDICATOR_COLUMNS.items():
+            col = (base + suffix).upper()
+            if col not in cells:
+                continue  # not published in this year's layout
+            value, status, code = read_value(cells[col])
+            row: dict[str, object] = {
+                "urn": urn, "academic_year": year, "key_stage": "ks2", "pupil_group": group,
+                "indicator": indicator, "cohort": cohort, "pupils": None, "score": None,
+                "lower": None, "upper": None, "status": status, "note": code,
+            }
+            if indicator in SCORE_INDICATORS:
+                row["score"] = value
+                if indicator.endswith("_progress"):
+                    row["lower"] = read_value(cells.get(col + "_LOWER", ""))[0]
+                    row["upper"] = read_value(cells.get(col + "_UPPER", ""))[0]
+            elif value is not None:
+                row["percent"] = value
+                if cohort is None:  # a percentage without its cohort cannot become a count
+                    row["status"], row["note"] = ("c" if cohort_code == "SUPP" else "x",
+                                                  f"cohort {cohort_code}")
+                else:  # round half up: DfE's percentages are themselves rounded
+                    row["pupils"] = math.floor(value * cohort / 100 + 0.5)
+            out.append(row)
+    return out
+
+
+def _frame(rows: list[dict[str, object]], extra: list[str] | None = None) -> pd.DataFrame:
+    cols = ATTAINMENT_COLUMNS + (extra or [])
+    df = pd.DataFrame(rows, columns=cols)
+    for name in ("urn", "cohort", "pupils"):
+        df[name] = df[name].astype("Int64")
+    for name in ("score", "lower", "upper"):
+        df[name] = df[name].astype("float64")
+    for name in ("academic_year", "key_stage", "pupil_group", "indicator", "status", "note"):
+        df[name] = df[name].astype("str")
+    return df
+
+
+def read_ks2(path: str | Path, academic_year: str | None = None) -> tuple[Ks2File | None,
+                                                                           list[Problem]]:
+    """Read a wide KS2 file: schools, LA and national rows, and problems found on the way."""
+    path = Path(path)
+    label = path.name
+    year = academic_year or year_from_name(path)
+    if year is None:
+        return None, [Problem(label, "cannot tell the academic year from the file name "
+                              "(e.g. 2018-2019_850_ks2final.csv): give it with --year")]
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return None, [Problem(label, f"cannot be read: {e.strerror}")]
+    text, problems = decode_csv_bytes(data, label)
+    if text is None:
+        return None, problems
+    table, more = read_csv_text(Source("attainment", path), text)
+    problems += [p for p in more if p.severity == "error"]
+    if table is None:
+        return None, problems
+    # Headers as DfE wrote them, upper-cased (TNotFSM6CLA1A vs PTNOTFSM6CLA1A_17).
+    raw = table.frame.rename(columns={k: v.strip().upper() for k, v in table.header.items()})
+    for needed in ("URN", "TELIG", "PTRWM_EXP"):
+        if needed not in raw.columns:
+            problems.append(Problem(label, f"no {needed} column: is this a KS2 performance "
+                                    "table (*_ks2final.csv)?", row=1, column=needed))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    schools, las, nations = [], [], []
+    rectypes: dict[str, str] = {}
+    unknown: dict[str, int] = {}
+    for row_no, r in raw.iterrows():
+        cells = {k: str(v) for k, v in r.items()}
+        urn_text, lea = cells.get("URN", "").strip(), cells.get("LEA", "").strip()
+        if urn_text:
+            if not urn_text.isdigit():
+                problems.append(Problem(label, f"'{urn_text}' is not a URN", row=int(row_no),
+                                        column="URN"))
+                continue
+            kind, rows = "school", _rows_for(cells, year, int(urn_text))
+            schools += rows
+        elif lea:
+            kind, rows = "local_authority", _rows_for(cells, year, None)
+            las += [{**x, "lea": lea, "name": cells.get("SCHNAME", "")} for x in rows]
+        else:
+            kind, rows = "national", _rows_for(cells, year, None)
+            nations += [{**x, "rectype": cells.get("RECTYPE", "")} for x in rows]
+        rectypes.setdefault(cells.get("RECTYPE", "").strip(), kind)
+        for x in rows:
+            note = x["note"]
+            if note and note != BLANK and not str(note).startswith("cohort") \
+                    and str(note).upper() not in CODES:
+                unknown[str(note)] = unknown.get(str(note), 0) + 1
+    for code, n in sorted(unknown.items()):
+        problems.append(Problem(label, f"unknown DfE code '{code}' in {n} cell(s): read as "
+                                "not available (x)", severity="warning"))
+    return Ks2File(year, _frame(schools), _frame(las, ["lea", "name", "percent"]),
+                   _frame(nations, ["rectype", "percent"]), rectypes), problems
+
+
+def read_ks2_file(path: str | Path, academic_year: str | None = None
+                  ) -> tuple[pd.DataFrame, list[Problem]]:
+    """School rows of a KS2 file in the attainment layout (empty frame if unreadable)."""
+    ks2, problems = read_ks2(path, academic_year)
+    if ks2 is None:
+        return _frame([]), problems
+    return ks2.schools, problems
+
+
+def national_headline(ks2: Ks2File) -> tuple[float | None, int | None]:
+    """National RWM expected-standard % as DfE printed it, and its cohort.
+
+    A file has more than one national row (RECTYPE codes differ by year); the one
+    with the largest cohort covers all state-funded schools, the published figure.
+    """
+    nat = ks2.national[(ks2.national["indicator"] == "rwm_expected")
+                       & (ks2.national["pupil_group"] == "all")
+                       & ks2.national["cohort"].notna()]
+    if nat.empty:
+        return None, None
+    best = nat.sort_values("cohort", ascending=False).iloc[0]
+    if pd.isna(best["percent"]):
+        return None, int(best["cohort"])
+    return float(best["percent"]), int(best["cohort"])
+
+
+def _text(v: object) -> str:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return ""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else format(v, ".10g")
+    return str(v)
+
+
+def merge_attainment(existing: list[dict[str, str]], new: pd.DataFrame
+                     ) -> tuple[list[dict[str, str]], int]:
+    """Rows of attainment.csv as text: rows for the same urn / year / key stage as ``new``
+    replaced, every other row kept exactly as written. Returns rows and how many went."""
+    replaced = {(_text(u), y, k) for u, y, k in
+                zip(new["urn"], new["academic_year"], new["key_stage"], strict=True)}
+
+    def key(r: dict[str, str]) -> tuple[str, str, str]:
+        return (r.get("urn", "").strip(), r.get("academic_year", "").strip(),
+                r.get("key_stage", "").strip().lower())
+
+    kept = [r for r in existing if key(r) not in replaced]
+    added = [{c: _text(v) for c, v in zip(new.columns, rec, strict=True)}
+             for rec in new.itertuples(index=False)]
+    return kept + added, len(existing) - len(kept)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did, for the command to report."""
+
+    target: Path
+    schools: int
+    rows: int
+    replaced: int
+    academic_year: str
+    national_rwm: float | None
+    national_cohort: int | None
+    problems: list[Problem]
+    missing_urns: list[int]
+
+
+def import_ks2(path: str | Path, data_dir: str | Path, urns: list[int] | None,
+               academic_year: str | None = None) -> ImportResult:
+    """Import a KS2 file's school rows (for ``urns``, or all if None) into attainment.csv.
+
+    Raises DataError when the file cannot be read; the target is written atomically.
+    """
+    data_dir = Path(data_dir)
+    target = data_dir / "attainment.csv"
+    others = [q for q in data_dir.glob("*.xlsx") if q.stem.lower() == "attainment"] \
+        if data_dir.is_dir() else []
+    if others:
+        raise DataError([Problem(others[0].name, "attainment is kept in this workbook; "
+                                 "import writes attainment.csv: move one of them aside")])
+    ks2, problems = read_ks2(path, academic_year)
+    if ks2 is None or any(p.severity == "error" for p in problems):
+        raise DataError(problems)
+    rows = ks2.schools
+    if urns is not None:
+        rows = rows[rows["urn"].isin(urns)]
+    found = set(rows["urn"].dropna().astype(int))
+    existing, header = _read_existing(target)
+    merged, replaced = merge_attainment(existing, rows)
+    columns = header + [c for c in ATTAINMENT_COLUMNS if c not in header]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
+            w.writeheader()
+            for r in merged:
+                w.writerow({c: r.get(c, "") for c in columns})
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    rwm, cohort = national_headline(ks2)
+    return ImportResult(target, len(found), len(rows), replaced, ks2.academic_year, rwm,
+                        cohort, problems,
+                        sorted(set(urns) - found) if urns is not None else [])
+
+
+def _read_existing(target: Path) -> tuple[list[dict[str, str]], list[str]]:
+    """attainment.csv as text rows keyed by normalised header (so nothing is reinterpreted)."""
+    if not target.exists():
+        return [], []
+    text, problems = decode_csv_bytes(target.read_bytes(), target.name)
+    table, more = (None, []) if text is None else read_csv_text(
+        Source("attainment", target), text)
+    errors = [p for p in problems + more if p.severity == "error"]
+    if table is None or errors:
+        raise DataError(errors or [Problem(target.name, "cannot be read")])
+    frame = table.frame
+    return frame.to_dict("records"), list(frame.columns)

@@ -1,0 +1,391 @@
+"""Reading a data drop as text, exactly as the analyst's spreadsheet shows it.
+
+Every cell is read as a string first (never guessed by pandas), with the row
+number Excel would show, so that each value can be parsed by the kind its
+column declares in the contract and every problem can name file, row and
+column. Encodings Excel really writes are handled here: UTF-8 with or without
+a byte-order mark, and Windows-1252 ("St Mary’s" saved as "CSV" by Excel).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from govkit.data.contract import DOMAINS
+from govkit.errors import Problem
+from govkit.terms import TermError, parse_academic_year, parse_term
+
+HEADER_ROW = 1
+
+
+class ParseError(ValueError):
+    """A cell's text is not a value of its column's kind; the message says why."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one domain's rows are: a CSV, or a sheet of a workbook."""
+
+    domain: str
+    path: Path
+    sheet: str | None = None  # None: a CSV, or the first sheet of <domain>.xlsx
+
+    @property
+    def label(self) -> str:
+        """How problems name the file: census.csv, or trust.xlsx[census] for a sheet."""
+        return f"{self.path.name}[{self.sheet}]" if self.sheet else self.path.name
+
+
+@dataclass
+class RawTable:
+    """One domain's cells as text; the index is the spreadsheet row number."""
+
+    source: Source
+    frame: pd.DataFrame  # all str; index = row number as Excel shows it (header = 1)
+    header: dict[str, str]  # normalised column name -> the header as written
+
+
+def _ignored(path: Path) -> bool:
+    # Hidden files, Excel's lock files (~$book.xlsx) and editor backups are not data.
+    return path.name.startswith((".", "~$")) or path.name.endswith("~") or path.is_dir()
+
+
+def find_sources(data_dir: Path) -> tuple[dict[str, Source], list[Problem]]:
+    """Map each domain to its file (or sheet) in the drop; warn about anything unknown."""
+    data_dir = Path(data_dir)
+    problems: list[Problem] = []
+    if not data_dir.is_dir():
+        return {}, [Problem(str(data_dir), "data folder not found")]
+    found: dict[str, list[Source]] = {}
+    for path in sorted(data_dir.iterdir()):
+        if _ignored(path):
+            continue
+        stem, suffix = path.stem.lower(), path.suffix.lower()
+        if suffix in (".csv", ".xlsx") and stem in DOMAINS:
+            found.setdefault(stem, []).append(Source(stem, path))
+        elif suffix == ".xlsx":
+            sheets, problem = _sheet_names(path)
+            if problem:
+                problems.append(problem)
+                continue
+            known = [s for s in sheets if s.strip().lower() in DOMAINS]
+            if not known:
+                problems.append(Problem(path.name, "no sheet is named after a domain ("
+                                        + ", ".join(DOMAINS) + "); file ignored",
+                                        severity="warning"))
+            for s in sheets:
+                if s.strip().lower() in DOMAINS:
+                    name = s.strip().lower()
+                    found.setdefault(name, []).append(Source(name, path, s))
+                elif known:
+                    problems.append(Problem(f"{path.name}[{s}]", "sheet is not a domain of "
+                                            "the data contract; ignored", severity="warning"))
+        elif suffix in (".xls", ".ods", ".xlsm", ".txt", ".tsv"):
+            problems.append(Problem(path.name, f"{suffix} files are not read: save it as "
+                                    "CSV UTF-8 or .xlsx; file ignored", severity="warning"))
+        else:
+            problems.append(Problem(path.name, "not a file of the data contract (expected "
+                                    "<domain>.csv or .xlsx); ignored", severity="warning"))
+    sources: dict[str, Source] = {}
+    for name, options in found.items():
+        if len(options) > 1:
+            problems.append(Problem(options[1].label, f"{name} is given more than once ("
+                                    + ", ".join(o.label for o in options)
+                                    + "): keep one"))
+        sources[name] = options[0]
+    return sources, problems
+
+
+def _sheet_names(path: Path) -> tuple[list[str], Problem | None]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True)
+    except Exception as e:  # openpyxl raises many kinds on a damaged or disguised file
+        return [], Problem(path.name, f"cannot be opened as an Excel workbook ({e})")
+    try:
+        return list(wb.sheetnames), None
+    finally:
+        wb.close()
+
+
+def decode_csv_bytes(data: bytes, label: str) -> tuple[str | None, list[Problem]]:
+    """Text of a CSV: UTF-8 (BOM or not), else Windows-1252 with a warning; never mojibake."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [Problem(label, "saved as UTF-16 'Unicode text': save it from Excel as "
+                              "'CSV UTF-8 (Comma delimited)'")]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as e:
+        first_bad = e.start
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        line = data[:first_bad].count(b"\n") + 1
+        return None, [Problem(label, "is neither UTF-8 nor Windows-1252 text: save it from "
+                              "Excel as 'CSV UTF-8 (Comma delimited)'", row=line)]
+    line = data[:first_bad].count(b"\n") + 1
+    return text, [Problem(label, "not UTF-8: read as Windows-1252 (Excel's 'CSV'); save as "
+                          "'CSV UTF-8' to be sure of names like St Mary’s",
+                          row=line, severity="warning")]
+
+
+def normalise_header(name: str) -> str:
+    """'Pupils On Roll ' -> 'pupils_on_roll': headers match whatever their case or spacing."""
+    return re.sub(r"[\s\-]+", "_", str(name).strip()).lower()
+
+
+def _table(source: Source, rows: list[tuple[int, list[str]]]) -> tuple[RawTable | None,
+                                                                       list[Problem]]:
+    """Build a text frame from (row number, cells) pairs, the first being the header."""
+    problems: list[Problem] = []
+    if not rows:
+        return None, [Problem(source.label, "is empty: expected a header row")]
+    header_row, header_cells = rows[0]
+    if header_row != HEADER_ROW:
+        problems.append(Problem(source.label, "the header must be on row 1", row=header_row))
+    while header_cells and not str(header_cells[-1]).strip():
+        header_cells = header_cells[:-1]
+    names: list[str] = []
+    header: dict[str, str] = {}
+    for i, cell in enumerate(header_cells):
+        name = normalise_header(cell)
+        if not name:
+            name = f"column_{i + 1}"
+            problems.append(Problem(source.label, f"column {i + 1} has no header; ignored",
+                                    row=header_row, severity="warning"))
+        elif name in header:
+            problems.append(Problem(source.label, f"column '{cell}' appears twice in the "
+                                    "header", row=header_row, column=name))
+        names.append(name)
+        header.setdefault(name, str(cell).strip())
+    width = len(names)
+    data: list[list[str]] = []
+    index: list[int] = []
+    for row_no, cells in rows[1:]:
+        cells = [str(c) for c in cells]
+        if not any(c.strip() for c in cells):
+            continue  # a blank line between rows is not a row of data
+        extra = cells[width:]
+        if any(c.strip() for c in extra):
+            problems.append(Problem(source.label, f"row has {len(cells)} cells but the header "
+                                    f"has {width}: a stray comma or an unquoted value?",
+                                    row=row_no))
+            continue
+        cells = (cells + [""] * width)[:width]
+        data.append([c.strip() for c in cells])
+        index.append(row_no)
+    frame = pd.DataFrame(data, columns=names, index=pd.Index(index, name="row"), dtype=str)
+    if names and len(set(names)) != len(names):
+        frame = frame.loc[:, ~frame.columns.duplicated()]
+    return RawTable(source, frame, header), problems
+
+
+def read_csv_text(source: Source, text: str) -> tuple[RawTable | None, list[Problem]]:
+    """Rows of CSV text, numbered as Excel numbers them (a quoted line break stays one row)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for n, cells in enumerate(reader, start=1):
+            rows.append((n, cells))
+    except csv.Error as e:
+        return None, [Problem(source.label, f"not readable as CSV: {e}", row=len(rows) + 1)]
+    while rows and not any(c.strip() for c in rows[0][1]):
+        rows.pop(0)  # leading blank lines: the header is the first non-blank row
+    if rows and len(rows[0][1]) == 1:
+        for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+            if sep in rows[0][1][0]:
+                return None, [Problem(source.label, f"columns are separated by {name}, not "
+                                      "commas: save it as 'CSV UTF-8 (Comma delimited)'",
+                                      row=rows[0][0])]
+    return _table(source, rows)
+
+
+def _cell_text(value: object, number_format: str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        if number_format and "%" in number_format:
+            return f"{value * 100:g}%"  # shown as 53% in Excel: say so, do not read 0.53
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return repr(value) if isinstance(value, float) else str(value)
+    return str(value)
+
+
+def read_xlsx(source: Source) -> tuple[RawTable | None, list[Problem]]:
+    """Rows of one sheet (the named one, or the first), cell values as Excel shows them."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(source.path, data_only=True)
+    except Exception as e:  # a damaged or disguised file
+        return None, [Problem(source.label, f"cannot be opened as an Excel workbook ({e})")]
+    try:
+        ws = wb[source.sheet] if source.sheet else wb.worksheets[0]
+        rows = [(cells[0].row if cells else n, [_cell_text(c.value, c.number_format)
+                                                for c in cells])
+                for n, cells in enumerate(ws.iter_rows(min_row=1), start=1)]
+    finally:
+        wb.close()
+    while rows and not any(c.strip() for c in rows[0][1]):
+        rows.pop(0)
+    return _table(source, rows)
+
+
+def read_source(source: Source) -> tuple[RawTable | None, list[Problem]]:
+    """Read one domain's file or sheet as text, with problems found on the way."""
+    if source.path.suffix.lower() == ".xlsx":
+        return read_xlsx(source)
+    try:
+        data = source.path.read_bytes()
+    except OSError as e:
+        return None, [Problem(source.label, f"cannot be read: {e.strerror}")]
+    text, problems = decode_csv_bytes(data, source.label)
+    if text is None:
+        return None, problems
+    table, more = read_csv_text(source, text)
+    return table, problems + more
+
+
+# --- parsing one cell by its column's kind -------------------------------------------------
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2,4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_TRUE = {"yes", "y", "true", "t", "1"}
+_FALSE = {"no", "n", "false", "f", "0"}
+
+
+def parse_number(text: str, *, money: bool = False) -> float:
+    """'1,234' -> 1234.0, '-3.5' -> -3.5; '1,2', '53%' and words are refused."""
+    s = text.strip().replace("\u00a0", "").replace(" ", "")
+    negative = False
+    if money:
+        if s.startswith("(") and s.endswith(")"):  # accountants' negative: (1,234)
+            s, negative = s[1:-1], True
+        s = s.replace("£", "", 1)
+    if s.endswith("%"):
+        raise ParseError(f"'{text}' is a percentage: give the number itself, without %")
+    if _THOUSANDS.match(s):
+        s = s.replace(",", "")
+    elif "," in s:
+        raise ParseError(f"'{text}' is not a number: use . for decimals; commas only "
+                         "between thousands (1,234)")
+    if not _PLAIN.match(s):
+        raise ParseError(f"'{text}' is not a number")
+    value = float(s)
+    if not math.isfinite(value):
+        raise ParseError(f"'{text[:20]}...' is too large a number")
+    return -value if negative else value
+
+
+def parse_count(text: str) -> int:
+    """A whole number: '1,234' -> 1234, '12.0' -> 12; '53%' and '2.5' are refused."""
+    if text.strip().endswith("%"):
+        raise ParseError(f"'{text}' is a percentage: this column is a count of people or "
+                         "things (a whole number)")
+    value = parse_number(text)
+    if not value.is_integer():
+        raise ParseError(f"'{text}' is not a whole number")
+    if abs(value) > 2**53:  # beyond what is stored exactly; a pasted id, not a count
+        raise ParseError(f"'{text}' is too large to be a count")
+    return int(value)
+
+
+def parse_urn(text: str) -> int:
+    s = text.strip()
+    if s.endswith(".0"):
+        s = s[:-2]
+    if not s.isdigit() or len(s) > 9:
+        raise ParseError(f"'{text}' is not a URN (a six-digit DfE number)")
+    return int(s)
+
+
+def parse_date(text: str) -> dt.date:
+    """dd/mm/yyyy (UK) or yyyy-mm-dd; a US-looking 12/31/2024 is refused, never swapped."""
+    s = text.strip()
+    m = _ISO_DATE.match(s)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = _UK_DATE.match(s)
+        if not m:
+            raise ParseError(f"'{text}' is not a date: dates are dd/mm/yyyy, e.g. 31/12/2024")
+        d, mo, y = (int(g) for g in m.groups())
+        if len(m.group(3)) != 4:
+            raise ParseError(f"'{text}': give a four-digit year (dd/mm/yyyy)")
+        if mo > 12 and d <= 12:
+            raise ParseError(f"'{text}' looks like a US date (mm/dd/yyyy): dates are "
+                             "dd/mm/yyyy, e.g. 31/12/2024")
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        raise ParseError(f"'{text}' is not a real date (dates are dd/mm/yyyy)") from None
+
+
+def parse_bool(text: str) -> bool:
+    s = text.strip().lower()
+    if s in _TRUE:
+        return True
+    if s in _FALSE:
+        return False
+    raise ParseError(f"'{text}' is not yes or no (yes/no, true/false, y/n, 1/0)")
+
+
+def parse_category(text: str, values: list[str]) -> str:
+    """Match the allowed values whatever the case or spacing ('Not disadvantaged')."""
+    s = text.strip()
+    if s in values:
+        return s
+    folded = normalise_header(s)
+    for v in values:
+        if folded == v.lower():
+            return v
+    raise ParseError(f"'{text}' is not one of: {', '.join(values)}")
+
+
+def parse_cell(text: str, kind: str, values: list[str] | None = None) -> object:
+    """One non-blank cell's value for its column kind, or ParseError saying what is wrong."""
+    try:
+        if kind == "urn":
+            return parse_urn(text)
+        if kind == "term":
+            return parse_term(text).id
+        if kind == "academic_year":
+            s = text.strip().replace("/", "-")
+            return parse_academic_year(s)
+    except TermError as e:
+        raise ParseError(str(e)) from None
+    if kind == "count":
+        return parse_count(text)
+    if kind in ("number", "score"):
+        return parse_number(text)
+    if kind == "money":
+        return parse_number(text, money=True)
+    if kind == "date":
+        return parse_date(text)
+    if kind == "bool":
+        return parse_bool(text)
+    if kind == "category":
+        return parse_category(text, values or [])
+    if kind == "text":
+        return text.strip()
+    raise ValueError(f"unknown column kind {kind!r}")  # a contract bug, not a data problem

@@ -1,0 +1,44 @@
+"""Leaders' comments on KPIs: params/commentary/<term>.yaml.
+
+The format is ``{<urn or 'trust'>: {<kpi id>: text}}``. Narrative KPIs ("needs a
+leader's comment") show the comment given here; a data KPI may carry one too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govkit.errors import ConfigError
+from govkit.plan.config import parse_yaml
+
+Comments = dict[str, dict[str, str]]
+
+
+def load_commentary(commentary_dir: str | Path | None, term: str) -> Comments:
+    """The term's comments keyed by 'trust' or the URN as text; {} if there is no file."""
+    if commentary_dir is None:
+        return {}
+    path = Path(commentary_dir) / f"{term}.yaml"
+    if not path.is_file():
+        return {}
+    data = parse_yaml(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of 'trust' or a URN to KPI comments")
+    out: Comments = {}
+    for place, items in data.items():
+        key = str(place).strip()
+        if key != "trust" and not (key.isdigit() and len(key) == 6):
+            raise ConfigError(f"{path}: {place}: expected 'trust' or a school's 6-digit URN")
+        if not isinstance(items, dict):
+            raise ConfigError(f"{path}: {place}: expected a mapping of KPI id to comment")
+        for kpi_id, text in items.items():
+            if not isinstance(text, str):
+                raise ConfigError(f"{path}: {place}.{kpi_id}: a comment must be text")
+            out.setdefault(key, {})[str(kpi_id)] = text.strip()
+    return out
+
+
+def comment_for(comments: Comments, urn: int | None, kpi_id: str) -> str | None:
+    return comments.get("trust" if urn is None else str(urn), {}).get(kpi_id)

@@ -1,0 +1,379 @@
+"""The trust and its strategic plan, as data: params/trust.yaml and params/plan.yaml.
+
+Loaded into pydantic models that refuse unknown keys, so a typo in a plan is a
+clear error naming the file and the key path rather than a KPI that silently
+never shows.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from govkit.errors import ConfigError
+from govkit.terms import TermError, parse_term
+
+Audience = Literal["board", "trust_leaders", "lgb", "school_leaders", "public"]
+Direction = Literal["higher", "lower"]
+DeepDive = Literal["education", "workforce", "finance", "governance"]
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+PHASES = ("primary", "secondary", "special", "all-through", "alternative", "nursery")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _At(ValueError):
+    """A validation error about a key below the model checked: the message names its path."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str):
+        super().__init__(message)
+        self.loc = loc
+
+
+def _refuse_repeats(keyed: Iterable[tuple[tuple[str | int, ...], Any]], what: str,
+                    field: str | None = "id", hint: str = "") -> None:
+    """Refuse a key seen twice: the error sits on the second place's ``field`` and names
+    the first place."""
+    first: dict[Any, tuple[str | int, ...]] = {}
+    for loc, key in keyed:
+        if key in first:
+            where = (*loc, field) if field else loc
+            raise _At(where, what.format(key=key)
+                      + f" twice (also {_loc(first[key])}){hint}")
+        first[key] = loc
+
+
+class School(_Strict):
+    urn: int = Field(ge=100000, le=999999, description="DfE URN")
+    name: str
+    phase: Literal[PHASES]  # type: ignore[valid-type]
+    local_governing_body: str | None = None
+
+    @field_validator("urn", mode="before")
+    @classmethod
+    def _urn_is_not_octal(cls, v: Any) -> Any:
+        # YAML reads 0123 as octal and a quoted "100001" as text: take digits as written.
+        if isinstance(v, str) and v.strip().isdigit():
+            return int(v.strip())
+        return v
+
+
+class Suppression(_Strict):
+    threshold: int = Field(5, ge=1, le=100,
+                           description="counts below this are suppressed (confidential)")
+    public_threshold: int = Field(10, ge=1, le=100,
+                                  description="stricter threshold for public report cards")
+
+
+class Branding(_Strict):
+    primary_colour: str = "#1d3557"
+    accent_colour: str = "#457b9d"
+    logo_text: str | None = None
+
+    @field_validator("primary_colour", "accent_colour")
+    @classmethod
+    def _hex(cls, v: str) -> str:
+        if not _HEX.match(v):
+            raise ValueError(f"'{v}' is not a colour like #1d3557")
+        return v
+
+
+class Trust(_Strict):
+    name: str
+    plan: str = "plan.yaml"
+    schools: list[School] = Field(min_length=1)
+    terms: list[str] = Field(min_length=1, description="term ids, oldest first")
+    suppression: Suppression = Suppression()
+    audiences: list[Audience] = ["board", "trust_leaders", "lgb", "school_leaders", "public"]
+    branding: Branding = Branding()
+
+    @field_validator("terms")
+    @classmethod
+    def _terms(cls, v: list[str]) -> list[str]:
+        # Each problem names the entry (terms[3]) so a long list is quick to fix.
+        parsed = []
+        for i, t in enumerate(v):
+            try:
+                parsed.append(parse_term(t))
+            except TermError as e:
+                raise _At((i,), str(e)) from None
+        for i in range(1, len(v)):
+            if v[i] in v[:i]:
+                raise _At((i,), f"term {v[i]} is listed twice")
+            if parsed[i] < parsed[i - 1]:
+                raise _At((i,), f"terms must be listed oldest first: {v[i]} comes after "
+                          f"{v[i - 1]}")
+        return v
+
+    @model_validator(mode="after")
+    def _unique_urns(self) -> Trust:
+        _refuse_repeats(((("schools", i), s.urn) for i, s in enumerate(self.schools)),
+                        "URN {key} is listed", "urn")
+        return self
+
+    @property
+    def latest_term(self) -> str:
+        return self.terms[-1]
+
+    def school(self, urn: int) -> School:
+        for s in self.schools:
+            if s.urn == urn:
+                return s
+        raise KeyError(f"URN {urn} is not a school of {self.name}")
+
+    @property
+    def urns(self) -> list[int]:
+        return [s.urn for s in self.schools]
+
+
+class Target(_Strict):
+    """A number, or relative to national, the trust, or the same term last year."""
+
+    value: float | None = None
+    relative_to: Literal["national", "trust", "last_year"] | None = None
+    offset: float = 0.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_number(cls, v: Any) -> Any:
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return {"value": float(v)}
+        return v
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Target:
+        if self.value is not None and self.relative_to is not None:
+            raise ValueError("give a number (value) or relative_to, not both")
+        if self.value is None and self.relative_to is None:
+            raise ValueError("give a number (value) or relative_to: national, trust or "
+                             "last_year")
+        return self
+
+
+class KPI(_Strict):
+    id: str | None = None
+    measure: str | None = None
+    label: str | None = None
+    evidence: Literal["data", "narrative"] = "data"
+    target: Target | None = None
+    tolerance: float = Field(0.0, ge=0, description="how far short of target is amber")
+    direction: Direction | None = None
+    audience: list[Audience] | None = None
+
+    @model_validator(mode="after")
+    def _measure_when_data(self) -> KPI:
+        if self.evidence == "data" and not self.measure:
+            raise ValueError("a KPI with evidence: data needs a measure")
+        if self.evidence == "narrative" and not self.label:
+            raise ValueError("a narrative KPI needs a label saying what a leader should report")
+        return self
+
+
+class SuccessCriterion(_Strict):
+    id: str
+    text: str
+    evidence: Literal["data", "narrative"] = "data"
+    kpis: list[KPI] = []
+
+    @model_validator(mode="after")
+    def _has_evidence(self) -> SuccessCriterion:
+        if not self.kpis and self.evidence == "data":
+            raise ValueError("a success criterion needs KPIs or evidence: narrative")
+        return self
+
+
+class Priority(_Strict):
+    id: str
+    title: str
+    aim: str | None = None
+    pillar: str | None = None
+    deep_dive: DeepDive | None = None
+    success_criteria: list[SuccessCriterion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _criterion_ids(self) -> Priority:
+        _refuse_repeats(((("success_criteria", i), c.id)
+                         for i, c in enumerate(self.success_criteria)),
+                        "success criterion id '{key}' is used")
+        return self
+
+
+class Trigger(_Strict):
+    """A rule that flags a school for school-improvement attention."""
+
+    id: str
+    description: str
+    kind: Literal["red_consecutive", "below_national", "below_national_years",
+                  "below_trust", "declining"]
+    measure: str | None = None
+    margin: float = 0.0
+    periods: int = Field(2, ge=1)
+
+    @model_validator(mode="after")
+    def _measure_when_compared(self) -> Trigger:
+        # Only red_consecutive can watch every KPI; the others compare one measure.
+        if self.kind != "red_consecutive" and not self.measure:
+            raise _At(("measure",), f"a trigger of kind {self.kind} needs a measure")
+        return self
+
+
+class Plan(_Strict):
+    name: str
+    trust: str | None = None
+    period: str | None = None
+    source: str | None = None
+    framework: str | None = None
+    priorities: list[Priority] = Field(min_length=1)
+    triggers: list[Trigger] = []
+
+    @model_validator(mode="after")
+    def _ids(self) -> Plan:
+        # Ids key reports and leaders' comments: two things with one id would share them.
+        for i, p in enumerate(self.priorities):
+            if not _SLUG.match(p.id):
+                raise _At(("priorities", i, "id"), f"priority id '{p.id}' must be lower-case "
+                          "letters, digits, - or _")
+        _refuse_repeats(((("priorities", i), p.id) for i, p in enumerate(self.priorities)),
+                        "priority id '{key}' is used")
+        _refuse_repeats(self._kpi_ids(), "KPI id '{key}' is used", None, "; give one of them an id")
+        _refuse_repeats(((("triggers", i), t.id) for i, t in enumerate(self.triggers)),
+                        "trigger id '{key}' is used")
+        return self
+
+    def _kpi_ids(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Each KPI's id with its key path; a criterion without KPIs stands as one KPI."""
+        out: list[tuple[tuple[str | int, ...], str]] = []
+        for pi, p in enumerate(self.priorities):
+            for ci, c in enumerate(p.success_criteria):
+                here: tuple[str | int, ...] = ("priorities", pi, "success_criteria", ci)
+                if not c.kpis:
+                    out.append((here, f"{p.id}.{c.id}.1"))
+                for ki, k in enumerate(c.kpis):
+                    out.append(((*here, "kpis", ki),
+                                k.id or f"{p.id}.{c.id}.{k.measure or ki + 1}"))
+        return out
+
+    def kpis(self) -> list[tuple[Priority, SuccessCriterion, KPI]]:
+        """Every KPI with its place, narrative criteria given a KPI of their own."""
+        ids = iter(kid for _, kid in self._kpi_ids())
+        out = []
+        for p in self.priorities:
+            for c in p.success_criteria:
+                items = c.kpis or [KPI(evidence="narrative", label=c.text)]
+                for k in items:
+                    out.append((p, c, k.model_copy(update={"id": next(ids)})))
+        return out
+
+    def priority(self, pid: str) -> Priority:
+        for p in self.priorities:
+            if p.id == pid:
+                return p
+        raise KeyError(f"no priority '{pid}' in the plan; it has: "
+                       + ", ".join(p.id for p in self.priorities))
+
+    def measures(self) -> set[str]:
+        return {k.measure for _, _, k in self.kpis() if k.measure} | {
+            t.measure for t in self.triggers if t.measure}
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+# libyaml's loader when PyYAML has it: every report kernel reads the plan, ~10x faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_yaml(path: Path) -> Any:
+    """A YAML file's content (None if empty); bad YAML is a ConfigError with its line."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506
+    except yaml.YAMLError:
+        pass
+    try:  # parse again in pure Python: its messages say what it found, not only where
+        return yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{where}: not valid YAML: {getattr(e, 'problem', e)}") from None
+
+
+def _read_yaml(path: Path) -> Any:
+    if not path.exists():
+        raise ConfigError(f"{path}: file not found")
+    data = parse_yaml(path)
+    if data is None:
+        raise ConfigError(f"{path}: the file is empty")
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected keys and values (name: ...) at the top level")
+    return data
+
+
+def _validate(model: type[BaseModel], data: Any, path: Path) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        lines = []
+        for err in e.errors():
+            msg = err["msg"].removeprefix("Value error, ")
+            loc = tuple(err["loc"])
+            cause = err.get("ctx", {}).get("error")
+            if isinstance(cause, _At):  # raised above the key it is about: add its path
+                loc += cause.loc
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key (check the spelling)"
+            elif err["type"] == "missing":
+                msg = "required, but missing"
+            lines.append(f"{path}: {_loc(loc)}: {msg}")
+        raise ConfigError("\n".join(lines)) from None
+
+
+def _unknown_measure(name: str, known: set[str]) -> str:
+    """The message for a measure not in the catalogue, with the nearest ids as a hint."""
+    near = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    hint = f" (did you mean {near[0]}?)" if near else ""
+    return f"unknown measure '{name}'{hint}"
+
+
+def load_trust(path: str | Path) -> Trust:
+    path = Path(path)
+    return _validate(Trust, _read_yaml(path), path)
+
+
+def load_plan(path: str | Path, known_measures: set[str] | None = None) -> Plan:
+    """Load a plan; with ``known_measures``, a KPI naming anything else is refused."""
+    path = Path(path)
+    plan: Plan = _validate(Plan, _read_yaml(path), path)
+    if known_measures is not None:
+        bad = []
+        for pi, p in enumerate(plan.priorities):
+            for ci, c in enumerate(p.success_criteria):
+                for ki, k in enumerate(c.kpis):
+                    if k.measure and k.measure not in known_measures:
+                        bad.append(f"{path}: priorities[{pi}].success_criteria[{ci}]"
+                                   f".kpis[{ki}].measure: "
+                                   + _unknown_measure(k.measure, known_measures))
+        for ti, t in enumerate(plan.triggers):
+            if t.measure and t.measure not in known_measures:
+                bad.append(f"{path}: triggers[{ti}].measure: "
+                           + _unknown_measure(t.measure, known_measures))
+        if bad:
+            raise ConfigError("\n".join(bad))
+    return plan

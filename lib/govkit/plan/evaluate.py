@@ -1,0 +1,376 @@
+"""Plan evaluation: every KPI of the plan for a school or the trust, for a term.
+
+One ``Evaluator`` per report: it reads the store once, works each figure out once and
+keeps it, and answers the notebooks' questions as tidy DataFrames. A notebook never
+computes a KPI itself.
+
+Rules, so that a rating means the same in every report:
+
+- target: a number, or national / the trust / the same term last year plus ``offset``;
+  no national figure (or trust or last-year figure) means no target and no rating.
+- RAG (direction-aware): green when on or beyond target in the good direction; amber when
+  short of it by no more than the tolerance; red when short by more.
+- status for what cannot be rated: ok, no_data, suppressed, not_applicable (phase),
+  not_published (the publisher withheld it, e.g. KS2 progress 2023-24 and 2024-25),
+  narrative (needs a leader's comment).
+- change since last term is only given when last term's figure is for a different
+  period (results stay the same from summer to the next spring); ``change_since`` says
+  what that figure is: "last term", or "last year" for yearly results (whose figure last
+  term is the previous year's) and for a survey a year earlier.
+- a KPI whose measure does not apply to the phase has no target either.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from govkit.errors import ConfigError
+from govkit.plan import suppression
+from govkit.plan.commentary import Comments, comment_for, load_commentary
+from govkit.plan.config import KPI, Plan, Trust
+from govkit.plan.measures import MEASURES, MeasureValue, Tables, applies, compute_from
+from govkit.plan.national import Benchmark, national
+from govkit.plan.rating import RAG_ORDER, combine_rag, rag
+from govkit.terms import TermError, is_term, parse_term
+
+KPI_COLUMNS = [
+    "priority_id", "priority", "criterion_id", "criterion", "kpi_id", "measure", "label",
+    "unit", "direction", "evidence", "value", "numerator", "denominator", "period",
+    "target", "tolerance", "rag", "status", "previous_value", "change_last_term",
+    "change_since", "year_ago_value", "change_last_year", "trust_value", "national_value",
+    "national_source", "small_number", "comment",
+]
+PHASE_COLUMNS = ["phase", "schools", "measure", "label", "unit", "direction", "value",
+                 "numerator", "denominator", "period", "status", "small_number",
+                 "national_value", "national_source", "national_like_for_like"]
+SERIES_COLUMNS = ["term", "period", "value", "numerator", "denominator", "status"]
+
+
+def change_since(period_kind: str, period: str | None, previous: str | None) -> str | None:
+    """What a change on "last term's figure" is really against, in words for a reader.
+
+    Yearly results show last year's figure in the term before summer, so their change is
+    on last year; a survey's is on last year or on the last survey, whenever that was.
+    """
+    if period is None or previous is None or period == previous:
+        return None
+    if period_kind == "term":
+        return "last term"
+    if period_kind == "academic_year":
+        return "last year"
+    if is_term(period) and is_term(previous) and \
+            parse_term(previous) == parse_term(period).year_ago():
+        return "last year"
+    return "the last survey"
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table as CSV all at once: a temporary file renamed into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+    return path
+
+
+def _like_for_like(m: Any, phase: str, bench: Benchmark | None) -> bool | None:
+    """Whether a national figure speaks for schools of this phase: one published for the
+    phase, or for all schools on a measure only one mainstream phase has (KS2 results are
+    primary schools'); not all schools' attendance beside a special school's."""
+    if bench is None:
+        return None
+    if bench.phase == phase:
+        return True
+    mainstream = [p for p in ("primary", "secondary") if applies(m, p)]
+    return bench.phase == "all" and mainstream == [phase]
+
+
+class Evaluator:
+    """Everything a report asks about the plan, for any school or the trust and any term."""
+
+    def __init__(self, trust: Trust, plan: Plan, con: duckdb.DuckDBPyConnection,
+                 commentary_dir: str | Path | None = None):
+        self.trust = trust
+        self.plan = plan
+        self.con = con
+        self.commentary_dir = Path(commentary_dir) if commentary_dir else None
+        self.tables = Tables(con)
+        self._raw: dict[tuple[str, str, int | None], MeasureValue] = {}
+        self._shown: dict[tuple[str, str, int | None, str], MeasureValue] = {}
+        self._comments: dict[str, Comments] = {}
+        self._kpis: dict[tuple, pd.DataFrame] = {}
+        self.plan_measures = sorted(plan.measures())
+
+    @classmethod
+    def from_paths(cls, params_dir: str | Path | None = None,
+                   data_dir: str | Path | None = None,
+                   store_path: str | Path | None = None) -> Evaluator:
+        """The project's own folders for any None; the store is (re)built if stale."""
+        from govkit import paths
+        from govkit.data.store import ensure_store, open_store
+        from govkit.plan.params import load_params
+
+        pdir = paths.params_dir(params_dir)
+        trust, plan = load_params(pdir)
+        store = ensure_store(pdir, paths.data_dir(data_dir), paths.store_path(store_path))
+        return cls(trust, plan, open_store(store), pdir / "commentary")
+
+    # --- figures ------------------------------------------------------------------------
+
+    def raw(self, measure: str, term: str, urn: int | None = None) -> MeasureValue:
+        """The figure before disclosure control (cached)."""
+        key = (measure, term, urn)
+        if key not in self._raw:
+            self._raw[key] = compute_from(self.tables, measure, term,
+                                          None if urn is None else [urn])
+        return self._raw[key]
+
+    def value(self, measure: str, term: str, urn: int | None = None,
+              audience: str = "board") -> MeasureValue:
+        """The figure as ``audience`` may see it (primary and secondary suppression)."""
+        key = (measure, term, urn, audience)
+        if key not in self._shown:
+            wanted = suppression.family_members({measure})
+            shown = suppression.apply(
+                {mid: self.raw(mid, term, urn) for mid in wanted},
+                suppression.threshold_for(self.trust, audience), audience)
+            for mid, mv in shown.items():
+                self._shown[(mid, term, urn, audience)] = mv
+        return self._shown[key]
+
+    def phase_of(self, measure: str, urn: int | None) -> str | None:
+        """The phase to look national figures up by: the school's, or the trust's if one."""
+        if urn is not None:
+            return self.trust.school(urn).phase
+        m = MEASURES[measure]
+        phases = {s.phase for s in self.trust.schools if s.phase in m.phases}
+        return phases.pop() if len(phases) == 1 else None
+
+    def national(self, measure: str, period: str | None, urn: int | None) -> Benchmark | None:
+        return national(MEASURES[measure].national_key, period, self.phase_of(measure, urn))
+
+    def _comments_for(self, term: str) -> Comments:
+        if term not in self._comments:
+            self._comments[term] = load_commentary(self.commentary_dir, term)
+        return self._comments[term]
+
+    def target(self, kpi: KPI, term: str, urn: int | None,
+               audience: str = "board") -> float | None:
+        """The KPI's target for this place and term, or None if it cannot be set."""
+        t = kpi.target
+        if t is None or kpi.measure is None:
+            return None
+        if t.value is not None:
+            return t.value * self.schools_counted(kpi, urn)
+        if t.relative_to == "national":
+            mv = self.value(kpi.measure, term, urn, audience)
+            b = self.national(kpi.measure, mv.period, urn)
+            base = b.value if b else None
+        elif t.relative_to == "trust":
+            base = self.value(kpi.measure, term, None, audience).value
+        else:
+            base = self.value(kpi.measure, parse_term(term).year_ago().id, urn, audience).value
+        return None if base is None else base + t.offset
+
+    def schools_counted(self, kpi: KPI, urn: int | None) -> int:
+        """How many schools' worth a fixed target stands for: 1, except for a trust total.
+
+        A plan's "5 partnerships" or "no vacancies" is set per school; the trust's figure for
+        a total (a count or a sum of money) adds the schools up, so its target and amber
+        tolerance add up too, over the schools the measure applies to.
+        """
+        m = MEASURES[kpi.measure] if kpi.measure else None
+        if urn is not None or m is None or m.kind != "total" or kpi.target is None \
+                or kpi.target.value is None:
+            return 1
+        return max(1, sum(1 for s in self.trust.schools if applies(m, s.phase)))
+
+    def tolerance(self, kpi: KPI, urn: int | None) -> float:
+        return kpi.tolerance * self.schools_counted(kpi, urn)
+
+    # --- the KPI table ------------------------------------------------------------------
+
+    def check(self, term: str, urn: int | None = None, priority: str | None = None) -> None:
+        """Refuse a malformed term, a URN not in the trust or a priority not in the plan."""
+        try:
+            parse_term(term)
+        except TermError as e:
+            raise ConfigError(str(e)) from None
+        if urn is not None and urn not in self.trust.urns:
+            raise ConfigError(f"URN {urn} is not a school of {self.trust.name}; its schools: "
+                              + ", ".join(f"{s.urn} {s.name}" for s in self.trust.schools))
+        if priority is not None:
+            try:
+                self.plan.priority(priority)
+            except KeyError as e:
+                raise ConfigError(str(e.args[0])) from None
+
+    def kpis(self, term: str, urn: int | None = None, priority: str | None = None,
+             audience: str = "board") -> pd.DataFrame:
+        """One row per KPI of the plan (or of one priority), see ``KPI_COLUMNS``."""
+        key = (term, urn, priority, audience)
+        if key not in self._kpis:
+            self._kpis[key] = self._evaluate(term, urn, priority, audience)
+        return self._kpis[key].copy()
+
+    def _evaluate(self, term: str, urn: int | None, priority: str | None,
+                  audience: str) -> pd.DataFrame:
+        self.check(term, urn, priority)
+        comments = self._comments_for(term)
+        rows = []
+        for p, c, k in self.plan.kpis():
+            if priority is not None and p.id != priority:
+                continue
+            if k.audience and audience not in k.audience:
+                continue
+            row: dict[str, Any] = dict.fromkeys(KPI_COLUMNS)
+            row.update(priority_id=p.id, priority=p.title, criterion_id=c.id,
+                       criterion=c.text, kpi_id=k.id, measure=k.measure,
+                       evidence=k.evidence, tolerance=self.tolerance(k, urn),
+                       small_number=False,
+                       comment=comment_for(comments, urn, k.id))
+            if k.evidence == "narrative" or k.measure is None:
+                row.update(label=k.label or c.text, status="narrative")
+                rows.append(row)
+                continue
+            rows.append(self._data_row(row, k, term, urn, audience))
+        return pd.DataFrame(rows, columns=KPI_COLUMNS)
+
+    def _data_row(self, row: dict[str, Any], k: KPI, term: str, urn: int | None,
+                  audience: str) -> dict[str, Any]:
+        m = MEASURES[k.measure]
+        direction = k.direction or m.direction
+        mv = self.value(k.measure, term, urn, audience)
+        t = parse_term(term)
+        prev = self.value(k.measure, t.previous().id, urn, audience)
+        ago = self.value(k.measure, t.year_ago().id, urn, audience)
+        trust_mv = self.value(k.measure, term, None, audience)
+        bench = self.national(k.measure, mv.period, urn)
+        target = (None if mv.status == "not_applicable"
+                  else self.target(k, term, urn, audience))
+        value = mv.value if mv.status == "ok" else None
+        prev_v = prev.value if prev.status == "ok" and prev.period != mv.period else None
+        ago_v = ago.value if ago.status == "ok" and ago.period != mv.period else None
+        row.update(
+            label=k.label or m.label, unit=m.unit, direction=direction, value=value,
+            numerator=mv.numerator, denominator=mv.denominator, period=mv.period,
+            target=target, rag=rag(value, target, self.tolerance(k, urn), direction),
+            status=mv.status, previous_value=prev_v,
+            change_last_term=None if value is None or prev_v is None else value - prev_v,
+            change_since=(None if value is None or prev_v is None
+                          else change_since(m.period, mv.period, prev.period)),
+            year_ago_value=ago_v,
+            change_last_year=None if value is None or ago_v is None else value - ago_v,
+            trust_value=trust_mv.value if trust_mv.status == "ok" else None,
+            national_value=bench.value if bench else None,
+            national_source=bench.citation if bench else None,
+            small_number=bool(mv.small_number))
+        return row
+
+    # --- other views --------------------------------------------------------------------
+
+    def series(self, measure: str, urn: int | None = None, terms: list[str] | None = None,
+               audience: str = "board") -> pd.DataFrame:
+        """The measure term by term (default: all the trust's terms), for trend charts."""
+        rows = []
+        for term in terms or self.trust.terms:
+            mv = self.value(measure, term, urn, audience)
+            rows.append({"term": term, "period": mv.period,
+                         "value": mv.value if mv.status == "ok" else None,
+                         "numerator": mv.numerator, "denominator": mv.denominator,
+                         "status": mv.status})
+        return pd.DataFrame(rows, columns=SERIES_COLUMNS)
+
+    def kpi_for(self, measure: str) -> KPI | None:
+        """The plan's first data KPI on this measure (the one a comparison is rated by)."""
+        for _, _, k in self.plan.kpis():
+            if k.measure == measure and k.evidence == "data":
+                return k
+        return None
+
+    def compare_schools(self, measure: str, term: str, audience: str = "board") -> pd.DataFrame:
+        """Every school side by side on one measure, rated against the plan's KPI if any."""
+        k = self.kpi_for(measure)
+        m = MEASURES[measure]
+        rows = []
+        for s in self.trust.schools:
+            mv = self.value(measure, term, s.urn, audience)
+            value = mv.value if mv.status == "ok" else None
+            r = None
+            if k is not None:
+                r = rag(value, self.target(k, term, s.urn, audience), k.tolerance,
+                        k.direction or m.direction)
+            rows.append({"urn": s.urn, "school": s.name, "phase": s.phase, "value": value,
+                         "numerator": mv.numerator, "denominator": mv.denominator,
+                         "status": mv.status, "rag": r})
+        return pd.DataFrame(rows, columns=["urn", "school", "phase", "value", "numerator",
+                                           "denominator", "status", "rag"])
+
+    def by_phase(self, term: str, audience: str = "board") -> pd.DataFrame:
+        """The plan's measures for each phase of the trust's schools, weighted from counts,
+        beside the national figure for that phase: a trust of primaries and secondaries
+        reads its attendance against each phase's national, not one blended figure."""
+        rows = []
+        threshold = suppression.threshold_for(self.trust, audience)
+        phases = dict.fromkeys(s.phase for s in self.trust.schools)
+        for phase in phases:
+            urns = [s.urn for s in self.trust.schools if s.phase == phase]
+            for mid in self.plan_measures:
+                m = MEASURES[mid]
+                if not applies(m, phase):
+                    continue
+                mv = suppression.apply(
+                    {mid: compute_from(self.tables, mid, term, urns)}, threshold, audience,
+                    fetch=lambda other, urns=urns: compute_from(self.tables, other, term, urns),
+                )[mid]
+                bench = national(m.national_key, mv.period, phase)
+                rows.append({"phase": phase, "schools": len(urns), "measure": mid,
+                             "label": m.label, "unit": m.unit, "direction": m.direction,
+                             "value": mv.value if mv.status == "ok" else None,
+                             "numerator": mv.numerator, "denominator": mv.denominator,
+                             "period": mv.period, "status": mv.status,
+                             "small_number": mv.small_number,
+                             "national_value": bench.value if bench else None,
+                             "national_source": bench.citation if bench else None,
+                             "national_like_for_like": _like_for_like(m, phase, bench)})
+        return pd.DataFrame(rows, columns=PHASE_COLUMNS)
+
+    def triggers(self, term: str) -> pd.DataFrame:
+        """Schools the plan's trigger rules flag this term, with the figures that fired."""
+        from govkit.plan.triggers import evaluate_triggers
+
+        return evaluate_triggers(self, term)
+
+    def grid(self, term: str, audience: str = "board") -> pd.DataFrame:
+        """Schools down (and the trust last), data KPI ids across, each cell the RAG."""
+        places: list[tuple[int | None, str]] = [(s.urn, s.name) for s in self.trust.schools]
+        places.append((None, self.trust.name))
+        records = []
+        for urn, name in places:
+            df = self.kpis(term, urn, audience=audience)
+            df = df[df["status"] != "narrative"]
+            records.append(pd.Series(list(df["rag"]), index=list(df["kpi_id"]), name=name))
+        return pd.DataFrame(records)
+
+    def overall_rag(self, term: str, urn: int | None = None, priority: str | None = None,
+                    audience: str = "board") -> str | None:
+        """A report's headline RAG: red if any KPI is red, amber if any amber, else green.
+
+        Rated from what ``audience`` sees: a public headline never rests on a hidden figure.
+        """
+        return self.ratings(term, urn, priority, audience)[0]
+
+    def ratings(self, term: str, urn: int | None = None, priority: str | None = None,
+                audience: str = "board") -> tuple[str | None, dict[str, int]]:
+        """The headline RAG and how many KPIs are red, amber and green (the index shows
+        both: one red among twenty reads differently from twenty reds)."""
+        df = self.kpis(term, urn, priority, audience)
+        rated = [r for r, s in zip(df["rag"], df["status"], strict=True)
+                 if s == "ok" and r in RAG_ORDER]
+        return combine_rag(rated), {c: rated.count(c) for c in RAG_ORDER}

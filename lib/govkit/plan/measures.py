@@ -1,0 +1,554 @@
+"""The measure catalogue: every figure a plan can name, defined once, computed from counts.
+
+A measure is a ratio of two column sums (or a total, or the gap between two measures),
+never an average of percentages: a trust or phase figure sums each school's numerator and
+denominator, so a big school weighs more than a small one. ``compute`` does that for any
+set of schools and a term.
+
+Periods. Most tables are per term and a term's figure uses that term's rows. Results
+(KS2, KS4, phonics) are per academic year and belong to its summer term: a term shows
+the most recent results published by then, i.e. that year's in the summer term and the
+previous summer's in autumn and spring (``period`` says which year the figure is for).
+Surveys run once a year: a term uses each school's most recent survey in the twelve
+months up to and including it. ``schools.capacity`` has no period.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from govkit.data.contract import DOMAINS, PHASES
+from govkit.terms import Term, parse_term
+
+PRIMARY = ("primary", "all-through", "special")
+SECONDARY = ("secondary", "all-through", "special", "alternative")
+SCHOOL_AGE = tuple(p for p in PHASES if p != "nursery")
+UNITS = ("percent", "points", "score", "days", "hours", "kwh", "GBP", "count", "ratio")
+STATUSES = ("ok", "no_data", "suppressed", "not_applicable", "not_published", "narrative")
+# GSS symbols in attainment rows -> our status for a figure that is missing.
+GSS_TO_STATUS = {"c": "suppressed", "x": "not_published", "z": "not_applicable",
+                 "low": "no_data", "u": "no_data"}
+HIGH_RISK_SCORE = 15  # likelihood x impact on a 5 x 5 register: 15 and over is high
+Where = dict[str, object] | Callable[[pd.DataFrame], pd.Series]
+
+
+@dataclass(frozen=True)
+class Sum:
+    """The sum of one column over the rows of a table that match ``where``."""
+
+    table: str
+    column: str | None  # None: count the rows
+    where: tuple[tuple[str, object], ...] = ()
+    rows: Callable[[pd.DataFrame], pd.Series] | None = None  # a row filter needing code
+
+    @property
+    def key(self) -> tuple:
+        return (self.table, self.column, self.where, self.rows)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One figure: how it is worked out, which way is better, where it applies."""
+
+    id: str
+    label: str
+    domain: str
+    unit: str
+    direction: str  # "higher" or "lower" is better
+    kind: str  # "rate" (scale*num/den), "mean" (weighted score), "total" (num), "gap" (a-b)
+    numerator: Sum | None = None
+    denominator: Sum | None = None
+    scale: float = 1.0
+    parts: tuple[str, str] | None = None  # gap: parts[0] - parts[1]
+    phases: tuple[str, ...] = SCHOOL_AGE
+    national_key: str | None = None
+    suppress: bool = False  # built on pupils: small numbers are suppressed
+    base: Sum | None = None  # pupils the figure is built on, for suppression
+    pupil_count: bool = False  # a total counting pupils: 1..threshold-1 is suppressed
+    period: str = "term"  # "term", "academic_year" or "survey"
+    about: str = ""
+    # academic years the publisher withheld the figure: no rows then is "not_published"
+    unpublished: tuple[str, ...] = ()
+
+    @property
+    def suppression_base(self) -> Sum | None:
+        if not self.suppress:
+            return None
+        if self.base is not None:
+            return self.base
+        return self.numerator if self.pupil_count else self.denominator
+
+
+@dataclass
+class MeasureValue:
+    """A measure's figure for some schools and a term, with what it is built on."""
+
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    period: str | None
+    status: str
+    small_number: bool = False
+    base: float | None = None  # pupils it is built on (for suppression)
+    urns: tuple[int, ...] = field(default_factory=tuple)  # schools that contributed
+
+
+def _w(**kw: object) -> tuple[tuple[str, object], ...]:
+    return tuple(sorted(kw.items()))
+
+
+# --- The catalogue ---------------------------------------------------------------------
+
+def _attendance(label: str, column: str, den: str, direction: str, national: str | None,
+                mid: str, group: str = "all", about: str = "") -> Measure:
+    return Measure(mid, label, "attendance", "percent", direction, "rate",
+                   Sum("attendance", column, _w(pupil_group=group)),
+                   Sum("attendance", den, _w(pupil_group=group)), scale=100.0,
+                   national_key=national, suppress=True,
+                   base=Sum("attendance", "pupils", _w(pupil_group=group)), about=about)
+
+
+# DfE published no progress scores where the cohort had no baseline: KS2 progress for
+# 2023-24 and 2024-25 (no KS1 assessments in 2020 and 2021), Progress 8 for 2024-25 and
+# 2025-26 (no KS2 tests in 2020 and 2021).
+UNPUBLISHED = {"ks2_progress": ("2023-24", "2024-25"), "ks4_progress": ("2024-25", "2025-26")}
+
+
+def _result(mid: str, label: str, stage: str, indicator: str, group: str = "all",
+            national: str | None = None, unit: str = "percent") -> Measure:
+    phases = {"ks2": PRIMARY, "phonics": PRIMARY, "ks4": SECONDARY}[stage]
+    progress = indicator.endswith("_progress") or indicator == "p8"
+    unpublished = UNPUBLISHED[f"{stage}_progress"] if progress else ()
+    where = _w(key_stage=stage, indicator=indicator, pupil_group=group)
+    cohort = Sum("attainment", "cohort", where)
+    if unit == "percent":
+        return Measure(mid, label, "attainment", "percent", "higher", "rate",
+                       Sum("attainment", "pupils", where), cohort, scale=100.0,
+                       phases=phases, national_key=national, suppress=True,
+                       period="academic_year")
+    return Measure(mid, label, "attainment", "score", "higher", "mean",
+                   Sum("attainment", "score_x_cohort", where), cohort, phases=phases,
+                   national_key=national, suppress=True, period="academic_year",
+                   unpublished=unpublished)
+
+
+def _ratio(mid: str, label: str, domain: str, unit: str, direction: str, num: Sum,
+           den: Sum, scale: float = 1.0, **kw) -> Measure:
+    return Measure(mid, label, domain, unit, direction, "rate", num, den, scale=scale, **kw)
+
+
+def _total(mid: str, label: str, domain: str, unit: str, direction: str, num: Sum,
+           **kw) -> Measure:
+    return Measure(mid, label, domain, unit, direction, "total", num, **kw)
+
+
+_WHO = {"staff": "Staff", "pupil": "Pupils", "parent": "Parents"}
+
+
+def _survey(who: str) -> Measure:
+    w = _w(respondent=who)
+    return _ratio(f"{who}_survey_agreement",
+                  f"{_WHO[who]} agreeing with the survey's statements", "surveys",
+                  "percent", "higher", Sum("surveys", "agree", w),
+                  Sum("surveys", "responses", w), 100.0, period="survey",
+                  suppress=who != "staff",
+                  about="all statements of the survey together: agreements / answers")
+
+
+def _term_end(term: str) -> date:
+    t = parse_term(term)
+    return {0: date(t.start_year, 12, 31), 1: date(t.start_year + 1, 3, 31),
+            2: date(t.start_year + 1, 7, 31)}[t.season_index]
+
+
+def _overdue(df: pd.DataFrame) -> pd.Series:
+    ends = pd.to_datetime(df["term"].map(lambda t: _term_end(t) if isinstance(t, str)
+                                         else None))
+    due = pd.to_datetime(df["due_date"])
+    return (df["status"].isin(["not_met", "partly_met"]) & due.notna()
+            & (due < ends)).fillna(False).astype(bool)
+
+
+def _high_risk(df: pd.DataFrame) -> pd.Series:
+    score = df["likelihood"].astype("float64") * df["impact"].astype("float64")
+    return ((df["status"] == "open") & (score >= HIGH_RISK_SCORE)).fillna(False).astype(bool)
+
+
+def _rated(df: pd.DataFrame) -> pd.Series:
+    return (df["status"] != "not_applicable").fillna(False).astype(bool)
+
+
+ROLL = Sum("census", "pupils_on_roll")
+
+_CATALOGUE: list[Measure] = [
+    # Attendance and behaviour (per term, term to date)
+    _attendance("Attendance", "sessions_present", "sessions_possible", "higher",
+                "attendance_rate", "attendance_rate",
+                about="sessions attended / sessions possible"),
+    _attendance("Persistent absence (10% or more of sessions missed)",
+                "persistent_absentees", "pupils", "lower", "persistent_absence",
+                "persistent_absence"),
+    _attendance("Severe absence (50% or more of sessions missed)", "severe_absentees",
+                "pupils", "lower", "severe_absence", "severe_absence"),
+    _attendance("Unauthorised absence", "sessions_unauthorised", "sessions_possible",
+                "lower", None, "unauthorised_absence"),
+    _attendance("Attendance of disadvantaged pupils", "sessions_present",
+                "sessions_possible", "higher", None, "attendance_disadvantaged",
+                group="disadvantaged"),
+    _attendance("Attendance of other pupils", "sessions_present", "sessions_possible",
+                "higher", None, "attendance_not_disadvantaged", group="not_disadvantaged"),
+    Measure("attendance_disadvantaged_gap",
+            "Attendance gap: other pupils minus disadvantaged pupils", "attendance",
+            "points", "lower", "gap",
+            parts=("attendance_not_disadvantaged", "attendance_disadvantaged"),
+            suppress=True),
+    _ratio("suspension_rate", "Suspensions per 100 pupils", "behaviour", "percent", "lower",
+           Sum("behaviour", "suspensions"), ROLL, 100.0, suppress=True,
+           base=ROLL, about="suspensions in the term / pupils on roll x 100"),
+    _total("permanent_exclusions", "Permanent exclusions", "behaviour", "count", "lower",
+           Sum("behaviour", "permanent_exclusions"), suppress=True, pupil_count=True),
+    # KS2 (academic year, summer term)
+    _result("ks2_rwm_expected", "KS2 reading, writing and maths: expected standard", "ks2",
+            "rwm_expected", national="ks2_rwm_expected"),
+    _result("ks2_rwm_higher", "KS2 reading, writing and maths: higher standard", "ks2",
+            "rwm_higher", national="ks2_rwm_higher"),
+    _result("ks2_read_expected", "KS2 reading: expected standard", "ks2", "read_expected",
+            national="ks2_read_expected"),
+    _result("ks2_writ_expected", "KS2 writing: expected standard", "ks2", "writ_expected",
+            national="ks2_writ_expected"),
+    _result("ks2_mat_expected", "KS2 maths: expected standard", "ks2", "mat_expected",
+            national="ks2_mat_expected"),
+    _result("ks2_gps_expected", "KS2 grammar, punctuation and spelling: expected standard",
+            "ks2", "gps_expected", national="ks2_gps_expected"),
+    _result("ks2_read_scaled_score", "KS2 reading: average scaled score", "ks2",
+            "read_scaled_score", unit="score", national="ks2_read_scaled_score"),
+    _result("ks2_mat_scaled_score", "KS2 maths: average scaled score", "ks2",
+            "mat_scaled_score", unit="score", national="ks2_mat_scaled_score"),
+    _result("ks2_read_progress", "KS2 reading progress score", "ks2", "read_progress",
+            unit="score"),
+    _result("ks2_writ_progress", "KS2 writing progress score", "ks2", "writ_progress",
+            unit="score"),
+    _result("ks2_mat_progress", "KS2 maths progress score", "ks2", "mat_progress",
+            unit="score"),
+    _result("ks2_rwm_expected_disadvantaged",
+            "KS2 reading, writing and maths: expected standard, disadvantaged pupils", "ks2",
+            "rwm_expected", "disadvantaged", national="ks2_rwm_expected_disadvantaged"),
+    _result("ks2_rwm_expected_not_disadvantaged",
+            "KS2 reading, writing and maths: expected standard, other pupils", "ks2",
+            "rwm_expected", "not_disadvantaged",
+            national="ks2_rwm_expected_not_disadvantaged"),
+    Measure("ks2_rwm_disadvantaged_gap",
+            "KS2 reading, writing and maths gap: other pupils minus disadvantaged pupils",
+            "attainment", "points", "lower", "gap",
+            parts=("ks2_rwm_expected_not_disadvantaged", "ks2_rwm_expected_disadvantaged"),
+            phases=PRIMARY, national_key="ks2_rwm_disadvantaged_gap", suppress=True,
+            period="academic_year"),
+    _result("ks2_rwm_expected_send",
+            "KS2 reading, writing and maths: expected standard, pupils with SEND", "ks2",
+            "rwm_expected", "send"),
+    _result("phonics_pass", "Year 1 phonics check: working at the expected standard",
+            "phonics", "phonics_pass", national="phonics_pass"),
+    # KS4
+    _result("ks4_attainment8", "KS4 Attainment 8 (average score)", "ks4", "att8",
+            unit="score"),
+    _result("ks4_progress8", "KS4 Progress 8", "ks4", "p8", unit="score"),
+    _result("ks4_eng_mat_grade4", "KS4 English and maths: grade 4 or above", "ks4",
+            "eng_mat_grade4"),
+    _result("ks4_eng_mat_grade5", "KS4 English and maths: grade 5 or above", "ks4",
+            "eng_mat_grade5"),
+    _result("ks4_ebacc_entry", "KS4 entered for the English Baccalaureate", "ks4",
+            "ebacc_entered"),
+    _result("ks4_progress8_disadvantaged", "KS4 Progress 8, disadvantaged pupils", "ks4",
+            "p8", "disadvantaged", unit="score"),
+    # Pupils and places
+    _total("pupils_on_roll", "Pupils on roll", "census", "count", "higher", ROLL),
+    _ratio("roll_vs_capacity", "Pupils on roll as a share of places", "census", "percent",
+           "higher", ROLL, Sum("schools", "capacity"), 100.0),
+    # Workforce
+    _ratio("staff_absence_days_per_fte", "Staff sickness absence: days per FTE",
+           "workforce", "days", "lower", Sum("workforce", "staff_absence_days"),
+           Sum("workforce", "fte")),
+    _ratio("staff_turnover", "Staff turnover: leavers as a share of staff in post",
+           "workforce", "percent", "lower", Sum("workforce", "leavers"),
+           Sum("workforce", "headcount"), 100.0),
+    _total("vacancies", "Vacant posts", "workforce", "count", "lower",
+           Sum("workforce", "vacancies")),
+    _ratio("cpd_hours_per_fte", "CPD hours per FTE", "workforce", "hours", "higher",
+           Sum("workforce", "cpd_hours"), Sum("workforce", "fte")),
+    _ratio("cpd_spend_per_fte", "CPD spend per FTE", "workforce", "GBP", "higher",
+           Sum("workforce", "cpd_spend"), Sum("workforce", "fte")),
+    _ratio("appraisals_completed", "Appraisals completed of those due", "workforce",
+           "percent", "higher", Sum("workforce", "appraisals_completed"),
+           Sum("workforce", "appraisals_due"), 100.0),
+    # Surveys (once a year)
+    _survey("staff"), _survey("pupil"), _survey("parent"),
+    # Governance, compliance, risk
+    _ratio("governance_attendance", "Governors' attendance at meetings", "governance",
+           "percent", "higher", Sum("governance", "present"), Sum("governance", "members"),
+           100.0),
+    _ratio("compliance_met", "Compliance checklist items met", "compliance", "percent",
+           "higher", Sum("compliance", None, _w(status="met")),
+           Sum("compliance", None, rows=_rated), 100.0,
+           about="items met / items that apply (not_applicable left out)"),
+    _total("overdue_actions", "Compliance actions overdue", "compliance", "count", "lower",
+           Sum("compliance", None, rows=_overdue),
+           about="items not met or partly met whose due date was before the term's end"),
+    _total("high_risks", "Open risks rated high", "risks", "count", "lower",
+           Sum("risks", None, rows=_high_risk),
+           about=f"open risks with likelihood x impact of {HIGH_RISK_SCORE} or more"),
+    # Finance (forecast for the year, as at the term)
+    _total("in_year_balance", "In-year balance (income minus expenditure)", "finance", "GBP",
+           "higher", Sum("finance", "in_year_balance")),
+    _ratio("reserves_pct_income", "Revenue reserves as a share of income", "finance",
+           "percent", "higher", Sum("finance", "revenue_reserve"), Sum("finance", "income"),
+           100.0),
+    _ratio("staff_costs_pct_expenditure", "Staff costs as a share of expenditure",
+           "finance", "percent", "lower", Sum("finance", "staff_costs"),
+           Sum("finance", "expenditure"), 100.0),
+    _ratio("top_slice_pct_income", "Central top slice as a share of income", "finance",
+           "percent", "lower", Sum("finance", "top_slice"), Sum("finance", "income"), 100.0),
+    _ratio("spend_per_pupil", "Spend per pupil", "finance", "GBP", "lower",
+           Sum("finance", "expenditure"), ROLL),
+    _ratio("energy_per_pupil", "Energy used per pupil in the term", "finance", "kwh",
+           "lower", Sum("finance", "energy_kwh"), ROLL),
+    # Partnerships and enrichment
+    _total("partnerships_active", "Active partnerships", "partnerships", "count", "higher",
+           Sum("partnerships", "partnerships")),
+    _ratio("enrichment_participation", "Pupils taking part in enrichment", "partnerships",
+           "percent", "higher", Sum("partnerships", "enrichment_pupils"), ROLL, 100.0),
+]
+
+MEASURES: dict[str, Measure] = {m.id: m for m in _CATALOGUE}
+# Helpers the gaps are built from; not offered to plans on their own.
+HELPERS = frozenset({"attendance_disadvantaged", "attendance_not_disadvantaged"})
+PLAN_MEASURES = frozenset(MEASURES) - HELPERS
+
+
+# --- Computing ------------------------------------------------------------------------
+
+def _derived(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Columns the catalogue sums that the contract does not store."""
+    if name == "attendance":
+        df["sessions_present"] = (df["sessions_possible"].astype("float64")
+                                  - df["sessions_absent"].astype("float64"))
+    elif name == "attainment":
+        df["score_x_cohort"] = df["score"].astype("float64") * df["cohort"].astype("float64")
+    elif name == "finance":
+        df["in_year_balance"] = (df["income"].astype("float64")
+                                 - df["expenditure"].astype("float64"))
+    return df
+
+
+Cell = tuple[float | None, str | None]  # a school's sum for a period, and a GSS symbol
+Cells = dict[str | None, dict[int | None, Cell]]  # period -> urn (None: trust rows) -> cell
+
+
+class Tables:
+    """The store's tables read once, and each Sum worked out per school and period once.
+
+    Evaluating a plan asks for the same sums many times (each school, the trust, last
+    term, last year); reading DuckDB once, each column once as a plain list, and then
+    answering from plain dictionaries keeps a whole trust's evaluation well under a
+    second (``benchmarks/evaluate.py`` measures it).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.frames: dict[str, pd.DataFrame] = {}
+        for name in DOMAINS:
+            df = con.execute(f'SELECT * FROM "{name}"').df()
+            self.frames[name] = _derived(name, df)
+        self._cells: dict[tuple, Cells] = {}
+        self._survey_terms: dict[tuple, dict[int | None, str]] = {}
+        self._values: dict[tuple, MeasureValue] = {}
+        self._columns: dict[tuple, list] = {}
+        schools = self.frames["schools"]
+        self.phase: dict[int, str] = {int(u): str(p) for u, p in
+                                      zip(schools["urn"], schools["phase"], strict=True)}
+
+    def column(self, table: str, name: str | None, floats: bool = False) -> list:
+        """A column as a plain list (numbers as floats, NaN for blank), read once."""
+        key = (table, name, floats)
+        if key not in self._columns:
+            df = self.frames[table]
+            if name is None:
+                self._columns[key] = [None] * len(df)
+            elif floats:
+                self._columns[key] = df[name].astype("float64").tolist()
+            else:
+                self._columns[key] = df[name].astype(object).tolist()
+        return self._columns[key]
+
+    def cells(self, s: Sum) -> Cells:
+        """The sum per period and school; a value is None if every matching cell is blank."""
+        if s.key in self._cells:
+            return self._cells[s.key]
+        df = self.frames[s.table]
+        keep = [True] * len(df)
+        for col, val in s.where:
+            keep = [k and v is not pd.NA and v == val  # NA == val is NA, not False
+                    for k, v in zip(keep, self.column(s.table, col), strict=True)]
+        if s.rows is not None:
+            keep = [k and bool(r) for k, r in zip(keep, s.rows(df).tolist(), strict=True)]
+        period_col = {"term": "term", "academic_year": "academic_year",
+                      "none": None}[DOMAINS[s.table].period]
+        urns = self.column(s.table, "urn")
+        periods = self.column(s.table, period_col)
+        gss = self.column(s.table, "status" if s.table == "attainment" else None)
+        if s.column is None:
+            # Counting rows: a school with rows but none matching counts 0, not "no data".
+            values = [1.0 if k else 0.0 for k in keep]
+            rows: Iterable[int] = range(len(keep))
+        else:
+            values = self.column(s.table, s.column, floats=True)
+            rows = [i for i, k in enumerate(keep) if k]
+        out: Cells = {}
+        for i in rows:
+            u, p, g, v = urns[i], periods[i], gss[i], values[i]
+            urn = None if _nan(u) else int(u)
+            per = out.setdefault(p, {})
+            old_v, old_g = per.get(urn, (None, None))
+            if not _nan(v):
+                old_v = float(v) + (old_v or 0.0)
+            elif old_g is None and isinstance(g, str):
+                old_g = g
+            per[urn] = (old_v, old_g)
+        self._cells[s.key] = out
+        return out
+
+
+def results_year(term: str | Term) -> str:
+    """The academic year whose results are the latest published by ``term``."""
+    t = parse_term(str(term)) if not isinstance(term, Term) else term
+    return t.academic_year if t.season_index == 2 else t.year_ago().academic_year
+
+
+def applies(measure: Measure, phase: str | None) -> bool:
+    return phase is None or phase in measure.phases
+
+
+def _nan(x: object) -> bool:
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+
+
+def _survey_terms(tables: Tables, s: Sum, term: Term) -> dict[int | None, str]:
+    """Each school's most recent survey term in the twelve months up to ``term``."""
+    key = (s.key, term)
+    if key not in tables._survey_terms:
+        lo = term.year_ago()
+        best: dict[int | None, str] = {}
+        for p, per in tables.cells(s).items():
+            t = parse_term(p)
+            if lo < t <= term:
+                for u in per:
+                    if u not in best or parse_term(best[u]) < t:
+                        best[u] = p
+        tables._survey_terms[key] = best
+    return tables._survey_terms[key]
+
+
+def compute_from(tables: Tables, measure_id: str, term: str,
+                 urns: Iterable[int] | None = None) -> MeasureValue:
+    """A measure for the schools ``urns`` (None: the whole trust, trust-level rows too).
+
+    Schools whose phase the measure does not apply to are left out; a school that lacks
+    either side of the ratio is left out of both sides, so sums stay like for like.
+    """
+    key = (measure_id, term, None if urns is None else tuple(urns))
+    if key not in tables._values:
+        tables._values[key] = _compute(tables, MEASURES[measure_id], term, key[2])
+    return tables._values[key]
+
+
+def _compute(tables: Tables, m: Measure, term: str,
+             urns: tuple[int, ...] | None) -> MeasureValue:
+    t = parse_term(term)
+    whole = urns is None
+    chosen = [u for u in (tables.phase if whole else urns) if applies(m, tables.phase.get(u))]
+    if not chosen:
+        return MeasureValue(None, None, None, None, "not_applicable")
+    if m.kind == "gap":
+        a = compute_from(tables, m.parts[0], term, urns)
+        b = compute_from(tables, m.parts[1], term, urns)
+        period = a.period or b.period
+        for part in (a, b):
+            if part.status != "ok":
+                return MeasureValue(None, None, None, period, part.status)
+        bases = [x for x in (a.base, b.base) if x is not None]
+        return MeasureValue(a.value - b.value, None, None, period, "ok", False,
+                            min(bases) if bases else None, a.urns)
+    period = results_year(t) if m.period == "academic_year" else term
+    per_urn: dict[int | None, str] | None = None
+    if m.period == "survey":
+        per_urn = _survey_terms(tables, m.numerator, t)
+        if whole:
+            per_urn = {u: p for u, p in per_urn.items() if u is None or u in chosen}
+        else:
+            per_urn = {u: p for u, p in per_urn.items() if u in chosen}
+        if not per_urn:
+            return MeasureValue(None, None, None, None, "no_data")
+        period = max(per_urn.values(), key=parse_term)
+    places: list[int | None] = list(chosen) + ([None] if whole else [])
+
+    def side(s: Sum) -> dict[int | None, Cell]:
+        cells = tables.cells(s)
+        if DOMAINS[s.table].period == "none":
+            per = cells.get(None, {})
+            return {u: per[u] for u in places if u in per}
+        if per_urn is not None:
+            return {u: cells.get(per_urn[u], {}).get(u, (None, None))
+                    for u in places if u in per_urn}
+        per = cells.get(period, {})
+        return {u: per[u] for u in places if u in per}
+
+    num = side(m.numerator)
+    den = side(m.denominator) if m.denominator is not None else None
+    complete = [u for u in places if u in num and num[u][0] is not None
+                and (den is None or (u in den and den[u][0] is not None))]
+    if not complete:
+        codes = [c[1] for c in list(num.values()) + list((den or {}).values())]
+        for code in ("x", "c", "z", "low", "u"):
+            if code in codes:
+                return MeasureValue(None, None, None, period, GSS_TO_STATUS[code])
+        if period in m.unpublished:  # no rows, but the publisher withheld it that year
+            return MeasureValue(None, None, None, period, "not_published")
+        return MeasureValue(None, None, None, period, "no_data")
+    n = sum(num[u][0] for u in complete)
+    d = sum(den[u][0] for u in complete) if den is not None else None
+    contributing = tuple(u for u in complete if u is not None)
+    if m.kind == "total":
+        value, numerator, denominator = n, n, None
+    elif not d:
+        return MeasureValue(None, n, d, period, "no_data", urns=contributing)
+    elif m.kind == "mean":
+        value, numerator, denominator = n / d, None, d
+    else:
+        value, numerator, denominator = m.scale * n / d, n, d
+    base = None
+    b = m.suppression_base
+    if b is not None:
+        if b == m.denominator:
+            base = d
+        elif b == m.numerator:
+            base = n
+        else:
+            cells = side(b)
+            base = sum(cells[u][0] or 0.0 for u in complete if u in cells)
+    return MeasureValue(value, numerator, denominator, period, "ok", False, base, contributing)
+
+
+def compute(con: duckdb.DuckDBPyConnection, measure_id: str, term: str,
+            urns: Iterable[int] | None = None) -> MeasureValue:
+    """A measure for some schools and a term, straight from a store connection.
+
+    For many figures at once build one ``Tables`` and call ``compute_from``.
+    """
+    if measure_id not in MEASURES:
+        raise KeyError(f"no measure '{measure_id}'; the catalogue has: "
+                       + ", ".join(sorted(PLAN_MEASURES)))
+    return compute_from(Tables(con), measure_id, term, urns)

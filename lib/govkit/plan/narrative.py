@@ -1,0 +1,271 @@
+"""A sentence or two of plain English per KPI and per priority, written from the figures.
+
+Governors read words before tables, so each KPI gets its value, how it stands against
+its target, which way it moved, and how it compares with national, in that order.
+Everything here takes plain values (a dict or a pandas row) and returns plain text;
+the report helpers escape it for HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from govkit.plan import fmt
+from govkit.terms import is_academic_year
+
+RAG_WORDS = {"green": "on target", "amber": "close to target", "red": "below target"}
+NEEDS_COMMENT = "Needs a leader's comment."
+
+
+def _get(row: Mapping[str, Any], key: str) -> Any:
+    v = row.get(key) if hasattr(row, "get") else None
+    return None if fmt.is_missing(v) else v
+
+
+def _label(row: Mapping[str, Any]) -> str:
+    return str(_get(row, "label") or _get(row, "measure") or "This measure")
+
+
+def _higher_is_better(row: Mapping[str, Any]) -> bool:
+    return str(_get(row, "direction") or "higher").lower() != "lower"
+
+
+def _same_at_shown_precision(a: float, b: float, unit: str | None) -> bool:
+    return fmt.value(a, unit) == fmt.value(b, unit)
+
+
+def movement(delta: Any, unit: str | None, higher_is_better: bool, since: str) -> str:
+    """'up 1.2 percentage points on last term, an improvement' (no capital, no full stop).
+
+    Written without a verb, so it reads right after a plural label ("Permanent exclusions")
+    as well as a singular one ("Attendance").
+    """
+    if fmt.is_missing(delta):
+        return ""
+    d = float(delta)
+    if fmt.change(d, unit) == "no change":
+        return f"unchanged on {since}"
+    better = (d > 0) == higher_is_better
+    return (f"{'up' if d > 0 else 'down'} {fmt.distance(d, unit)} on {since}, "
+            + ("an improvement" if better else "a decline"))
+
+
+def versus(value: Any, other: Any, unit: str | None, higher_is_better: bool,
+           what: str) -> str:
+    """'better than the national figure of 93.0%' / 'in line with ...' / 'worse than ...'."""
+    if fmt.is_missing(value) or fmt.is_missing(other):
+        return ""
+    v, o = float(value), float(other)
+    shown = fmt.value(o, unit)
+    if _same_at_shown_precision(v, o, unit):
+        return f"in line with {what} of {shown}"
+    better = (v > o) == higher_is_better
+    return f"{'better' if better else 'worse'} than {what} of {shown}"
+
+
+def target_clause(row: Mapping[str, Any]) -> str:
+    """How the value stands against its target, in words that match its RAG rating."""
+    target = _get(row, "target")
+    if target is None:
+        return ""
+    unit = _get(row, "unit")
+    shown = fmt.value(target, unit)
+    rag = str(_get(row, "rag") or "").lower()
+    value = _get(row, "value")
+    if rag == "green":
+        return f"meeting the target of {shown}"
+    # a miss too small to show ("0.0 percentage points") is said without the number
+    gap = ("" if value is None or _same_at_shown_precision(float(value), float(target), unit)
+           else f"{fmt.distance(float(value) - float(target), unit)} ")
+    # a lower-is-better figure misses its target by being above it, not "short of" it
+    side = "short of" if _higher_is_better(row) else "above"
+    if rag == "amber":
+        return f"just {gap}{side} the target of {shown}"
+    if rag == "red":
+        return f"{gap}{side} the target of {shown}"
+    return f"against a target of {shown}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _period(row: Mapping[str, Any]) -> str:
+    return fmt.term_label(_get(row, "period")) if _get(row, "period") else "this term"
+
+
+def status_sentence(row: Mapping[str, Any]) -> str | None:
+    """The sentence for a KPI without a figure to discuss, or None if it has one."""
+    label, period = _label(row), _period(row)
+    status = str(_get(row, "status") or "ok")
+    if status == "narrative":
+        comment = _get(row, "comment")
+        return f"Leaders report: {str(comment).strip()}" if comment else NEEDS_COMMENT
+    if status == "suppressed":
+        return (f"{label}: not shown ({fmt.SUPPRESSED}) for {period} because it covers "
+                "too few pupils to publish.")
+    if status == "not_applicable":
+        return f"{label}: does not apply here."
+    if status == "not_published":
+        return f"{label}: not published for {period}."
+    if status == "no_data" or _get(row, "value") is None:
+        return f"{label}: no figure yet for {period}."
+    return None
+
+
+def _moved(row: Mapping[str, Any]) -> str:
+    unit, better_up = _get(row, "unit"), _higher_is_better(row)
+    if is_academic_year(str(_get(row, "period") or "")):
+        # yearly results: last term's figure is usually the same year's, so compare years
+        return movement(_get(row, "change_last_year"), unit, better_up, "last year")
+    moved = movement(_get(row, "change_last_term"), unit, better_up, "last term")
+    return moved or movement(_get(row, "change_last_year"), unit, better_up,
+                             "the same term last year")
+
+
+def _shown(row: Mapping[str, Any]) -> str:
+    shown = fmt.value(_get(row, "value"), _get(row, "unit"))
+    if _get(row, "small_number") and _get(row, "denominator") is not None:
+        shown += f" ({fmt.of(_get(row, 'numerator'), _get(row, 'denominator'))})"
+    return shown
+
+
+def kpi_sentence(row: Mapping[str, Any]) -> str:
+    """One or two sentences about one KPI row of ``Evaluator.kpis``.
+
+    'Label: figure in period, against target.' then the move and the national figure.
+    The label leads with a colon, so plural labels ("Permanent exclusions") read as well
+    as singular ones.
+    """
+    other = status_sentence(row)
+    if other is not None:
+        return other
+    first = f"{_label(row)}: {_shown(row)} in {_period(row)}"
+    clause = target_clause(row)
+    first += f", {clause}." if clause else "."
+    parts = [p for p in (_moved(row), _national(row, source=True)) if p]
+    second = _capital(", and ".join(parts)) + "." if parts else ""
+    return (first + " " + second).strip()
+
+
+def _national(row: Mapping[str, Any], source: bool) -> str:
+    text = versus(_get(row, "value"), _get(row, "national_value"), _get(row, "unit"),
+                  _higher_is_better(row), "the national figure")
+    src = _get(row, "national_source")
+    return f"{text} ({src})" if text and source and src else text
+
+
+def public_sentence(row: Mapping[str, Any]) -> str:
+    """A report card's sentence for parents: the figure and how it compares, no targets.
+
+    Compares with national where there is a national figure, else with the trust, else
+    says which way it moved; sources go in the card's footnote, not in every sentence.
+    """
+    other = status_sentence(row)
+    if other is not None:
+        return other
+    first = f"{_label(row)}: {fmt.value(_get(row, 'value'), _get(row, 'unit'))} in {_period(row)}"
+    compare = _national(row, source=False) or versus(
+        _get(row, "value"), _get(row, "trust_value"), _get(row, "unit"),
+        _higher_is_better(row), "the trust's figure") or _moved(row)
+    return f"{first}, {compare}." if compare else f"{first}."
+
+
+def rag_counts(rags: Iterable[Any]) -> dict[str, int]:
+    """How many green, amber and red ratings there are (anything else is ignored)."""
+    out = {"green": 0, "amber": 0, "red": 0}
+    for r in rags:
+        key = "" if fmt.is_missing(r) else str(r).lower()
+        if key in out:
+            out[key] += 1
+    return out
+
+
+def priority_summary(rows: Sequence[Mapping[str, Any]], title: str | None = None) -> str:
+    """A short paragraph for a priority: how many KPIs are on target and what needs attention."""
+    rated = [r for r in rows if str(_get(r, "rag") or "").lower() in RAG_WORDS]
+    counts = rag_counts(_get(r, "rag") for r in rated)
+    lead = f"{title}: " if title else ""
+    if not rated:
+        text = f"{lead}no KPI has a rating for this term yet."
+        text = text[0].upper() + text[1:]
+    else:
+        bits = [f"{counts[k]} {k} ({RAG_WORDS[k]})" for k in ("green", "amber", "red")
+                if counts[k]]
+        joined = bits[0] if len(bits) == 1 else ", ".join(bits[:-1]) + " and " + bits[-1]
+        noun = "KPI" if len(rated) == 1 else "KPIs"
+        text = f"{lead}of {len(rated)} {noun} with a rating, {joined}."
+        text = text[0].upper() + text[1:]
+        reds = [_label(r) for r in rated if str(_get(r, "rag")).lower() == "red"]
+        if reds:
+            text += " Needs attention: " + _list(reds) + "."
+        elif counts["green"] == len(rated):
+            text += " Every rated KPI is on target."
+    waiting = [r for r in rows if str(_get(r, "status")) == "narrative" and not _get(r, "comment")]
+    if waiting:
+        n = len(waiting)
+        text += (f" {fmt.count_words(n).capitalize()} "
+                 f"{'item needs' if n == 1 else 'items need'} a leader's comment.")
+    return text
+
+
+def join_list(items: Sequence[str], most: int = 4) -> str:
+    """'A, B and C'; past ``most`` items, 'A, B, C, D and 2 more'."""
+    return _list(list(items), most)
+
+
+def _list(items: list[str], most: int = 4) -> str:
+    if len(items) > most:
+        return ", ".join(items[:most]) + f" and {len(items) - most} more"
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def trend_phrase(values: Sequence[Any], step: str = "term", unit: str | None = None) -> str:
+    """How a series moved lately: 'up for three terms', 'down last term', 'unchanged'.
+
+    Counts the run of moves in the same direction ending at the latest value; a run of
+    one is 'up last term'. Missing values are skipped. ``step`` is "term" or "year".
+    With ``unit``, a move too small to show (75.41% to 75.44%) counts as no move.
+    """
+    vals = [float(v) for v in values if not fmt.is_missing(v)]
+    if len(vals) < 2:
+        return ""
+    steps = [0.0 if unit and fmt.value(a, unit) == fmt.value(b, unit) else b - a
+             for a, b in zip(vals, vals[1:], strict=False)]
+    last = steps[-1]
+    if last == 0:
+        return f"unchanged on last {step}"
+    run = 0
+    for s in reversed(steps):
+        if (s > 0) == (last > 0) and s != 0:
+            run += 1
+        else:
+            break
+    way = "up" if last > 0 else "down"
+    if run == 1:
+        return f"{way} last {step}"
+    return f"{way} for {fmt.count_words(run)} {step}s running"
+
+
+def trend_title(label: str, values: Sequence[Any], national: Any = None,
+                unit: str | None = None, noun: str = "national", step: str = "term") -> str:
+    """A chart title that states the finding, headline style, e.g.
+    'Attendance: up for three terms running, now above national'."""
+    vals = [float(v) for v in values if not fmt.is_missing(v)]
+    if not vals:
+        return f"{label}: no figures yet"
+    title = f"{label}: {trend_phrase(vals, step, unit)}"
+    if len(vals) < 2:
+        title = f"{label}: {fmt.value(vals[-1], unit)}"
+    if not fmt.is_missing(national):
+        n = float(national)
+        if fmt.value(vals[-1], unit) == fmt.value(n, unit):
+            where = f"in line with {noun}"
+        else:
+            where = f"{'above' if vals[-1] > n else 'below'} {noun}"
+        crossed = len(vals) >= 2 and (vals[-2] > n) != (vals[-1] > n) and "line" not in where
+        title += f", {'now ' if crossed else ''}{where}"
+    return title

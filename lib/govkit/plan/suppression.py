@@ -1,0 +1,101 @@
+"""Disclosure control: figures built on too few pupils are not shown as they are.
+
+Primary suppression: a percentage or score built on fewer pupils than the threshold, or
+a count of pupils (e.g. permanent exclusions) between 1 and the threshold, is small.
+Secondary suppression: where a total and its parts are both published (all pupils =
+disadvantaged + other pupils), hiding one part is not enough, since it can be worked back
+as total minus the other; so the next smallest figure of the family is hidden too. A gap
+between two groups is small when either group is.
+
+Per audience: a public report card hides small figures (value gone, status
+``suppressed``, shown as the GSS symbol ``c``); confidential audiences (board, trust and
+school leaders, local governors) see the value flagged ``small_number``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+from govkit.plan.config import Trust
+from govkit.plan.measures import MEASURES, MeasureValue
+
+STRICT_AUDIENCES = frozenset({"public"})
+# A total and the parts that add up to it (in pupils): hiding one part needs another hidden.
+FAMILIES: tuple[tuple[str, str, str], ...] = (
+    ("ks2_rwm_expected", "ks2_rwm_expected_disadvantaged", "ks2_rwm_expected_not_disadvantaged"),
+    ("attendance_rate", "attendance_disadvantaged", "attendance_not_disadvantaged"),
+)
+
+
+def threshold_for(trust: Trust, audience: str) -> int:
+    """The public threshold for public report cards, the trust's threshold otherwise."""
+    s = trust.suppression
+    return s.public_threshold if audience in STRICT_AUDIENCES else s.threshold
+
+
+def is_small(measure_id: str, mv: MeasureValue, threshold: int) -> bool:
+    """Primary suppression for one figure."""
+    m = MEASURES[measure_id]
+    if not m.suppress or mv.status != "ok" or mv.base is None:
+        return False
+    if m.pupil_count:
+        return 0 < mv.base < threshold
+    return mv.base < threshold
+
+
+def family_members(measure_ids: set[str]) -> set[str]:
+    """The measures whose figures decide secondary suppression of these."""
+    out = set(measure_ids)
+    for mid in measure_ids:
+        m = MEASURES[mid]
+        if m.kind == "gap" and m.parts:
+            out |= set(m.parts)
+    for fam in FAMILIES:
+        if out & set(fam):
+            out |= set(fam)
+    return out
+
+
+def flag_small(values: Mapping[str, MeasureValue], threshold: int) -> dict[str, bool]:
+    """Which figures are small, after primary and secondary suppression."""
+    small = {mid: is_small(mid, mv, threshold) for mid, mv in values.items()}
+    for fam in FAMILIES:
+        shown = [mid for mid in fam if mid in values and values[mid].status == "ok"]
+        hidden = [mid for mid in shown if small[mid]]
+        left = [mid for mid in shown if not small[mid]]
+        # One hidden and two shown: the hidden one is total minus the other. Hide the
+        # smallest of those still shown (by pupils), then none can be worked back.
+        if hidden and len(left) >= 2:
+            smallest = min(left, key=lambda mid: values[mid].base or 0.0)
+            small[smallest] = True
+    for mid, mv in values.items():
+        m = MEASURES[mid]
+        if m.kind == "gap" and m.parts and mv.status == "ok":
+            small[mid] = small[mid] or any(small.get(p, False) for p in m.parts)
+    return small
+
+
+def apply(values: Mapping[str, MeasureValue], threshold: int, audience: str,
+          fetch: Callable[[str], MeasureValue] | None = None) -> dict[str, MeasureValue]:
+    """The figures as this audience may see them.
+
+    ``fetch`` computes a family member the caller did not ask for, so that secondary
+    suppression sees the whole family even when a report shows only part of it.
+    """
+    full = dict(values)
+    if fetch is not None:
+        for mid in family_members(set(values)) - set(values):
+            full[mid] = fetch(mid)
+    small = flag_small(full, threshold)
+    strict = audience in STRICT_AUDIENCES
+    out: dict[str, MeasureValue] = {}
+    for mid, mv in values.items():
+        if not small.get(mid):
+            out[mid] = mv
+        elif strict:
+            out[mid] = replace(mv, value=None, numerator=None, denominator=None,
+                               status="suppressed", small_number=True)
+        else:
+            out[mid] = replace(mv, small_number=True)
+    return out

@@ -1,0 +1,182 @@
+"""Intervention triggers: the plan's rules that flag a school for school-improvement work.
+
+Each rule (``config.Trigger``) is checked for every school the measure applies to; a hit
+names the school, the rule and the figures that fired it, in plain words. Rules are
+direction-aware ("below" national means worse than national: lower attendance, higher
+persistent absence). Kinds:
+
+- red_consecutive: the KPI on ``measure`` (every data KPI if none) is red ``periods``
+  periods running (distinct periods: a year's results count once).
+- below_national: worse than national by more than ``margin``.
+- below_national_years: worse than national by more than ``margin`` in each of the last
+  ``periods`` years (results years; the same term of each year for termly measures).
+- below_trust: worse than the trust as a whole by more than ``margin``.
+- declining: worse than the period before by more than ``margin``, ``periods`` times
+  running.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from govkit.errors import ConfigError
+from govkit.plan import fmt
+from govkit.plan.config import KPI, Trigger
+from govkit.plan.measures import MEASURES, Measure, MeasureValue, applies
+from govkit.plan.rating import rag
+from govkit.terms import Term, parse_term
+
+Evaluator = Any  # govkit.plan.evaluate.Evaluator, which calls this module (no import back)
+
+COLUMNS = ["urn", "school", "trigger_id", "description", "measure", "detail"]
+AUDIENCE = "board"  # triggers are for trust leaders: small numbers flagged, not hidden
+
+
+def _worse_by(value: float, reference: float, direction: str) -> float:
+    """How far ``value`` is worse than ``reference`` (negative: better)."""
+    return reference - value if direction == "higher" else value - reference
+
+
+def history(ev: Evaluator, measure: str, term: str, urn: int | None, n: int,
+            yearly: bool = False) -> list[tuple[str, MeasureValue]]:
+    """Up to ``n`` figures back from ``term``, one per distinct period, newest first.
+
+    Stops at the first period without a figure (a gap breaks a run) or before the trust's
+    first term. ``yearly`` steps a year at a time (the same term each year).
+    """
+    first = parse_term(ev.trust.terms[0])
+    t: Term = parse_term(term)
+    out: list[tuple[str, MeasureValue]] = []
+    seen: set[str | None] = set()
+    while t >= first and len(out) < n:
+        mv = ev.value(measure, t.id, urn, AUDIENCE)
+        if mv.period not in seen:
+            if mv.status != "ok" or mv.value is None:
+                break
+            seen.add(mv.period)
+            out.append((t.id, mv))
+        t = t.year_ago() if yearly else t.previous()
+    return out
+
+
+def _when(period: str | None) -> str:
+    """'Summer 2025' for a term; an academic year ('2024-25') as it is."""
+    return fmt.term_label(period)
+
+
+def _unit_of(m: Measure) -> str:
+    """What a run is counted in: years for yearly results, surveys, or terms."""
+    return {"academic_year": "years", "survey": "surveys"}.get(m.period, "terms")
+
+
+def _v(value: float | None, measure: str) -> str:
+    return fmt.value(value, MEASURES[measure].unit)
+
+
+def _gap(value: float, measure: str) -> str:
+    unit = MEASURES[measure].unit
+    return fmt.distance(value, "points" if unit == "percent" else unit)
+
+
+def _red_run(ev: Evaluator, k: KPI, term: str, urn: int, n: int) -> str | None:
+    m = MEASURES[k.measure]
+    direction = k.direction or m.direction
+    hist = history(ev, k.measure, term, urn, n)
+    if len(hist) < n:
+        return None
+    parts = []
+    for t, mv in hist:
+        target = ev.target(k, t, urn, AUDIENCE)
+        if rag(mv.value, target, ev.tolerance(k, urn), direction) != "red":
+            return None
+        parts.append(f"{_when(mv.period)}: {_v(mv.value, k.measure)} against a target of "
+                     f"{_v(target, k.measure)}")
+    return (f"{k.label or m.label} red {fmt.count_words(n)} {_unit_of(m)} running ("
+            + "; ".join(parts) + ")")
+
+
+def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> str | None:
+    m = MEASURES[measure]
+    direction = m.direction
+    k = ev.kpi_for(measure)
+    if k is not None and k.direction:
+        direction = k.direction
+    label = m.label
+    if trig.kind == "below_national":
+        mv = ev.value(measure, term, urn, AUDIENCE)
+        b = ev.national(measure, mv.period, urn) if mv.status == "ok" else None
+        if b is None or _worse_by(mv.value, b.value, direction) <= trig.margin:
+            return None
+        return (f"{label} {_v(mv.value, measure)} ({_when(mv.period)}) against national "
+                f"{_v(b.value, measure)} ({b.citation}): "
+                f"{_gap(_worse_by(mv.value, b.value, direction), measure)} worse")
+    if trig.kind == "below_national_years":
+        hist = history(ev, measure, term, urn, trig.periods,
+                       yearly=m.period != "academic_year")
+        if len(hist) < trig.periods:
+            return None
+        parts = []
+        for _, mv in hist:
+            b = ev.national(measure, mv.period, urn)
+            if b is None or _worse_by(mv.value, b.value, direction) <= trig.margin:
+                return None
+            parts.append(f"{_when(mv.period)}: {_v(mv.value, measure)} against national "
+                         f"{_v(b.value, measure)} ({b.academic_year})")
+        return f"{label} worse than national {trig.periods} years running (" + "; ".join(
+            parts) + ")"
+    if trig.kind == "below_trust":
+        mv = ev.value(measure, term, urn, AUDIENCE)
+        tv = ev.value(measure, term, None, AUDIENCE)
+        if mv.status != "ok" or tv.status != "ok":
+            return None
+        if _worse_by(mv.value, tv.value, direction) <= trig.margin:
+            return None
+        return (f"{label} {_v(mv.value, measure)} against the trust's "
+                f"{_v(tv.value, measure)} ({_when(mv.period)}): "
+                f"{_gap(_worse_by(mv.value, tv.value, direction), measure)} worse")
+    if trig.kind == "declining":
+        hist = history(ev, measure, term, urn, trig.periods + 1)
+        if len(hist) < trig.periods + 1:
+            return None
+        for (_, newer), (_, older) in zip(hist, hist[1:], strict=False):
+            if _worse_by(newer.value, older.value, direction) <= trig.margin:
+                return None
+        figures = ", ".join(f"{_when(mv.period)} {_v(mv.value, measure)}"
+                            for _, mv in reversed(hist))
+        return (f"{label} worse {fmt.count_words(trig.periods)} {_unit_of(m)} running: "
+                f"{figures}")
+    raise ValueError(f"unknown trigger kind {trig.kind}")
+
+
+def kpis_on(ev: Evaluator, measure: str | None) -> list[KPI]:
+    """The plan's data KPIs with a target on ``measure`` (all of them for None)."""
+    return [k for _, _, k in ev.plan.kpis() if k.evidence == "data" and k.target is not None
+            and (measure is None or k.measure == measure)]
+
+
+def evaluate_triggers(ev: Evaluator, term: str) -> pd.DataFrame:
+    """Every (school, rule) that fires this term; empty if none."""
+    rows = []
+    for trig in ev.plan.triggers:
+        for s in ev.trust.schools:
+            if trig.kind == "red_consecutive":
+                for k in kpis_on(ev, trig.measure):
+                    d = (_red_run(ev, k, term, s.urn, trig.periods)
+                         if applies(MEASURES[k.measure], s.phase) else None)
+                    if d:
+                        rows.append({"urn": s.urn, "school": s.name, "trigger_id": trig.id,
+                                     "description": trig.description, "measure": k.measure,
+                                     "detail": d})
+                continue
+            if trig.measure is None:
+                raise ConfigError(f"trigger '{trig.id}' ({trig.kind}) needs a measure")
+            if not applies(MEASURES[trig.measure], s.phase):
+                continue
+            detail = _check(ev, trig, trig.measure, term, s.urn)
+            if detail:
+                rows.append({"urn": s.urn, "school": s.name, "trigger_id": trig.id,
+                             "description": trig.description, "measure": trig.measure,
+                             "detail": detail})
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -1,0 +1,211 @@
+"""HTML building blocks every report shares: headings, paragraphs, tables, RAG badges, charts.
+
+A governor sees only cell outputs, so these produce rich display objects. Every piece of
+text that may come from a data file or a plan is escaped before it reaches HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from govkit.plan import fmt, narrative
+from govkit.reports import charts
+
+RAG_BADGES: dict[str | None, tuple[str, str, str]] = {
+    # rating -> (symbol, word, background colour); the word and symbol carry the meaning.
+    "green": ("✔", "Green", charts.RAG_COLOURS["green"]),
+    "amber": ("▲", "Amber", charts.RAG_COLOURS["amber"]),
+    "red": ("✖", "Red", charts.RAG_COLOURS["red"]),
+    None: ("–", "No rating", charts.RAG_COLOURS[None]),
+}
+
+
+TABLE_STYLE = (
+    "border-collapse:collapse;font-size:0.92em;margin:0.4em 0 1em 0;"
+)
+
+
+CELL_STYLE = "border-bottom:1px solid #ddd;padding:4px 10px;text-align:left;vertical-align:top"
+
+
+HEAD_STYLE = "border-bottom:2px solid #444;padding:4px 10px;text-align:left;background:#f4f4f4"
+
+
+def esc(text: Any) -> str:
+    """Escape text for HTML; a missing value becomes the dash."""
+    return html.escape(fmt.MISSING if fmt.is_missing(text) else str(text))
+
+
+def _display(obj: Any, **kwargs: Any) -> None:
+    from IPython.display import display
+
+    display(obj, **kwargs)
+
+
+def rag_key(rag: Any) -> str | None:
+    """'Green', 'G', 'green' -> 'green'; anything else (None, NaN, '') -> None."""
+    if fmt.is_missing(rag):
+        return None
+    key = str(rag).strip().lower()
+    return {"g": "green", "a": "amber", "r": "red"}.get(key, key if key in RAG_BADGES else None)
+
+
+def rag_badge(rag: Any) -> str:
+    """HTML for a rating: symbol and word on a colour, so it never relies on colour alone."""
+    symbol, word, colour = RAG_BADGES[rag_key(rag)]
+    ink = "#000" if rag_key(rag) in ("amber", None) else "#fff"
+    return (f'<span class="rag rag-{word.lower().replace(" ", "-")}" '
+            f'style="background:{colour};color:{ink};padding:1px 7px;border-radius:3px;'
+            f'font-weight:600;white-space:nowrap">{symbol} {word}</span>')
+
+
+def rag_text(rag: Any) -> str:
+    """The same rating as plain text, for alt text and printed lines."""
+    symbol, word, _ = RAG_BADGES[rag_key(rag)]
+    return f"{symbol} {word}"
+
+
+def heading_html(text: str, level: int = 2) -> str:
+    return f"<h{level}>{esc(text)}</h{level}>"
+
+
+def heading(text: str, level: int = 2) -> None:
+    """A heading built from parameters or data: an output, so the HTML export keeps it."""
+    from IPython.display import HTML
+
+    _display(HTML(heading_html(text, level)))
+
+
+def paragraph_html(text: str, css_class: str | None = None) -> str:
+    cls = f' class="{esc(css_class)}"' if css_class else ""
+    return f"<p{cls}>{esc(text)}</p>"
+
+
+def paragraph(text: str, css_class: str | None = None) -> None:
+    from IPython.display import HTML
+
+    _display(HTML(paragraph_html(text, css_class)))
+
+
+def bullets(items: Iterable[str]) -> None:
+    from IPython.display import HTML
+
+    _display(HTML("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"))
+
+
+def show_chart(chart: charts.Chart | Any, alt: str | None = None) -> None:
+    """Show a figure as a PNG with its text alternative, then free it."""
+    fig = chart.fig if isinstance(chart, charts.Chart) else chart
+    alt = alt or (chart.alt if isinstance(chart, charts.Chart) else None)
+    if not alt:
+        raise ValueError("every chart needs a text alternative (alt)")
+    # Render the PNG ourselves: works whatever the backend (inline, Agg, none selected).
+    buf = io.BytesIO()
+    # zlib level 1: a few per cent larger, a fifth quicker (every report draws up to 16)
+    fig.savefig(buf, format="png", bbox_inches="tight", pad_inches=0.15,
+                pil_kwargs={"compress_level": 1})
+    _display({"image/png": buf.getvalue(), "text/plain": alt}, raw=True,
+             metadata={"image/png": {"alt": alt}})
+    import matplotlib.pyplot as plt
+
+    if plt.fignum_exists(getattr(fig, "number", -1)):
+        plt.close(fig)
+
+
+def table_html(df: pd.DataFrame, html_columns: Sequence[str] = (),
+               caption: str | None = None) -> str:
+    """A plain HTML table. Every cell is escaped except columns named in ``html_columns``,
+    which must hold HTML made by these helpers (such as rag_badge)."""
+    head = "".join(f'<th style="{HEAD_STYLE}">{esc(c)}</th>' for c in df.columns)
+    body = []
+    for row in df.itertuples(index=False):
+        cells = []
+        for col, v in zip(df.columns, row, strict=True):
+            inner = str(v) if col in html_columns else esc(v)
+            # short figures such as "-GBP 44k" or "Summer 2025" must not break in two
+            wrap = ";white-space:nowrap" if len(str(v)) <= 14 else ""
+            cells.append(f'<td style="{CELL_STYLE}{wrap}">{inner}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption style='text-align:left;font-weight:600'>{esc(caption)}</caption>" \
+        if caption else ""
+    return (f'<table class="govkit" style="{TABLE_STYLE}">{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def show_table(df: pd.DataFrame, html_columns: Sequence[str] = (),
+               caption: str | None = None) -> None:
+    from IPython.display import HTML
+
+    _display(HTML(table_html(df, html_columns, caption)))
+
+
+def note(text: str) -> None:
+    """A small grey line, e.g. the suppression footnote or a source."""
+    from IPython.display import HTML
+
+    _display(HTML(f'<p style="color:#555;font-size:0.88em">{esc(text)}</p>'))
+
+
+def _is_total(measure: Any) -> bool:
+    """A count or sum (exclusions, vacancies, GBP): the trust's is all schools added up."""
+    from govkit.plan.measures import MEASURES
+
+    m = MEASURES.get(str(measure)) if not fmt.is_missing(measure) else None
+    return getattr(m, "kind", None) == "total"
+
+
+def kpi_table(kpis: pd.DataFrame, comparisons: bool = True,
+              school: bool = True) -> pd.DataFrame:
+    """The rows of ``Evaluator.kpis`` as a table people read: formatted, RAG as a badge.
+
+    For a school, the trust column leaves totals blank (the trust's 16 vacancies beside a
+    school's 1 compare nothing); for the trust itself it is dropped, as it would repeat
+    the value.
+    """
+    rows = []
+    for r in kpis.to_dict("records"):
+        unit, status = r.get("unit"), r.get("status")
+        row = {
+            "Measure": r.get("label") or r.get("measure"),
+            "Value": fmt.value(r.get("value"), unit, status),
+            "Target": fmt.value(r.get("target"), unit),
+            "Rating": rag_badge(r.get("rag") if status == "ok" else None),
+            "Since last term": fmt.change(r.get("change_last_term"), unit),
+        }
+        if comparisons:
+            if school:
+                row["Trust"] = (fmt.MISSING if _is_total(r.get("measure"))
+                                else fmt.value(r.get("trust_value"), unit))
+            row["National"] = fmt.value(r.get("national_value"), unit)
+        if status == "narrative":
+            row["Value"] = "Narrative"
+            row["Rating"] = rag_badge(r.get("rag"))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def show_kpis(kpis: pd.DataFrame, comparisons: bool = True, caption: str | None = None,
+              school: bool = True) -> None:
+    """A KPI table with badges, then a footnote if any value is suppressed."""
+    show_table(kpi_table(kpis, comparisons, school), html_columns=("Rating",), caption=caption)
+    if "status" in kpis and (kpis["status"] == "suppressed").any():
+        note(fmt.SUPPRESSED_FOOTNOTE)
+
+
+def kpi_sentences(kpis: pd.DataFrame) -> list[str]:
+    return [narrative.kpi_sentence(r) for r in kpis.to_dict("records")]
+
+
+def headline_line(label: str, value: Any, unit: str | None, term_id: str,
+                  place: str, status: str | None = None) -> str:
+    """A plain printed line whose figure must not drift (checked by nbval)."""
+    return f"{place}: {label} {fmt.value(value, unit, status)} in {fmt.term_label(term_id)}"
+
+
+def records(df: pd.DataFrame) -> list[Mapping[str, Any]]:
+    return df.to_dict("records")

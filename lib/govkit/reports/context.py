@@ -1,0 +1,216 @@
+"""What a report notebook opens: the trust, plan, store and evaluated KPIs for one
+school (or the trust), term and audience, checked before any data is read.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from govkit import paths
+from govkit.errors import ConfigError
+from govkit.plan import fmt, narrative
+from govkit.reports import charts
+from govkit.reports.blocks import _display, esc, headline_line
+from govkit.terms import parse_term
+
+
+def setup() -> None:
+    """Silence warnings (a governor must never see one) and set the chart style."""
+    warnings.filterwarnings("ignore")
+    pd.set_option("display.max_columns", 50)
+    charts.apply_style()
+
+
+AUDIENCE_WORDS = {"board": "for the trust board", "trust_leaders": "for trust leaders",
+                  "lgb": "for the local governing body", "school_leaders": "for school leaders",
+                  "public": "for parents and the community"}
+
+
+# Never on a public report card, whatever a plan says: money, risk and staffing detail.
+CONFIDENTIAL_MEASURES = frozenset({
+    "in_year_balance", "reserves_pct_income", "staff_costs_pct_expenditure",
+    "top_slice_pct_income", "spend_per_pupil", "energy_per_pupil", "high_risks",
+    "overdue_actions", "compliance_met", "staff_absence_days_per_fte", "staff_turnover",
+    "vacancies", "cpd_hours_per_fte", "cpd_spend_per_fte", "appraisals_completed",
+    "staff_survey_agreement", "governance_attendance",
+})
+
+
+@dataclass
+class Context:
+    """What every cell of a report needs: built once by ``open_report``."""
+
+    ev: Any
+    trust: Any
+    plan: Any
+    term: str
+    urn: int | None
+    audience: str
+    params_dir: Path
+    store_path: Path
+
+    @property
+    def place(self) -> str:
+        """The school's name, or the trust's for a trust-wide report."""
+        return self.trust.school(self.urn).name if self.urn else self.trust.name
+
+    @property
+    def terms(self) -> list[str]:
+        """The trust's terms up to and including this report's term."""
+        order = [parse_term(t) for t in self.trust.terms]
+        return [t.id for t in order if t <= parse_term(self.term)]
+
+    @property
+    def phase(self) -> str | None:
+        return self.trust.school(self.urn).phase if self.urn else None
+
+
+def _urn(value: Any, trust: Any) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        u = int(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"urn {value!r} is not a number; give a school's 6-digit URN "
+                          "or None for the whole trust") from None
+    if u not in trust.urns:
+        raise ConfigError(f"urn {u} is not a school of {trust.name}; its schools are "
+                          + ", ".join(f"{s.urn} {s.name}" for s in trust.schools))
+    return u
+
+
+def open_report(params_dir: Any = None, data_dir: Any = None, store_path: Any = None,
+                term: str | None = None, urn: Any = None, audience: str = "board") -> Context:
+    """Set up a notebook from its parameters (None = the project's own folders)."""
+    from govkit.data.store import ensure_store, open_store
+    from govkit.plan.evaluate import Evaluator
+    from govkit.plan.params import load_params
+
+    setup()
+    pdir = paths.params_dir(params_dir)
+    trust, plan = load_params(pdir)
+    ddir = paths.data_dir(data_dir)
+    spath = ensure_store(pdir, ddir, paths.store_path(store_path))
+    ev = Evaluator(trust, plan, open_store(spath), pdir / "commentary")
+    term = term or trust.latest_term
+    if term not in trust.terms:
+        raise ConfigError(f"term {term!r} is not one of the trust's terms "
+                          f"({trust.terms[0]} .. {trust.terms[-1]})")
+    return Context(ev, trust, plan, term, _urn(urn, trust), audience, pdir, spath)
+
+
+def title(ctx: Context, report_name: str) -> None:
+    """The report's heading and a line saying whose, when and for whom."""
+    from IPython.display import HTML
+
+    who = ctx.place if ctx.urn else f"{ctx.trust.name}, all schools"
+    sub = " · ".join(x for x in (who, fmt.term_label(ctx.term),
+                                 AUDIENCE_WORDS.get(ctx.audience, "")) if x)
+    _display(HTML(f"<h1>{esc(report_name)}</h1>"
+                  f'<p style="color:#444;font-size:1.05em">{esc(sub)}</p>'))
+
+
+def series(ctx: Context, measure: str, urn: Any = "same") -> pd.DataFrame:
+    """A measure over the report's terms, one row per period (academic-year results once)."""
+    u = ctx.urn if urn == "same" else urn
+    s = ctx.ev.series(measure, urn=u, terms=ctx.terms, audience=ctx.audience)
+    if s is None or len(s) == 0:
+        return pd.DataFrame(columns=["term", "period", "value", "status"])
+    s = s.copy()
+    if "period" not in s:
+        s["period"] = s["term"]
+    s["period"] = s["period"].fillna(s["term"])
+    s = s.drop_duplicates("period", keep="last").reset_index(drop=True)
+    has = s.index[s["status"] != "no_data"]
+    return s.iloc[has[0]:].reset_index(drop=True) if len(has) else s  # no empty lead-in
+
+
+def _kpi_for(ctx: Context, measure: str, kpis: pd.DataFrame | None) -> dict[str, Any]:
+    if kpis is None or "measure" not in kpis:
+        return {}
+    hit = kpis[kpis["measure"] == measure]
+    return hit.iloc[0].to_dict() if len(hit) else {}
+
+
+def _shown(values: pd.Series, statuses: pd.Series) -> list[Any]:
+    """Values a chart may draw: suppressed or otherwise withheld ones become gaps."""
+    return [v if s in (None, "ok") or fmt.is_missing(s) else None
+            for v, s in zip(values, statuses, strict=True)]
+
+
+def _measure(measure: str) -> dict[str, Any]:
+    from govkit.plan.measures import MEASURES
+
+    m = MEASURES[measure]
+    return {"label": m.label, "unit": m.unit, "direction": getattr(m, "direction", "higher"),
+            "kind": getattr(m, "kind", "rate")}
+
+
+def current_row(ctx: Context, s: pd.DataFrame) -> dict[str, Any] | None:
+    """This term's row of a series, or else its latest with a figure (results come yearly)."""
+    if s.empty:
+        return None
+    now = s[(s["term"] == ctx.term) & (s["status"] != "no_data")] if "term" in s else s[0:0]
+    if not now.empty:
+        return now.iloc[-1].to_dict()
+    ok = s[s["status"] == "ok"]
+    return ok.iloc[-1].to_dict() if not ok.empty else s.iloc[-1].to_dict()
+
+
+def kpis(ctx: Context, urn: Any = "same", priority: str | None = None) -> pd.DataFrame:
+    """``Evaluator.kpis`` for this report's term, place and audience."""
+    u = ctx.urn if urn == "same" else urn
+    return ctx.ev.kpis(ctx.term, urn=u, priority=priority, audience=ctx.audience)
+
+
+def headline(ctx: Context, measure: str) -> str:
+    """A plain line with this place's figure for a measure this term (nbval checks it)."""
+    m = _measure(measure)
+    r = current_row(ctx, series(ctx, measure))
+    if r is None:
+        return f"{ctx.place}: {m['label']} {fmt.MISSING} in {fmt.term_label(ctx.term)}"
+    return headline_line(m["label"], r["value"], m["unit"], r.get("period") or ctx.term,
+                         ctx.place, r["status"])
+
+
+def _store_table(ctx: Context, name: str) -> pd.DataFrame:
+    from govkit.data.store import open_store, read_table
+
+    con = open_store(ctx.store_path)
+    try:
+        return read_table(con, name)
+    finally:
+        con.close()
+
+
+def _this_place(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
+    df = df[df["term"] == ctx.term]
+    return df if ctx.urn is None else df[df["urn"] == ctx.urn]
+
+
+def _school_name(ctx: Context, urn: Any) -> str:
+    return "Trust" if fmt.is_missing(urn) else ctx.trust.school(int(urn)).name
+
+
+def _priority(ctx: Context, priority: str | None) -> Any:
+    if priority is None:
+        return ctx.plan.priorities[0]
+    try:
+        return ctx.plan.priority(str(priority))
+    except KeyError as e:
+        raise ConfigError(str(e.args[0])) from None
+
+
+def not_applicable_line(ctx: Context, rows: pd.DataFrame | None = None) -> str:
+    """Why some KPIs are missing: they do not apply to this school's phase."""
+    what = f"a {ctx.phase} school" if ctx.phase else "this place"
+    if rows is None or rows.empty:
+        return f"The KPIs of this criterion do not apply to {ctx.place}, {what}."
+    names = [str(r.get("label") or r.get("measure")) for r in rows.to_dict("records")]
+    verb = "does" if len(names) == 1 else "do"
+    return f"Not shown: {narrative.join_list(names)} {verb} not apply to {ctx.place}, {what}."

@@ -1,0 +1,117 @@
+"""HTML for governors: an executed notebook through the govkit house template.
+
+The stock nbconvert templates show code unless told not to, keep the
+``injected-parameters`` cell, drop chart alt text and load require.js and
+MathJax from a CDN. The house template (templates/govkit/) extends ``lab`` but
+replaces its head with a small inline stylesheet in the trust's colours, so one
+file can be emailed and read offline, printed, and read with a screen reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import uuid
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+import govkit
+from govkit.plan.config import Trust
+
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "govkit"
+# Jupyter Book's tag words, plus papermill's own cells: none of them is for a governor.
+REMOVE_CELL_TAGS = frozenset({"remove-cell", "parameters", "injected-parameters"})
+REMOVE_INPUT_TAGS = frozenset({"remove-input", "hide-input"})
+REMOVE_OUTPUT_TAGS = frozenset({"remove-output", "hide-output"})
+
+
+@functools.lru_cache(maxsize=1)
+def _exporter() -> HTMLExporter:
+    """One configured exporter per process (building its Jinja environment costs ~0.1 s)."""
+    if not (TEMPLATES / TEMPLATE_NAME / "index.html.j2").is_file():  # pragma: no cover
+        raise FileNotFoundError(f"{TEMPLATES / TEMPLATE_NAME}: the house template is missing; "
+                                "reinstall govkit (package-data templates/**/*)")
+    exporter = HTMLExporter(template_name=TEMPLATE_NAME,
+                            extra_template_basedirs=[str(TEMPLATES)])
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.exclude_raw = True
+    exporter.exclude_unknown = True
+    exporter.anchor_link_text = ""
+    tags = TagRemovePreprocessor(remove_cell_tags=set(REMOVE_CELL_TAGS),
+                                 remove_input_tags=set(REMOVE_INPUT_TAGS),
+                                 remove_all_outputs_tags=set(REMOVE_OUTPUT_TAGS),
+                                 enabled=True)
+    exporter.register_preprocessor(tags, enabled=True)
+    return exporter
+
+
+@functools.lru_cache(maxsize=1)
+def house_css() -> str:
+    """The house stylesheet, inlined into every page (a few KB instead of lab's ~300)."""
+    return (TEMPLATES / TEMPLATE_NAME / "house.css").read_text(encoding="utf-8")
+
+
+def for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy without what a reader should never see: warnings and other stderr, error
+    outputs, papermill's error banner, and code cells' sources (blanked, belt and braces)."""
+    nb = nbformat.from_dict(nb)  # deep copy: the caller's notebook is left alone
+    kept = []
+    for cell in nb.cells:
+        if cell.get("metadata", {}).get("tags") and \
+                REMOVE_CELL_TAGS & set(cell.metadata.tags):
+            continue  # TagRemovePreprocessor would do it too; doing it here keeps sources out
+        if cell.cell_type == "code":
+            cell.source = ""
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if o.get("output_type") != "error"
+                            and not (o.get("output_type") == "stream"
+                                     and o.get("name") == "stderr")]
+        if cell.cell_type == "markdown" and "papermill-error-cell-tag" in \
+                cell.get("metadata", {}).get("tags", []):
+            continue
+        kept.append(cell)
+    nb.cells = kept
+    return nb
+
+
+def render_html(nb: nbformat.NotebookNode, trust: Trust, title: str,
+                index_href: str | None = None) -> str:
+    """The page as text (no file written): see export_html."""
+    resources = {"govkit": {
+        "trust_name": trust.name, "title": title, "index_href": index_href,
+        "primary": trust.branding.primary_colour, "accent": trust.branding.accent_colour,
+        "css": house_css(), "version": govkit.__version__,
+        "generated": dt.date.today().strftime("%d %B %Y"),
+    }}
+    html, _ = _exporter().from_notebook_node(for_readers(nb), resources=resources)
+    return html
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write beside the target then os.replace: a reader sees the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def export_html(nb: nbformat.NotebookNode, out_path: Path, trust: Trust, title: str,
+                index_href: str | None = None) -> Path:
+    """Export an executed notebook to one self-contained HTML file, atomically.
+
+    No code, prompts or parameters cells; cells tagged remove-cell dropped; the trust's
+    name and colours; a link back to ``index_href`` (relative, e.g. ``../index.html``);
+    images embedded with their alt text; nothing fetched from the internet.
+    """
+    return write_atomic(Path(out_path), render_html(nb, trust, title, index_href))

@@ -1,0 +1,268 @@
+"""The trust overview: the board's dashboard of every school against every KPI,
+exceptions first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from govkit.plan import fmt, narrative
+from govkit.reports.blocks import (
+    RAG_BADGES,
+    esc,
+    heading,
+    note,
+    paragraph,
+    rag_badge,
+    rag_key,
+    show_table,
+)
+from govkit.reports.context import Context, kpis
+
+
+def _grid_cell(row: Mapping[str, Any]) -> str:
+    status = row.get("status")
+    if status == "narrative":
+        return rag_badge(row.get("rag"))
+    shown = esc(fmt.value(row.get("value"), row.get("unit"), status))
+    rag = row.get("rag") if status == "ok" else None
+    if rag_key(rag) is None:
+        return shown
+    symbol, word, colour = RAG_BADGES[rag_key(rag)]
+    ink = "#000" if rag_key(rag) == "amber" else "#fff"
+    return (f'<span style="background:{colour};color:{ink};padding:1px 6px;border-radius:3px;'
+            f'white-space:nowrap" title="{word}">{symbol} {shown}</span>')
+
+
+def _grid_frames(ctx: Context) -> dict[str, pd.DataFrame]:
+    """Every school's KPIs this term, then the trust's, keyed by the name shown."""
+    frames = {s.name: kpis(ctx, urn=s.urn) for s in ctx.trust.schools}
+    frames[f"Trust ({ctx.trust.name})"] = kpis(ctx, urn=None)
+    return frames
+
+
+def _is_red(r: Mapping[str, Any]) -> bool:
+    return r.get("status") == "ok" and rag_key(r.get("rag")) == "red"
+
+
+def rag_grid(ctx: Context, frames: Mapping[str, pd.DataFrame] | None = None,
+             kpi_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Schools down (the trust last), KPIs across: each cell the value with its RAG symbol.
+
+    Exceptions first: schools with the most red ratings (over every KPI, so the order is
+    the same in every grid of a report) at the top, and the KPIs with the most reds on the
+    left; ties keep the trust's and the plan's order. ``kpi_ids`` narrows the columns.
+    Cells are HTML; school names are escaped here, column labels by ``table_html``.
+    """
+    frames = _grid_frames(ctx) if frames is None else frames
+    trust_name = f"Trust ({ctx.trust.name})"
+    first = frames[trust_name]
+    data = first[first["status"] != "narrative"]
+    if kpi_ids is not None:
+        data = data[data["kpi_id"].isin(list(kpi_ids))]
+    columns = list(zip(data["kpi_id"], data["label"].fillna(data["measure"]), strict=True))
+    cells: dict[str, dict[str, str]] = {}
+    red_by_kpi = {kid: 0 for kid, _ in columns}
+    red_by_place = dict.fromkeys(frames, 0)
+    for name, df in frames.items():
+        cells[name] = {}
+        for r in df.to_dict("records"):
+            red_by_place[name] += _is_red(r)
+            if r["kpi_id"] not in red_by_kpi:
+                continue
+            cells[name][r["kpi_id"]] = _grid_cell(r)
+            red_by_kpi[r["kpi_id"]] += _is_red(r)
+    columns.sort(key=lambda kv: -red_by_kpi[kv[0]])
+    schools = sorted((n for n in frames if n != trust_name), key=lambda n: -red_by_place[n])
+    rows = [{"School": esc(n), **{str(label): cells[n].get(kid, fmt.MISSING)
+                                  for kid, label in columns}}
+            for n in [*schools, trust_name]]
+    return pd.DataFrame(rows, columns=["School", *[str(label) for _, label in columns]])
+
+
+GRID_NOTE = ("Each cell shows the figure with its rating: ✔ green (on target), ▲ amber (close "
+             "to target), ✖ red (below target); no symbol means no rating. Schools with the "
+             "most red ratings come first, and in each table the KPIs with the most reds. "
+             "z = does not apply to this school (for example, no key stage 2 at a secondary "
+             "school). ")
+
+
+def show_rag_grid(ctx: Context) -> None:
+    """One grid per success criterion, under its priority: a few columns each, so every
+    grid fits the page instead of running off its right edge."""
+    frames = _grid_frames(ctx)
+    trust_frame = frames[f"Trust ({ctx.trust.name})"]
+    note(GRID_NOTE + fmt.SUPPRESSED_FOOTNOTE)
+    for p in ctx.plan.priorities:
+        rows = trust_frame[(trust_frame["priority_id"] == p.id)
+                           & (trust_frame["status"] != "narrative")]
+        if rows.empty:
+            continue
+        heading(p.title, 3)
+        for c in p.success_criteria:
+            ids = list(rows.loc[rows["criterion_id"] == c.id, "kpi_id"])
+            if not ids:
+                continue
+            grid = rag_grid(ctx, frames, ids)
+            # every cell was escaped or built by this module, so the cells are trusted HTML
+            show_table(grid, html_columns=tuple(grid.columns[1:]) + ("School",),
+                       caption=c.text)
+
+
+def attention_table(frames: Mapping[str, pd.DataFrame],
+                    triggers: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per place with a red KPI or a trigger, most reds first: what to look at first.
+
+    Each row counts the reds among the place's rated KPIs, names the first few, and says
+    which intervention triggers it meets, each once with how many KPIs set it off.
+    """
+    rows = []
+    for name, f in frames.items():
+        rated = [r for r in f.to_dict("records")
+                 if r.get("status") == "ok" and rag_key(r.get("rag")) is not None]
+        reds = [str(r.get("label") or r.get("measure")) for r in rated if _is_red(r)]
+        fired: list[str] = []
+        if triggers is not None and len(triggers) and "school" in triggers:
+            mine = triggers[triggers["school"] == name]
+            for desc, n in mine.groupby("description", sort=False).size().items():
+                fired.append(f"{desc} ({n} KPIs)" if n > 1 else str(desc))
+        if not reds and not fired:
+            continue
+        rows.append({"School": name, "Red KPIs": f"{len(reds)} of {len(rated)}",
+                     "Which are red": narrative.join_list(reds, most=5) if reds else fmt.MISSING,
+                     "Intervention triggers": "; ".join(fired) if fired else "None",
+                     "_reds": len(reds), "_fired": len(fired)})
+    out = pd.DataFrame(rows, columns=["School", "Red KPIs", "Which are red",
+                                      "Intervention triggers", "_reds", "_fired"])
+    out = out.sort_values(["_reds", "_fired"], ascending=False, kind="stable")
+    return out.drop(columns=["_reds", "_fired"]).reset_index(drop=True)
+
+
+def show_attention(ctx: Context) -> None:
+    """The trust overview's first table: each school's reds and triggers in one row."""
+    frames = _grid_frames(ctx)
+    table = attention_table(frames, ctx.ev.triggers(ctx.term))
+    if table.empty:
+        paragraph("No KPI is rated red and no school meets an intervention trigger this term.")
+        return
+    schools = int((~table["School"].str.startswith("Trust (")).sum())
+    paragraph(f"{fmt.count_words(schools).capitalize()} of {len(ctx.trust.schools)} schools "
+              "have a KPI rated red or meet an intervention trigger; those with the most red "
+              "ratings come first. Each school's priority reports give the figures.")
+    show_table(table)
+
+
+def show_triggers(ctx: Context) -> None:
+    """Schools flagged for school-improvement attention."""
+    df = ctx.ev.triggers(ctx.term)
+    if ctx.urn is not None and df is not None and len(df):
+        df = df[df["urn"] == ctx.urn]
+    if df is None or len(df) == 0:
+        paragraph("No school meets an intervention trigger this term.")
+        return
+    table = pd.DataFrame({"School": df["school"], "Trigger": df["description"],
+                          "Detail": df["detail"]})
+    show_table(table)
+
+
+def _red_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    red = frame[(frame["status"] == "ok") & (frame["rag"].map(rag_key) == "red")]
+    return red.to_dict("records")
+
+
+def show_exceptions(ctx: Context, frame: pd.DataFrame | None = None) -> None:
+    """The KPIs rated red, place by place, in one table: what to look at first."""
+    frame = kpis(ctx) if frame is None else frame
+    places = [(ctx.place, frame)]
+    if ctx.urn is None:  # a trust report: the trust's reds, then each school's
+        places = [(f"Trust ({ctx.trust.name})", frame)] + [
+            (s.name, kpis(ctx, urn=s.urn)) for s in ctx.trust.schools]
+    rows = []
+    for name, f in places:
+        for r in _red_rows(f):
+            unit = r.get("unit")
+            rows.append({"School": name, "KPI": r.get("label") or r.get("measure"),
+                         "Value": fmt.value(r.get("value"), unit, r.get("status")),
+                         "Target": fmt.value(r.get("target"), unit),
+                         "Period": fmt.term_label(r.get("period")),
+                         "Since last term": fmt.change(r.get("change_last_term"), unit)})
+    if not rows:
+        paragraph("No KPI is rated red this term.")
+        return
+    schools = len({r["School"] for r in rows})
+    paragraph(f"{len(rows)} {'rating is' if len(rows) == 1 else 'ratings are'} red across "
+              f"{schools} {'place' if schools == 1 else 'places'}.")
+    show_table(pd.DataFrame(rows))
+
+
+def priority_paragraphs(ctx: Context, frame: pd.DataFrame | None = None) -> None:
+    """One heading and paragraph per priority of the plan, in the plan's order."""
+    frame = kpis(ctx) if frame is None else frame
+    for p in ctx.plan.priorities:
+        rows = frame[frame["priority_id"] == p.id].to_dict("records")
+        heading(p.title, 3)
+        paragraph(narrative.priority_summary(rows))
+
+
+def show_trust_vs_national(ctx: Context, frame: pd.DataFrame | None = None) -> None:
+    """The place's KPIs that have a national figure, side by side with it."""
+    frame = kpis(ctx) if frame is None else frame
+    has = frame[frame["national_value"].notna() & (frame["status"] != "narrative")]
+    if has.empty:
+        paragraph("No KPI in the plan has a published national figure for this term.")
+        return
+    rows = []
+    for r in has.to_dict("records"):
+        unit = r.get("unit")
+        better = narrative.versus(r.get("value"), r.get("national_value"), unit,
+                                  str(r.get("direction")) != "lower", "national")
+        rows.append({"Measure": r.get("label"),
+                     ctx.place: fmt.value(r.get("value"), unit, r.get("status")),
+                     "National": fmt.value(r.get("national_value"), unit),
+                     "Compared with national": better.split(" than")[0].split(" with")[0]
+                     if r.get("status") == "ok" else fmt.MISSING,
+                     "Source": r.get("national_source") or fmt.MISSING})
+    show_table(pd.DataFrame(rows))
+
+
+def phase_table(ctx: Context) -> pd.DataFrame:
+    """Each phase of the trust's schools against that phase's national figure, for the
+    measures DfE publishes a national figure for: one column pair per phase."""
+    df = ctx.ev.by_phase(ctx.term, ctx.audience)
+    with_national = set(df.loc[df["national_value"].notna(), "measure"])
+    df = df[df["measure"].isin(with_national)]
+    if df.empty:
+        return pd.DataFrame()
+    phases = list(dict.fromkeys(df["phase"]))
+    out = []
+    for mid in dict.fromkeys(df["measure"]):
+        rows = df[df["measure"] == mid].set_index("phase")
+        first = rows.iloc[0]
+        line = {"Measure": first["label"]}
+        for ph in phases:
+            n = int(df.loc[df["phase"] == ph, "schools"].iloc[0])
+            head = f"{ph.capitalize()} ({n} school{'s' if n != 1 else ''})"
+            if ph in rows.index:
+                r = rows.loc[ph]
+                line[head] = fmt.value(r["value"], r["unit"], r["status"])
+                line[f"National, {ph}"] = fmt.national(r["national_value"], r["unit"],
+                                                       r["national_like_for_like"])
+            else:
+                line[head] = line[f"National, {ph}"] = fmt.value(None, None, "not_applicable")
+        out.append(line)
+    return pd.DataFrame(out)
+
+
+def show_by_phase(ctx: Context) -> None:
+    table = phase_table(ctx)
+    if table.empty:
+        paragraph("No measure in the plan has a national figure for this term.")
+        return
+    paragraph("Each phase's figures are worked out from its schools' counts, so a large "
+              "school counts for more than a small one; each is set beside the national "
+              "figure for schools of that phase, or for all schools where DfE publishes "
+              "no figure for the phase.")
+    show_table(table)
