@@ -26,7 +26,7 @@ KIND_TEXT = {
 INTRO = """\
 # The data contract
 
-Generated from the schemas in `lib/govkit/contract.py` by `govkit contract-docs`;
+Generated from the schemas in `lib/govkit/data/contract.py` by `govkit contract-docs`;
 do not edit by hand (a test fails if this file and the schemas differ).
 
 A data drop is a folder with one file per domain below: `<domain>.csv`,
