@@ -112,7 +112,9 @@ main {{ max-width: none; }}
 <main>
 <h1>Governance reports: {esc(label)}</h1>
 <p>{esc(summary)}. Each report's overall rating is red if any of its KPIs is red, amber if
-any is amber, otherwise green; beneath it, how many of its KPIs are red, amber and green.</p>
+any is amber, otherwise green; beneath it, how many of its KPIs are red, amber and green.
+A deep dive is rated from its own measures only, a priority report from its priority's, and
+the public report card from the figures it publishes.</p>
 <div class="gk-scroll">
 <table class="gk-grid">
 <caption class="gk-hidden">Reports by school for {esc(label)}</caption>

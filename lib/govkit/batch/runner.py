@@ -239,6 +239,7 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
     Raises DataError/ConfigError before anything is written to outputs/<term>/.
     """
     from govkit.batch.index_page import write_index
+    from govkit.reports.scope import report_measures
 
     began = time.perf_counter()
     params_dir, data_dir, out_dir = (Path(params_dir).resolve(), Path(data_dir).resolve(),
@@ -298,7 +299,8 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
             finished = dt.datetime.now().isoformat(timespec="seconds")
             # the report is written; a missing headline is not a failure
             with contextlib.suppress(Exception):
-                rag, counts = evaluator().ratings(term, job.urn, job.priority, job.audience)
+                rag, counts = evaluator().ratings(term, job.urn, job.priority, job.audience,
+                                                  measures=report_measures(job.notebook))
         else:  # the last good HTML, if any, is still there: keep its date for the index
             finished = before.finished if before and job.html_path(out_dir).is_file() else None
         entry = _entry(job, h, outcome.status, out_dir, duration=round(outcome.duration, 2),
@@ -392,7 +394,9 @@ def _spec(job: Job, notebooks_dir: Path, out_dir: Path, timeout: float,
     return {"key": job.key, "notebook": str(notebooks_dir / f"{job.notebook}.ipynb"),
             "parameters": job.parameters, "html": str(job.html_path(out_dir)),
             "failed": str(job.failed_path(out_dir)), "title": job.title,
-            "index_href": "../index.html", "timeout": timeout, "fork": fork}
+            # a public page never links to the board's pages
+            "index_href": None if job.audience == "public" else "../index.html",
+            "timeout": timeout, "fork": fork}
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:

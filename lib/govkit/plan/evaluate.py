@@ -23,6 +23,7 @@ Rules, so that a rating means the same in every report:
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -367,10 +368,17 @@ class Evaluator:
         return self.ratings(term, urn, priority, audience)[0]
 
     def ratings(self, term: str, urn: int | None = None, priority: str | None = None,
-                audience: str = "board") -> tuple[str | None, dict[str, int]]:
+                audience: str = "board", measures: Collection[str] | None = None,
+                ) -> tuple[str | None, dict[str, int]]:
         """The headline RAG and how many KPIs are red, amber and green (the index shows
-        both: one red among twenty reads differently from twenty reds)."""
+        both: one red among twenty reads differently from twenty reds).
+
+        ``measures``: only the KPIs on these measures, for a report that shows only some
+        (a deep dive its own, the public card what it publishes); None for all.
+        """
         df = self.kpis(term, urn, priority, audience)
+        if measures is not None:
+            df = df[df["measure"].isin(list(measures))]
         rated = [r for r, s in zip(df["rag"], df["status"], strict=True)
                  if s == "ok" and r in RAG_ORDER]
         return combine_rag(rated), {c: rated.count(c) for c in RAG_ORDER}

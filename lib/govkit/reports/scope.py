@@ -1,0 +1,26 @@
+"""Which KPIs each report shows, so that its headline rating on the index and in the
+manifest is worked out from those alone: a deep dive from its own measures, the public
+card from what it publishes, a priority report and the overview from all they cover.
+"""
+
+from __future__ import annotations
+
+from govkit.reports.context import CONFIDENTIAL_MEASURES
+from govkit.reports.deep_dive import DEEP_DIVES
+
+
+def deep_dive_measures(name: str) -> frozenset[str]:
+    """Every measure a deep dive's sections are about."""
+    return frozenset(m for _, measures in DEEP_DIVES[name] for m in measures)
+
+
+def report_measures(notebook: str) -> frozenset[str] | None:
+    """The measures whose KPIs rate this notebook's report; None: every KPI it is given
+    (the priority report narrows by its priority, the overview takes the whole plan)."""
+    if notebook in DEEP_DIVES:
+        return deep_dive_measures(notebook)
+    if notebook == "report_card":
+        from govkit.plan.measures import PLAN_MEASURES
+
+        return frozenset(PLAN_MEASURES - CONFIDENTIAL_MEASURES)
+    return None

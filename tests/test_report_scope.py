@@ -1,0 +1,84 @@
+"""Each report's headline on the index and in the manifest is rated from the KPIs that
+report shows: a deep dive from its own measures, the public card from what it publishes,
+and a public page links to no board page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from memstore import URN_A, attendance, memstore, plan, schools, trust
+
+from govkit.plan.evaluate import Evaluator
+from govkit.reports.scope import deep_dive_measures, report_measures
+
+SUMMER = "2024-25-summer"
+
+
+def _evaluator() -> Evaluator:
+    # attendance 90.0% (90 of 100 sessions) against 95 (tolerance 2): red;
+    # persistent absence 10 of 100 pupils = 10.0% against 12 (lower is better): green
+    con = memstore(schools=schools("primary"),
+                   attendance=[attendance(URN_A, SUMMER, 100, 10, pupils=100, pa=10)])
+    p = plan([{"measure": "attendance_rate", "target": 95, "tolerance": 2},
+              {"measure": "persistent_absence", "target": 12, "tolerance": 2}])
+    return Evaluator(trust("primary"), p, con)
+
+
+def test_ratings_count_only_the_measures_asked_for() -> None:
+    ev = _evaluator()
+    assert ev.ratings(SUMMER, URN_A) == ("red", {"red": 1, "amber": 0, "green": 1})
+    assert ev.ratings(SUMMER, URN_A, measures={"persistent_absence"}) == \
+        ("green", {"red": 0, "amber": 0, "green": 1})
+    # a report with none of the plan's KPIs has no rating, not the whole school's
+    assert ev.ratings(SUMMER, URN_A, measures={"staff_turnover"}) == \
+        (None, {"red": 0, "amber": 0, "green": 0})
+
+
+def test_each_deep_dive_is_rated_from_its_own_measures() -> None:
+    assert "governance_attendance" in deep_dive_measures("governance")
+    assert "attendance_rate" not in deep_dive_measures("governance")
+    assert report_measures("workforce") == deep_dive_measures("workforce")
+    assert report_measures("priority") is None and report_measures("trust_overview") is None
+
+
+def test_the_card_is_rated_only_from_what_it_may_publish() -> None:
+    card = report_measures("report_card")
+    assert "attendance_rate" in card and "ks2_rwm_expected" in card
+    for confidential in ("in_year_balance", "high_risks", "staff_turnover"):
+        assert confidential not in card
+
+
+def _manifest(term_dir: Path) -> dict[str, dict]:
+    return {e["key"]: e for e in json.loads((term_dir / "manifest.json").read_text())["reports"]}
+
+
+def test_calder_moors_deep_dives_each_have_their_own_counts(demo_term: Path) -> None:
+    # the issue: all four read "22 red · 7 amber · 7 green" (the whole school's KPIs)
+    m = _manifest(demo_term)
+    counts = {d: m[f"148127/{d}"]["counts"]
+              for d in ("education", "workforce", "finance", "governance")}
+    assert len({json.dumps(c, sort_keys=True) for c in counts.values()}) == 4, counts
+    assert counts["governance"] != {"red": 22, "amber": 7, "green": 7}
+    index = (demo_term / "index.html").read_text()
+    assert index.count("22 red · 7 amber · 7 green") <= 1  # the school's overview at most
+
+
+def test_governance_deep_dive_agrees_with_the_governance_priority(demo_term: Path) -> None:
+    # the issue: Ashcombe's "Governance deep dive" red beside a green governance priority;
+    # both are about the same four KPIs, so they must read the same everywhere
+    m = _manifest(demo_term)
+    for key, e in m.items():
+        if key.endswith("/governance"):
+            school = key.split("/")[0]
+            p = m[f"{school}/priority-governance"]
+            assert (e["rag"], e["counts"]) == (p["rag"], p["counts"]), key
+    assert m["148101/governance"]["rag"] == "green"
+
+
+def test_a_public_card_links_to_no_board_page(demo_term: Path) -> None:
+    for card in demo_term.glob("*/report_card.html"):
+        page = card.read_text()
+        assert "index.html" not in page and "All reports for this term" not in page, card
+    # board reports still link back to the index
+    assert "../index.html" in (demo_term / "148127" / "governance.html").read_text()
