@@ -375,3 +375,16 @@ def test_cli_check_params_plan_option_checks_only_that_plan(tmp_path):
     assert r.exit_code == 2
     assert r.output.splitlines() == [
         f"{plan}: triggers[0].measure: a trigger of kind below_trust needs a measure"]
+
+
+def test_public_threshold_below_the_boards_is_refused(tmp_path):
+    path, msg = _trust_error(tmp_path, ("terms:", "suppression: {threshold: 5, "
+                                        "public_threshold: 2}\nterms:"))
+    assert msg == (f"{path}: suppression.public_threshold: 2 is below threshold (5): the "
+                   "public card can't be less strict than the board's view")
+    params = tmp_path / "p"
+    _write(params / "trust.yaml", TRUST, ("terms:", "suppression: {threshold: 5, "
+                                          "public_threshold: 2}\nterms:"))
+    _write(params / "plan.yaml", PLAN)
+    r = CliRunner().invoke(app, ["check-params", "--params", str(params)])
+    assert r.exit_code == 2 and "public_threshold: 2 is below threshold (5)" in r.output

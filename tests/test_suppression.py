@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from memstore import URN_A, attendance, memstore, plan, result, schools, trust
+from memstore import URN_A, URN_B, attendance, memstore, plan, result, schools, trust
 
 from govkit.plan import suppression
 from govkit.plan.evaluate import Evaluator
@@ -22,7 +22,7 @@ def _mv(value: float, base: float) -> MeasureValue:
 
 
 def _ev(dis_cohort: int, dis_pupils: int, threshold: int = 5,
-        public_threshold: int = 10) -> Evaluator:
+        public_threshold: int = 10, numerators: bool = True) -> Evaluator:
     """One primary: 30 pupils, 18 at the expected standard, ``dis_cohort`` disadvantaged."""
     con = memstore(schools=schools("primary"), attainment=[
         result(URN_A, Y, "rwm_expected", 30, 18),
@@ -30,8 +30,10 @@ def _ev(dis_cohort: int, dis_pupils: int, threshold: int = 5,
         result(URN_A, Y, "rwm_expected", 30 - dis_cohort, 18 - dis_pupils,
                group="not_disadvantaged")])
     kpis = [{"measure": m, "target": 50} for m in (ALL, DIS, OTHER)]
-    return Evaluator(trust("primary", threshold=threshold, public_threshold=public_threshold),
-                     plan(kpis), con)
+    t = trust("primary", threshold=threshold, public_threshold=public_threshold)
+    t = t.model_copy(update={"suppression": t.suppression.model_copy(
+        update={"numerators": numerators})})
+    return Evaluator(t, plan(kpis), con)
 
 
 def test_thresholds_per_audience() -> None:
@@ -80,10 +82,12 @@ def test_public_threshold_is_stricter_than_the_boards() -> None:
     for m in (DIS, OTHER, GAP):
         assert not ev.value(m, T, URN_A, "board").small_number, m
         assert ev.value(m, T, URN_A, "public").status == "suppressed", m
-    # 10 disadvantaged pupils: shown to everyone (10 is not fewer than 10)
-    ev = _ev(10, 5)
+    # 10 disadvantaged pupils: their cohort is not small (10 is not fewer than 10) ...
+    ev = _ev(10, 5, numerators=False)
     for m in (ALL, DIS, OTHER, GAP):
         assert ev.value(m, T, URN_A, "public").status == "ok", m
+    # ... but the 5 of them at the standard (and the 5 not) are: hidden in public
+    assert _ev(10, 5).value(DIS, T, URN_A, "public").status == "suppressed"
 
 
 def test_secondary_suppression_hides_the_smallest_figure_still_shown() -> None:
@@ -141,3 +145,77 @@ def test_attendance_gap_of_a_small_disadvantaged_group() -> None:
     # the board (threshold 5) sees the gap, 96 - 90 = 6 points, flagged
     gap = ev.value("attendance_disadvantaged_gap", T, URN_A, "board")
     assert gap.value == pytest.approx(6.0) and gap.small_number
+
+
+# --- public card: people, numerators and their complements (issue 13, item 3) ----------
+
+def _survey(urn: int, term: str, question: str, responses: int, agree: int) -> dict:
+    return {"urn": urn, "term": term, "respondent": "parent", "question": question,
+            "responses": responses, "agree": agree}
+
+
+def test_survey_suppression_counts_people_not_answers() -> None:
+    # 4 parents answered 3 statements: 12 answers, 11 agreeing = 91.7%. 12 answers would
+    # pass a public threshold of 10; the 4 people do not.
+    con = memstore(schools=schools("primary"), surveys=[
+        _survey(URN_A, T, "q1", 4, 4), _survey(URN_A, T, "q2", 4, 4),
+        _survey(URN_A, T, "q3", 4, 3)])
+    ev = Evaluator(trust("primary"), plan([{"measure": "parent_survey_agreement",
+                                            "target": 80}]), con)
+    raw = ev.raw("parent_survey_agreement", T, URN_A)
+    assert raw.value == pytest.approx(100 * 11 / 12) and raw.base == 4
+    assert ev.value("parent_survey_agreement", T, URN_A, "public").status == "suppressed"
+    assert ev.value("parent_survey_agreement", T, URN_A, "board").small_number  # 4 < 5
+    # the trust: each school's people added (4 + 8 = 12), not its answers (12 + 16 = 28)
+    con = memstore(schools=schools("primary", "primary"), surveys=[
+        _survey(URN_A, T, "q1", 4, 4), _survey(URN_A, T, "q2", 4, 4),
+        _survey(URN_A, T, "q3", 4, 3), _survey(URN_B, T, "q1", 8, 6),
+        _survey(URN_B, T, "q2", 7, 7)])
+    ev = Evaluator(trust("primary", "primary"),
+                   plan([{"measure": "parent_survey_agreement", "target": 80}]), con)
+    assert ev.raw("parent_survey_agreement", T).base == 12
+    assert ev.value("parent_survey_agreement", T, None, "public").status == "ok"
+
+
+def _absence(severe: int, pupils: int = 113, numerators: bool = True) -> Evaluator:
+    con = memstore(schools=schools("primary"), attendance=[
+        attendance(URN_A, T, pupils * 100, pupils * 5, pupils=pupils, severe=severe)])
+    t = trust("primary")
+    t = t.model_copy(update={"suppression": t.suppression.model_copy(
+        update={"numerators": numerators})})
+    return Evaluator(t, plan([{"measure": "severe_absence", "target": 2}]), con)
+
+
+def test_public_card_hides_a_small_numerator_or_complement() -> None:
+    # 3 of 113 pupils severely absent (2.7%): 113 pupils pass, but 3 < 10 tells of them
+    ev = _absence(3)
+    assert ev.value("severe_absence", T, URN_A, "public").status == "suppressed"
+    board = ev.value("severe_absence", T, URN_A, "board")  # the board sees it, unflagged
+    assert board.status == "ok" and not board.small_number
+    assert board.value == pytest.approx(100 * 3 / 113)
+    # 10 of 113 and 103 not: both reach 10, shown; 0 of 113 tells of no one, shown
+    assert ev.value("severe_absence", T, URN_A, "public").value is None
+    assert _absence(10).value("severe_absence", T, URN_A, "public").value == \
+        pytest.approx(100 * 10 / 113)
+    assert _absence(0).value("severe_absence", T, URN_A, "public").status == "ok"
+    # 105 of 113: the 8 who were not are the small number
+    assert _absence(105).value("severe_absence", T, URN_A, "public").status == "suppressed"
+    # a trust that turns the rule off (suppression.numerators: false) shows 3 of 113
+    assert _absence(3, numerators=False).value("severe_absence", T, URN_A,
+                                                 "public").status == "ok"
+
+
+def test_ks2_higher_standard_one_of_24_is_hidden_in_public() -> None:
+    # 1 of 24 at the higher standard, 22 of 24 at the expected: both disclose (1 pupil;
+    # the 2 who did not); 12 of 24 does not
+    con = memstore(schools=schools("primary"), attainment=[
+        result(URN_A, Y, "rwm_higher", 24, 1), result(URN_A, Y, "rwm_expected", 24, 22),
+        result(URN_A, Y, "read_expected", 24, 12)])
+    ev = Evaluator(trust("primary"), plan([{"measure": m, "target": 50} for m in (
+        "ks2_rwm_higher", ALL, "ks2_read_expected")]), con)
+    assert ev.value("ks2_rwm_higher", T, URN_A, "public").status == "suppressed"
+    assert ev.value(ALL, T, URN_A, "public").status == "suppressed"
+    assert ev.value("ks2_read_expected", T, URN_A, "public").value == pytest.approx(50.0)
+    # attendance itself counts sessions, not pupils: no numerator rule
+    assert not suppression.is_small("attendance_rate", MeasureValue(
+        95.0, 3.0, 113.0, T, "ok", base=113), 10, numerators=True)

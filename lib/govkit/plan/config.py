@@ -73,6 +73,17 @@ class Suppression(_Strict):
                            description="counts below this are suppressed (confidential)")
     public_threshold: int = Field(10, ge=1, le=100,
                                   description="stricter threshold for public report cards")
+    numerators: bool = Field(True, description="public cards also hide a percentage whose "
+                             "pupils counted, or not counted, are below public_threshold")
+
+    @model_validator(mode="after")
+    def _public_at_least_as_strict(self) -> Suppression:
+        # the public card is read by anyone: it can't show what the board's view hides
+        if self.public_threshold < self.threshold:
+            raise _At(("public_threshold",), f"{self.public_threshold} is below threshold "
+                      f"({self.threshold}): the public card can't be less strict than the "
+                      "board's view")
+        return self
 
 
 class Branding(_Strict):

@@ -140,7 +140,8 @@ class Evaluator:
             wanted = suppression.family_members({measure})
             shown = suppression.apply(
                 {mid: self.raw(mid, term, urn) for mid in wanted},
-                suppression.threshold_for(self.trust, audience), audience)
+                suppression.threshold_for(self.trust, audience), audience,
+                numerators=suppression.complement_for(self.trust, audience))
             for mid, mv in shown.items():
                 self._shown[(mid, term, urn, audience)] = mv
         return self._shown[key]
@@ -329,6 +330,7 @@ class Evaluator:
                 mv = suppression.apply(
                     {mid: compute_from(self.tables, mid, term, urns)}, threshold, audience,
                     fetch=lambda other, urns=urns: compute_from(self.tables, other, term, urns),
+                    numerators=suppression.complement_for(self.trust, audience),
                 )[mid]
                 bench = national(m.national_key, mv.period, phase)
                 rows.append({"phase": phase, "schools": len(urns), "measure": mid,

@@ -46,10 +46,13 @@ class Sum:
     column: str | None  # None: count the rows
     where: tuple[tuple[str, object], ...] = ()
     rows: Callable[[pd.DataFrame], pd.Series] | None = None  # a row filter needing code
+    # the largest matching value per school and period instead of the sum: a survey's
+    # people are the most who answered any one statement, not its answers added up
+    most: bool = False
 
     @property
     def key(self) -> tuple:
-        return (self.table, self.column, self.where, self.rows)
+        return (self.table, self.column, self.where, self.rows, self.most)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,9 @@ class Measure:
     suppress: bool = False  # built on pupils: small numbers are suppressed
     base: Sum | None = None  # pupils the figure is built on, for suppression
     pupil_count: bool = False  # a total counting pupils: 1..threshold-1 is suppressed
+    # a rate whose numerator counts pupils (3 of 113 severely absent): in public the
+    # numerator and its complement (110 not) must each reach the threshold too
+    numerator_pupils: bool = False
     period: str = "term"  # "term", "academic_year" or "survey"
     about: str = ""
     # academic years the publisher withheld the figure: no rows then is "not_published"
@@ -111,7 +117,8 @@ def _attendance(label: str, column: str, den: str, direction: str, national: str
                    Sum("attendance", column, _w(pupil_group=group)),
                    Sum("attendance", den, _w(pupil_group=group)), scale=100.0,
                    national_key=national, suppress=True,
-                   base=Sum("attendance", "pupils", _w(pupil_group=group)), about=about)
+                   base=Sum("attendance", "pupils", _w(pupil_group=group)), about=about,
+                   numerator_pupils=den == "pupils")
 
 
 # DfE published no progress scores where the cohort had no baseline: KS2 progress for
@@ -131,7 +138,7 @@ def _result(mid: str, label: str, stage: str, indicator: str, group: str = "all"
         return Measure(mid, label, "attainment", "percent", "higher", "rate",
                        Sum("attainment", "pupils", where), cohort, scale=100.0,
                        phases=phases, national_key=national, suppress=True,
-                       period="academic_year")
+                       period="academic_year", numerator_pupils=True)
     return Measure(mid, label, "attainment", "score", "higher", "mean",
                    Sum("attainment", "score_x_cohort", where), cohort, phases=phases,
                    national_key=national, suppress=True, period="academic_year",
@@ -157,8 +164,9 @@ def _survey(who: str) -> Measure:
                   f"{_WHO[who]} agreeing with the survey's statements", "surveys",
                   "percent", "higher", Sum("surveys", "agree", w),
                   Sum("surveys", "responses", w), 100.0, period="survey",
-                  suppress=who != "staff",
-                  about="all statements of the survey together: agreements / answers")
+                  suppress=who != "staff", base=Sum("surveys", "responses", w, most=True),
+                  about="all statements of the survey together: agreements / answers; "
+                  "small numbers judged on people (the most answering any one statement)")
 
 
 def _term_end(term: str) -> date:
@@ -414,7 +422,8 @@ class Tables:
             per = out.setdefault(p, {})
             old_v, old_g = per.get(urn, (None, None))
             if not _nan(v):
-                old_v = float(v) + (old_v or 0.0)
+                old_v = float(v) if old_v is None else (
+                    max(old_v, float(v)) if s.most else old_v + float(v))
             elif old_g is None and isinstance(g, str):
                 old_g = g
             per[urn] = (old_v, old_g)

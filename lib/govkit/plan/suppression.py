@@ -1,7 +1,11 @@
 """Disclosure control: figures built on too few pupils are not shown as they are.
 
 Primary suppression: a percentage or score built on fewer pupils than the threshold, or
-a count of pupils (e.g. permanent exclusions) between 1 and the threshold, is small.
+a count of pupils (e.g. permanent exclusions) between 1 and the threshold, is small. In
+public, as GSS practice has it, a percentage of pupils is also small when the pupils it
+counts, or those it does not, are fewer than the threshold (3 of 113 severely absent; 22
+of 24 at the standard tells of the other 2): trust.yaml's ``suppression.numerators``.
+Survey figures are judged on people, not on answers added up over statements.
 Secondary suppression: where a total and its parts are both published (all pupils =
 disadvantaged + other pupils), hiding one part is not enough, since it can be worked back
 as total minus the other; so the next smallest figure of the family is hidden too. A gap
@@ -34,13 +38,25 @@ def threshold_for(trust: Trust, audience: str) -> int:
     return s.public_threshold if audience in STRICT_AUDIENCES else s.threshold
 
 
-def is_small(measure_id: str, mv: MeasureValue, threshold: int) -> bool:
-    """Primary suppression for one figure."""
+def complement_for(trust: Trust, audience: str) -> bool:
+    """Whether small numerators (and their complements) are suppressed for ``audience``."""
+    return audience in STRICT_AUDIENCES and trust.suppression.numerators
+
+
+def is_small(measure_id: str, mv: MeasureValue, threshold: int,
+             numerators: bool = False) -> bool:
+    """Primary suppression for one figure; ``numerators``: the count and its complement
+    are checked as well as the base."""
     m = MEASURES[measure_id]
     if not m.suppress or mv.status != "ok" or mv.base is None:
         return False
     if m.pupil_count:
         return 0 < mv.base < threshold
+    if numerators and m.numerator_pupils and mv.numerator is not None \
+            and mv.denominator is not None:
+        counted, rest = mv.numerator, mv.denominator - mv.numerator
+        if 0 < counted < threshold or 0 < rest < threshold:
+            return True
     return mv.base < threshold
 
 
@@ -57,9 +73,10 @@ def family_members(measure_ids: set[str]) -> set[str]:
     return out
 
 
-def flag_small(values: Mapping[str, MeasureValue], threshold: int) -> dict[str, bool]:
+def flag_small(values: Mapping[str, MeasureValue], threshold: int,
+               numerators: bool = False) -> dict[str, bool]:
     """Which figures are small, after primary and secondary suppression."""
-    small = {mid: is_small(mid, mv, threshold) for mid, mv in values.items()}
+    small = {mid: is_small(mid, mv, threshold, numerators) for mid, mv in values.items()}
     for fam in FAMILIES:
         shown = [mid for mid in fam if mid in values and values[mid].status == "ok"]
         hidden = [mid for mid in shown if small[mid]]
@@ -77,17 +94,22 @@ def flag_small(values: Mapping[str, MeasureValue], threshold: int) -> dict[str, 
 
 
 def apply(values: Mapping[str, MeasureValue], threshold: int, audience: str,
-          fetch: Callable[[str], MeasureValue] | None = None) -> dict[str, MeasureValue]:
+          fetch: Callable[[str], MeasureValue] | None = None,
+          numerators: bool | None = None) -> dict[str, MeasureValue]:
     """The figures as this audience may see them.
 
     ``fetch`` computes a family member the caller did not ask for, so that secondary
     suppression sees the whole family even when a report shows only part of it.
+    ``numerators`` (default: for public audiences) checks each count and its complement
+    too; callers holding the trust pass ``complement_for(trust, audience)``.
     """
+    if numerators is None:
+        numerators = audience in STRICT_AUDIENCES
     full = dict(values)
     if fetch is not None:
         for mid in family_members(set(values)) - set(values):
             full[mid] = fetch(mid)
-    small = flag_small(full, threshold)
+    small = flag_small(full, threshold, numerators)
     strict = audience in STRICT_AUDIENCES
     out: dict[str, MeasureValue] = {}
     for mid, mv in values.items():
