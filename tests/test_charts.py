@@ -69,7 +69,9 @@ def test_table_html_escapes_data_text_but_not_badges():
     out = blocks.table_html(df, html_columns=("Rating",))
     assert "&lt;script&gt;x&lt;/script&gt; &amp; Co" in out
     assert "<script>" not in out
-    assert "✔ Green</span>" in out
+    assert '<span aria-hidden="true">✔</span> Green</span>' in out
+    # look from the house stylesheet's classes, not style attributes
+    assert 'class="rag rag-green"' in out and "style=" not in out
 
 
 def test_kpi_table_formats_and_suppresses():
@@ -126,9 +128,12 @@ def test_rag_grid_puts_most_reds_first_and_escapes_names():
     assert list(grid.columns) == ["School", "Reserves", "Persistent absence", "Attendance"]
     # reds by school: Ash 2, Oak 1; the trust always last
     assert list(grid["School"]) == ["Ash &lt;Academy&gt;", "Oak", "Trust (T &amp; Co)"]
-    assert "✖ 25.0%" in grid.iloc[0]["Persistent absence"]
-    assert "✔ 12.0%" in grid.iloc[1]["Persistent absence"]
-    assert "▲ 18.0%" in grid.iloc[2]["Persistent absence"]
+    # the symbol for the eye, the word for a screen reader ("Red: 25.0%"), no tooltip
+    assert grid.iloc[0]["Persistent absence"] == (
+        '<span class="rag gk-cell-rag rag-red"><span aria-hidden="true">✖</span>'
+        '<span class="gk-sr">Red:</span> 25.0%</span>')
+    assert '✔</span><span class="gk-sr">Green:</span> 12.0%' in grid.iloc[1]["Persistent absence"]
+    assert '▲</span><span class="gk-sr">Amber:</span> 18.0%' in grid.iloc[2]["Persistent absence"]
     html_out = blocks.table_html(grid, html_columns=tuple(grid.columns))
     assert "Ash &lt;Academy&gt;" in html_out and "<Academy>" not in html_out
 

@@ -36,9 +36,18 @@ def test_index_links_each_report_with_its_rating_and_counts() -> None:
     ])
     assert "Governance reports: Summer 2025" in page
     assert "3 reports, 1 failed" in page
-    assert '<a href="trust/trust_overview.html">Open</a>' in page
-    assert "✖ Red" in page and "1 red · 0 amber · 4 green" in page
-    assert "✔ Green" in page and "0 red · 0 amber · 2 green" in page
+    # each link is named by what it opens and its rating, never a bare "Open"
+    assert ('<a class="gk-open" href="trust/trust_overview.html" '
+            f'aria-label="{t.name}: Trust overview, red">') in page
+    assert 'aria-label="School 1: ' in page and ', green">' in page
+    assert ">Open<" not in page
+    # the word is text; the symbol beside it is hidden from screen readers
+    assert '<span aria-hidden="true">✖</span> Red</span>' in page
+    assert "1 red · 0 amber · 4 green" in page
+    assert '<span aria-hidden="true">✔</span> Green</span>' in page
+    assert "0 red · 0 amber · 2 green" in page
+    # colours come from the house stylesheet's classes, never a style attribute
+    assert 'class="rag rag-red"' in page and "style=" not in page.split("</head>")[1]
     # a failure names its first error line (escaped) and, never having had a good run,
     # offers no link
     assert "✖ Failed: NameError: name &#x27;x&#x27; is not defined" in page
@@ -52,7 +61,8 @@ def test_a_failed_rerun_keeps_a_link_to_the_last_good_report() -> None:
     page = render_index(t, p, TERM, [entry("100001/priority-p1", status="failed", rag=None,
                                            error="KeyError: 'x'",
                                            finished="2025-07-20T10:00:00")])
-    assert '<a href="100001/priority-p1.html">last good version</a>' in page
+    assert '<a href="100001/priority-p1.html">last good version<span class="gk-sr"> of ' \
+        in page
 
 
 def test_names_from_the_data_are_escaped() -> None:

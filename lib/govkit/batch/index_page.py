@@ -17,12 +17,12 @@ from govkit.plan.config import Plan, Trust
 from govkit.reports.export import house_css, write_atomic
 from govkit.terms import parse_term
 
-# rating -> (symbol, word, background, ink); the same words and symbols as the reports.
-BADGES: dict[str | None, tuple[str, str, str, str]] = {
-    "green": ("✔", "Green", "#2e7d32", "#fff"),
-    "amber": ("▲", "Amber", "#f2a900", "#000"),
-    "red": ("✖", "Red", "#c62828", "#fff"),
-    None: ("–", "No rating", "#e0e0e0", "#000"),
+# rating -> (symbol, word); the same words, symbols and colours (house.css) as the reports.
+BADGES: dict[str | None, tuple[str, str]] = {
+    "green": ("✔", "Green"),
+    "amber": ("▲", "Amber"),
+    "red": ("✖", "Red"),
+    None: ("–", "No rating"),
 }
 
 
@@ -31,10 +31,10 @@ def esc(text: object) -> str:
 
 
 def badge(rag: str | None) -> str:
-    symbol, word, bg, ink = BADGES.get(rag, BADGES[None])
-    return (f'<span class="rag rag-{word.lower().replace(" ", "-")}" style="background:{bg};'
-            f'color:{ink};padding:1px 6px;border-radius:3px;font-weight:600">'
-            f"{symbol} {word}</span>")
+    """Symbol and word on the house colour; a screen reader reads the word only."""
+    symbol, word = BADGES.get(rag, BADGES[None])
+    return (f'<span class="rag rag-{word.lower().replace(" ", "-")}">'
+            f'<span aria-hidden="true">{symbol}</span> {word}</span>')
 
 
 def columns(plan: Plan) -> list[tuple[str, str]]:
@@ -47,17 +47,22 @@ def columns(plan: Plan) -> list[tuple[str, str]]:
     return cols
 
 
-def _cell(entry: Entry | None) -> str:
+def _cell(entry: Entry | None, place: str = "", report: str = "") -> str:
+    """A report's cell: the link is its rating badge, named for a screen reader by what it
+    opens ("Calder Moor: Finance and operations, red"), not 126 links reading "Open"."""
     if entry is None:
         return '<td class="gk-none">—</td>'
     link = esc(entry.output)
+    what = esc(f"{place}: {report}" if place else report)
     if entry.status == "failed":
         note = f'<span class="gk-failed">✖ Failed: {esc(entry.error or "see the log")}</span>'
         # the previous good report (if any) is still in place: say so rather than hide it
-        return f'<td class="gk-cell">{note}<br><a href="{link}">last good version</a></td>' \
-            if entry.finished else f'<td class="gk-cell">{note}</td>'
-    return (f'<td class="gk-cell"><a href="{link}">Open</a> {badge(entry.rag)}'
-            f'{counts_line(entry.counts)}</td>')
+        return (f'<td class="gk-cell">{note}<br><a href="{link}">last good version'
+                f'<span class="gk-sr"> of {what}</span></a></td>'
+                if entry.finished else f'<td class="gk-cell">{note}</td>')
+    word = BADGES.get(entry.rag, BADGES[None])[1].lower()
+    return (f'<td class="gk-cell"><a class="gk-open" href="{link}" aria-label="{what}, {word}">'
+            f'{badge(entry.rag)}</a>{counts_line(entry.counts)}</td>')
 
 
 def counts_line(counts: dict[str, int] | None) -> str:
@@ -79,7 +84,8 @@ def render_index(trust: Trust, plan: Plan, term: str, entries: list[Entry]) -> s
     head = "".join(f'<th scope="col">{esc(h)}</th>' for _, h in cols)
     body = []
     for folder, name in rows:
-        cells = "".join(_cell(by_key.get(f"{folder}/{c}")) for c, _ in cols)
+        place = trust.name if folder == TRUST else name
+        cells = "".join(_cell(by_key.get(f"{folder}/{c}"), place, h) for c, h in cols)
         urn = "" if folder == TRUST else f' <span class="gk-urn">URN {esc(folder)}</span>'
         body.append(f'<tr><th scope="row">{esc(name)}{urn}</th>{cells}</tr>')
     failed = sum(e.status == "failed" for e in entries)
@@ -95,18 +101,9 @@ def render_index(trust: Trust, plan: Plan, term: str, entries: list[Entry]) -> s
 <style>
 {house_css()}
 :root {{ --gk-primary: {b.primary_colour}; --gk-accent: {b.accent_colour}; }}
-main {{ max-width: none; }}
-.gk-scroll {{ overflow-x: auto; }}
-.gk-grid th[scope=row] {{ min-width: 12rem; }}
-.gk-grid td, .gk-grid th {{ min-width: 6.5rem; }}
-.gk-counts {{ color: #3e4c59; font-size: 0.8em; white-space: nowrap; }}
-@media print {{ @page {{ size: A4 landscape; }} .gk-scroll {{ overflow: visible; }}
-  .gk-grid {{ font-size: 0.75em; }} }}
-.gk-urn {{ color: #52606d; font-weight: normal; font-size: 0.85em; }}
-.gk-failed {{ color: #b00020; font-weight: 600; }}
 </style>
 </head>
-<body>
+<body class="gk-index">
 <header class="gk-header"><span class="gk-trust">{esc(trust.name)}</span>
 <span>{esc(plan.name)}</span></header>
 <main>
@@ -115,7 +112,7 @@ main {{ max-width: none; }}
 any is amber, otherwise green; beneath it, how many of its KPIs are red, amber and green.
 A deep dive is rated from its own measures only, a priority report from its priority's, and
 the public report card from the figures it publishes.</p>
-<div class="gk-scroll">
+<div class="gk-scroll" role="region" aria-label="Reports by school" tabindex="0">
 <table class="gk-grid">
 <caption class="gk-hidden">Reports by school for {esc(label)}</caption>
 <thead><tr><th scope="col">School</th>{head}</tr></thead>

@@ -18,22 +18,13 @@ from govkit.reports import charts
 
 RAG_BADGES: dict[str | None, tuple[str, str, str]] = {
     # rating -> (symbol, word, background colour); the word and symbol carry the meaning.
+    # The page colours come from the house stylesheet's classes (rag-green, ...), which hold
+    # the same palette as charts.RAG_COLOURS.
     "green": ("✔", "Green", charts.RAG_COLOURS["green"]),
     "amber": ("▲", "Amber", charts.RAG_COLOURS["amber"]),
     "red": ("✖", "Red", charts.RAG_COLOURS["red"]),
     None: ("–", "No rating", charts.RAG_COLOURS[None]),
 }
-
-
-TABLE_STYLE = (
-    "border-collapse:collapse;font-size:0.92em;margin:0.4em 0 1em 0;"
-)
-
-
-CELL_STYLE = "border-bottom:1px solid #ddd;padding:4px 10px;text-align:left;vertical-align:top"
-
-
-HEAD_STYLE = "border-bottom:2px solid #444;padding:4px 10px;text-align:left;background:#f4f4f4"
 
 
 def esc(text: Any) -> str:
@@ -55,13 +46,17 @@ def rag_key(rag: Any) -> str | None:
     return {"g": "green", "a": "amber", "r": "red"}.get(key, key if key in RAG_BADGES else None)
 
 
+def rag_class(rag: Any) -> str:
+    """The house stylesheet's class for a rating: 'rag-green', ..., 'rag-no-rating'."""
+    return "rag-" + RAG_BADGES[rag_key(rag)][1].lower().replace(" ", "-")
+
+
 def rag_badge(rag: Any) -> str:
-    """HTML for a rating: symbol and word on a colour, so it never relies on colour alone."""
-    symbol, word, colour = RAG_BADGES[rag_key(rag)]
-    ink = "#000" if rag_key(rag) in ("amber", None) else "#fff"
-    return (f'<span class="rag rag-{word.lower().replace(" ", "-")}" '
-            f'style="background:{colour};color:{ink};padding:1px 7px;border-radius:3px;'
-            f'font-weight:600;white-space:nowrap">{symbol} {word}</span>')
+    """HTML for a rating: symbol and word on a colour, so it never relies on colour alone.
+    The symbol is hidden from screen readers, which read the word."""
+    symbol, word, _ = RAG_BADGES[rag_key(rag)]
+    return (f'<span class="rag {rag_class(rag)}"><span aria-hidden="true">{symbol}</span> '
+            f"{word}</span>")
 
 
 def rag_text(rag: Any) -> str:
@@ -120,21 +115,26 @@ def show_chart(chart: charts.Chart | Any, alt: str | None = None) -> None:
 def table_html(df: pd.DataFrame, html_columns: Sequence[str] = (),
                caption: str | None = None) -> str:
     """A plain HTML table. Every cell is escaped except columns named in ``html_columns``,
-    which must hold HTML made by these helpers (such as rag_badge)."""
-    head = "".join(f'<th style="{HEAD_STYLE}">{esc(c)}</th>' for c in df.columns)
+    which must hold HTML made by these helpers (such as rag_badge).
+
+    The look is the house stylesheet's (table.govkit); the table sits in a box that
+    scrolls sideways on a narrow screen, keyboard-reachable and named by its caption.
+    """
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in df.columns)
     body = []
     for row in df.itertuples(index=False):
         cells = []
         for col, v in zip(df.columns, row, strict=True):
             inner = str(v) if col in html_columns else esc(v)
             # short figures such as "-GBP 44k" or "Summer 2025" must not break in two
-            wrap = ";white-space:nowrap" if len(str(v)) <= 14 else ""
-            cells.append(f'<td style="{CELL_STYLE}{wrap}">{inner}</td>')
+            wrap = ' class="gk-nowrap"' if len(str(v)) <= 14 else ""
+            cells.append(f"<td{wrap}>{inner}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    cap = f"<caption style='text-align:left;font-weight:600'>{esc(caption)}</caption>" \
-        if caption else ""
-    return (f'<table class="govkit" style="{TABLE_STYLE}">{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    region = f' role="region" aria-label="{esc(caption)}"' if caption else ""
+    return (f'<div class="gk-table-wrap"{region} tabindex="0">'
+            f'<table class="govkit">{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 def show_table(df: pd.DataFrame, html_columns: Sequence[str] = (),
@@ -148,7 +148,7 @@ def note(text: str) -> None:
     """A small grey line, e.g. the suppression footnote or a source."""
     from IPython.display import HTML
 
-    _display(HTML(f'<p style="color:#555;font-size:0.88em">{esc(text)}</p>'))
+    _display(HTML(f'<p class="gk-note">{esc(text)}</p>'))
 
 
 def _is_total(measure: Any) -> bool:
