@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,12 +21,30 @@ out = Console(highlight=False)
 F = TypeVar("F", bound=Callable[..., object])
 
 ParamsOpt = Annotated[Path, typer.Option("--params", help="folder with trust.yaml and plan.yaml")]
-DataOpt = Annotated[Path, typer.Option("--data", help="folder of the term's data drop")]
+DataOpt = Annotated[Path | None, typer.Option(
+    "--data", help="folder of the term's data drop (default: GOVKIT_DATA, else trust.yaml's "
+    "data: key, else data/demo)")]
 StoreOpt = Annotated[Path, typer.Option("--store", help="DuckDB store the reports read")]
 
 DEFAULT_PARAMS = Path("params")
-DEFAULT_DATA = Path("data/demo")
+DEFAULT_DATA: Path | None = None  # the configured folder: see configured_data
 DEFAULT_STORE = Path("outputs/govkit.duckdb")
+
+
+def configured_data(data: Path | None, params: Path) -> Path:
+    """--data if given, else the folder configured as govkit.paths.data_dir says (the
+    same rule the notebooks follow)."""
+    from govkit import paths
+
+    if data is not None:
+        return data
+    from govkit.plan.config import load_trust
+
+    trust_file = params / "trust.yaml"
+    configured = load_trust(trust_file).data if trust_file.is_file() else None
+    if configured is None and not os.environ.get(paths.DATA_ENV):
+        return Path("data/demo")  # as before: relative to where the command runs
+    return paths.data_dir(None, configured, params)
 
 
 def user_errors(fn: F) -> F:
@@ -103,6 +122,7 @@ def build_store_command(
     from govkit.plan.config import load_trust
 
     started = time.perf_counter()
+    data = configured_data(data, params)
     path = build_store(data, load_trust(params / "trust.yaml"), store)
     out.print(f"{path}: built from {data} in {time.perf_counter() - started:.1f} s "
               f"(drop {drop_hash(data)[:12]})", markup=False, soft_wrap=True)
@@ -197,7 +217,7 @@ def kpis_command(
 
     if school is not None and trust_wide:
         raise ConfigError("give --school URN or --trust, not both")
-    ev = Evaluator.from_paths(params, data, store)
+    ev = Evaluator.from_paths(params, configured_data(data, params), store)
     term = term or ev.trust.latest_term
     if by_phase:
         if school is not None or priority is not None:
@@ -304,8 +324,8 @@ def run_command(
     """Run every report of a term in parallel; skip unchanged ones; write HTML and an index."""
     from govkit.batch.progress import run_with_progress
 
-    code = run_with_progress(out, params, data, out_dir, term, school or None, report or None,
-                             jobs, force, timeout, fork)
+    code = run_with_progress(out, params, configured_data(data, params), out_dir, term,
+                             school or None, report or None, jobs, force, timeout, fork)
     if code:
         raise typer.Exit(code)
 

@@ -2,7 +2,7 @@
 
 A notebook's default parameters are ``None``; these helpers turn that into the
 project's own folders by walking up from the working directory to the folder
-holding ``params/trust.yaml``.
+holding ``params/trust.yaml``, and the data folder into the configured one.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 ROOT_ENV = "GOVKIT_ROOT"
+DATA_ENV = "GOVKIT_DATA"
 
 
 def project_root(start: str | Path | None = None) -> Path:
@@ -31,8 +32,23 @@ def params_dir(value: str | Path | None = None) -> Path:
     return Path(value).resolve() if value else project_root() / "params"
 
 
-def data_dir(value: str | Path | None = None) -> Path:
-    return Path(value).resolve() if value else project_root() / "data" / "demo"
+def data_dir(value: str | Path | None = None, configured: str | Path | None = None,
+             params: str | Path | None = None) -> Path:
+    """The data folder, first of: ``value`` (a --data option or a notebook's ``data_dir``),
+    the GOVKIT_DATA environment variable, ``configured`` (trust.yaml's ``data:`` key,
+    relative to the folder holding trust.yaml), the project's demo drop ``data/demo``.
+
+    One rule for `govkit run`, `govkit kpis` and the notebooks, so a leader who points
+    trust.yaml at her own drop gets it everywhere, never the demo by surprise.
+    """
+    if value:
+        return Path(value).expanduser().resolve()
+    if os.environ.get(DATA_ENV):
+        return Path(os.environ[DATA_ENV]).expanduser().resolve()
+    if configured:
+        base = Path(params) if params else project_root() / "params"
+        return (base / Path(configured).expanduser()).resolve()
+    return project_root() / "data" / "demo"
 
 
 def store_path(value: str | Path | None = None) -> Path:

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -148,17 +148,42 @@ def is_stale(store_path: Path, data_dir: Path, trust_file: Path | None = None) -
     return any(p.stat().st_mtime > built for p in inputs if p.exists())
 
 
+def rebuild_reason(store_path: Path, data_dir: Path, trust_file: Path | None = None
+                   ) -> str | None:
+    """Why the store must be (re)built from ``data_dir``, in words, or None if it is fresh."""
+    if not is_stale(store_path, data_dir, trust_file):
+        return None
+    try:
+        meta = store_meta(store_path) if store_path.is_file() else {}
+    except (duckdb.Error, FileNotFoundError):
+        meta = {}
+    source = meta.get("data_dir")
+    if not source:
+        return f"building {store_path} from {data_dir}"
+    if source != str(data_dir.resolve()):
+        return (f"{store_path} was built from {source}; rebuilding it from {data_dir}, "
+                "the data folder configured now")
+    return f"rebuilding {store_path}: {data_dir} or trust.yaml changed since it was built"
+
+
 def ensure_store(params_dir: str | Path | None = None, data_dir: str | Path | None = None,
-                 store_path: str | Path | None = None) -> Path:
-    """The store path, (re)built first if missing or older than the drop or trust.yaml."""
+                 store_path: str | Path | None = None,
+                 notify: Callable[[str], object] | None = None) -> Path:
+    """The store path, (re)built first if missing, built from another folder, or older than
+    the drop or trust.yaml; ``notify`` hears why (a notebook prints it: never silent)."""
     from govkit import paths
 
-    params, data, store = (paths.params_dir(params_dir), paths.data_dir(data_dir),
-                           paths.store_path(store_path))
+    params = paths.params_dir(params_dir)
     trust_file = params / "trust.yaml"
+    if data_dir is None:
+        data_dir = paths.data_dir(None, load_trust(trust_file).data, params)
+    data, store = paths.data_dir(data_dir), paths.store_path(store_path)
     if is_stale(store, data, trust_file):
         with _build_lock(store):  # parallel notebooks: one builds, the others then reuse it
-            if is_stale(store, data, trust_file):
+            reason = rebuild_reason(store, data, trust_file)
+            if reason:
+                if notify is not None:
+                    notify(reason)
                 build_store(data, load_trust(trust_file), store)
     return store
 

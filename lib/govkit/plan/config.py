@@ -107,6 +107,9 @@ class Trust(_Strict):
     suppression: Suppression = Suppression()
     audiences: list[Audience] = ["board", "trust_leaders", "lgb", "school_leaders", "public"]
     branding: Branding = Branding()
+    data: str | None = Field(None, description="the data drop's folder, relative to this "
+                             "file's folder (default: the demo drop, data/demo); the "
+                             "GOVKIT_DATA environment variable or --data overrides it")
 
     @field_validator("terms")
     @classmethod

@@ -119,7 +119,8 @@ class Evaluator:
 
         pdir = paths.params_dir(params_dir)
         trust, plan = load_params(pdir)
-        store = ensure_store(pdir, paths.data_dir(data_dir), paths.store_path(store_path))
+        # None: the configured data folder (GOVKIT_DATA, trust.yaml's data:, the demo)
+        store = ensure_store(pdir, data_dir, paths.store_path(store_path))
         return cls(trust, plan, open_store(store), pdir / "commentary")
 
     # --- figures ------------------------------------------------------------------------

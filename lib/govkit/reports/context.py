@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from govkit import paths
-from govkit.errors import ConfigError
+from govkit.errors import ConfigError, GovkitError
 from govkit.plan import fmt, narrative
 from govkit.reports import charts
 from govkit.reports.blocks import _display, esc, headline_line
@@ -20,10 +20,43 @@ from govkit.terms import parse_term
 
 
 def setup() -> None:
-    """Silence warnings (a governor must never see one) and set the chart style."""
-    warnings.filterwarnings("ignore")
+    """The chart style, and govkit's own errors shown as one line in a notebook.
+
+    Warnings stay on for a leader's own cells in Lab (the batch export drops stderr, so a
+    governor never sees one: govkit.reports.export.for_readers); deprecations raised inside
+    govkit itself are hidden, as she can do nothing about them.
+    """
     pd.set_option("display.max_columns", 50)
     charts.apply_style()
+    show_errors_as_one_line()
+    # a deprecation inside govkit is ours to fix, not a leader's: hide only those
+    for category in (DeprecationWarning, FutureWarning):
+        warnings.filterwarnings("ignore", category=category, module=r"govkit\.")
+
+
+def _one_line(shell: Any, etype: type, value: BaseException, tb: Any,
+              tb_offset: int | None = None) -> list[str]:
+    """IPython custom handler: a govkit error as its own lines, not a 20-line traceback.
+
+    The cell still fails (papermill and nbval see an error); only the display is short.
+    """
+    lines = value.lines() if isinstance(value, GovkitError) else [str(value)]
+    stb = [f"{etype.__name__}: {lines[0] if lines else ''}", *lines[1:]]
+    shell._showtraceback(etype, value, stb)
+    return stb
+
+
+def show_errors_as_one_line() -> bool:
+    """Register ``_one_line`` for GovkitError in the running IPython kernel (if any)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc((GovkitError,), _one_line)
+    return True
 
 
 AUDIENCE_WORDS = {"board": "for the trust board", "trust_leaders": "for trust leaders",
@@ -53,6 +86,7 @@ class Context:
     audience: str
     params_dir: Path
     store_path: Path
+    priority: str | None = None
 
     @property
     def place(self) -> str:
@@ -71,12 +105,17 @@ class Context:
 
 
 def _urn(value: Any, trust: Any) -> int | None:
+    """A school's URN from a parameter: 148127, "148127" and 148127.0 (a spreadsheet's
+    number) alike; None or "" for the whole trust."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        u = int(str(value).strip())
-    except ValueError:
-        raise ConfigError(f"urn {value!r} is not a number; give a school's 6-digit URN "
+        number = float(str(value).strip())
+        if isinstance(value, bool) or not number.is_integer():
+            raise ValueError
+        u = int(number)
+    except (ValueError, OverflowError):
+        raise ConfigError(f"urn {value!r} is not a URN; give a school's 6-digit URN "
                           "or None for the whole trust") from None
     if u not in trust.urns:
         raise ConfigError(f"urn {u} is not a school of {trust.name}; its schools are "
@@ -84,9 +123,43 @@ def _urn(value: Any, trust: Any) -> int | None:
     return u
 
 
+def _term(value: Any, trust: Any) -> str:
+    term = str(value).strip() if value is not None and str(value).strip() else trust.latest_term
+    if term not in trust.terms:
+        raise ConfigError(f"term {value!r} is not one of the trust's terms: "
+                          + ", ".join(trust.terms))
+    return term
+
+
+def _audience(value: Any, trust: Any) -> str:
+    """One of the trust's audiences; anything else is refused (a typo must never fall back
+    to a confidential audience's threshold)."""
+    if value not in trust.audiences:
+        raise ConfigError(f"audience {value!r} is not one of "
+                          + ", ".join(trust.audiences))
+    return str(value)
+
+
+def check_parameters(trust: Any, plan: Any, term: Any = None, urn: Any = None,
+                     audience: Any = "board", priority: Any = None
+                     ) -> tuple[str, int | None, str, str | None]:
+    """A notebook's parameters checked against the trust and plan, before any data is read:
+    (term, urn, audience, priority id), or a ConfigError listing the valid values."""
+    pid = None
+    if priority is not None and str(priority).strip():
+        pid = str(priority).strip()
+        try:
+            plan.priority(pid)
+        except KeyError as e:
+            raise ConfigError(str(e.args[0])) from None
+    return _term(term, trust), _urn(urn, trust), _audience(audience, trust), pid
+
+
 def open_report(params_dir: Any = None, data_dir: Any = None, store_path: Any = None,
-                term: str | None = None, urn: Any = None, audience: str = "board") -> Context:
-    """Set up a notebook from its parameters (None = the project's own folders)."""
+                term: str | None = None, urn: Any = None, audience: str = "board",
+                priority: str | None = None) -> Context:
+    """Set up a notebook from its parameters (None = the configured folders; see
+    govkit.paths). Every parameter is checked before the store is opened or built."""
     from govkit.data.store import ensure_store, open_store
     from govkit.plan.evaluate import Evaluator
     from govkit.plan.params import load_params
@@ -94,14 +167,11 @@ def open_report(params_dir: Any = None, data_dir: Any = None, store_path: Any = 
     setup()
     pdir = paths.params_dir(params_dir)
     trust, plan = load_params(pdir)
-    ddir = paths.data_dir(data_dir)
-    spath = ensure_store(pdir, ddir, paths.store_path(store_path))
+    term, u, audience, pid = check_parameters(trust, plan, term, urn, audience, priority)
+    ddir = paths.data_dir(data_dir, trust.data, pdir)
+    spath = ensure_store(pdir, ddir, paths.store_path(store_path), notify=print)
     ev = Evaluator(trust, plan, open_store(spath), pdir / "commentary")
-    term = term or trust.latest_term
-    if term not in trust.terms:
-        raise ConfigError(f"term {term!r} is not one of the trust's terms "
-                          f"({trust.terms[0]} .. {trust.terms[-1]})")
-    return Context(ev, trust, plan, term, _urn(urn, trust), audience, pdir, spath)
+    return Context(ev, trust, plan, term, u, audience, pdir, spath, pid)
 
 
 def title(ctx: Context, report_name: str) -> None:
@@ -197,7 +267,10 @@ def _school_name(ctx: Context, urn: Any) -> str:
     return "Trust" if fmt.is_missing(urn) else ctx.trust.school(int(urn)).name
 
 
-def _priority(ctx: Context, priority: str | None) -> Any:
+def _priority(ctx: Context, priority: str | None = None) -> Any:
+    """The plan's priority ``priority``, else the one the report was opened for, else the
+    plan's first."""
+    priority = priority if priority is not None else ctx.priority
     if priority is None:
         return ctx.plan.priorities[0]
     try:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pandas as pd
@@ -23,9 +24,15 @@ from govkit.reports.context import AUDIENCE_WORDS, CONFIDENTIAL_MEASURES, Contex
 from govkit.reports.measure_section import measure_chart
 
 
+def public(ctx: Context) -> Context:
+    """The same report opened for the public: a card is published, so it always takes the
+    public threshold and rules, whatever audience the notebook was given."""
+    return ctx if ctx.audience == "public" else dataclasses.replace(ctx, audience="public")
+
+
 def public_kpis(ctx: Context) -> pd.DataFrame:
     """The KPIs a public card may show: the plan's public ones, never a confidential measure."""
-    frame = kpis(ctx)
+    frame = kpis(public(ctx))
     keep = (~frame["status"].isin(["narrative", "not_applicable"])
             & ~frame["measure"].isin(CONFIDENTIAL_MEASURES))
     return frame[keep].drop_duplicates("measure").reset_index(drop=True)
@@ -94,9 +101,10 @@ def report_card(ctx: Context) -> None:
     """The public card: a welcome line, the table, a sentence per measure, attendance trend."""
     from IPython.display import HTML
 
+    ctx = public(ctx)
     who = ctx.place
     _display(HTML(f"<h1>{esc(who)}: report card</h1>"
-                  f'<p style="color:#444;font-size:1.05em">{esc(fmt.term_label(ctx.term))} · '
+                  f'<p class="gk-subtitle">{esc(fmt.term_label(ctx.term))} · '
                   f"{esc(AUDIENCE_WORDS['public'])}</p>"))
     frame = public_kpis(ctx)
     compare = "the trust as a whole and " if ctx.urn else ""
