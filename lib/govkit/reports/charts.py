@@ -8,12 +8,15 @@ screen-reader user gets the same facts as a sighted one.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import matplotlib as mpl
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.font_manager import FontProperties
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from govkit.plan import fmt, narrative
 from govkit.terms import is_academic_year
@@ -58,7 +61,15 @@ STYLE = {
     "legend.fontsize": 9,
     "lines.linewidth": 2.2,
     "lines.markersize": 6,
+    # SVG: text stays text (searchable, sharp, read by the browser's own font fallback),
+    # and the same chart gives the same bytes (ids from a fixed salt, no date stamp)
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
+    "svg.fonttype": "none",
+    "svg.hashsalt": "govkit",
 }
+SVG_METADATA = {"Date": None, "Creator": None}  # savefig(..., metadata=SVG_METADATA)
+_PAD = 0.08  # inches between the figure's edge and what is drawn nearest it
 
 
 class Chart(NamedTuple):
@@ -73,35 +84,85 @@ def apply_style() -> None:
 
 
 def _figure(height: float | None = None, **rc: Any) -> tuple[Figure, Any]:
-    # Figure() (not pyplot) so a chart never lingers in pyplot's registry.
+    # Figure() (not pyplot) so a chart never lingers in pyplot's registry. No layout
+    # engine: _place works the margins out from the text, so the figure is drawn once.
     with mpl.rc_context(STYLE | rc):
-        fig = Figure(figsize=(STYLE["figure.figsize"][0], height or STYLE["figure.figsize"][1]),
-                     layout="constrained")
+        fig = Figure(figsize=(STYLE["figure.figsize"][0], height or STYLE["figure.figsize"][1]))
         ax = fig.add_subplot()
     return fig, ax
 
 
+@functools.cache
+def _measurer() -> RendererAgg:
+    """A renderer used only to measure text (FreeType layout, nothing is drawn)."""
+    return RendererAgg(10, 10, STYLE["figure.dpi"])
+
+
+def text_size(text: str, size: float, weight: str = "normal") -> tuple[float, float]:
+    """(width, height) in inches of ``text`` set in the house font: the widest line and
+    all lines, as matplotlib will lay it out."""
+    prop = FontProperties(size=size, weight=weight)
+    lines = str(text).split("\n") or [""]
+    widths = [_measurer().get_text_width_height_descent(ln or " ", prop, ismath=False)[0]
+              for ln in lines]
+    # 4% over: hinting and another reader's fallback font can set it a little wider
+    return max(widths) * 1.04 / STYLE["figure.dpi"], len(lines) * size * 1.2 / 72
+
+
+def _tick_labels(ax: Any, axis: str) -> list[str]:
+    """The labels this axis will show, from its locator and formatter (no draw needed)."""
+    along = getattr(ax, f"{axis}axis")
+    lo, hi = sorted(ax.get_ylim() if axis == "y" else ax.get_xlim())
+    locs = [v for v in along.get_major_locator()() if lo - 1e-9 <= v <= hi + 1e-9]
+    fmtr = along.get_major_formatter()
+    fmtr.set_locs(locs)
+    return [fmtr(v, i) for i, v in enumerate(locs)]
+
+
+def _place(fig: Figure, ax: Any, *, left: float, right: float, bottom: float,
+           title_lines: int) -> None:
+    """Fix the axes inside the figure from margins in inches, leaving room at the top for
+    the title: one layout, worked out before the only draw."""
+    w, h = fig.get_size_inches()
+    top = _PAD + title_lines * STYLE["axes.titlesize"] * 1.25 / 72 + _PAD
+    fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h)
+
+
+class _TickFormatter(Formatter):
+    """As few decimals as show every tick exactly: 92%, 92.5%, 105.25; never two alike.
+
+    matplotlib hands a formatter this draw's tick positions (set_locs) before it asks for
+    labels: keeping them here, not asking the locator per label, keeps it linear.
+    """
+
+    def __init__(self, along: Any, unit: str | None) -> None:
+        self.along, self.unit = along, unit
+        self.given: list[float] = []
+
+    def set_locs(self, locs: Any) -> None:
+        self.given = list(locs)
+        super().set_locs(locs)
+
+    def __call__(self, v: float, pos: int | None = None) -> str:
+        locs = self.given or list(self.along.get_majorticklocs())
+        dp = next((d for d in range(3) if all(abs(round(t, d) - t) < 1e-9 for t in locs)), 3)
+        return fmt.value(v, self.unit, dp=dp)
+
+
 def _axis_format(ax: Any, unit: str | None, axis: str = "y") -> None:
     along = getattr(ax, f"{axis}axis")
-
-    def tick(v: float, _pos: int) -> str:
-        # As few decimals as show every tick exactly: 92%, 92.5%, 105.25; never two alike.
-        # matplotlib hands the formatter this draw's tick positions (set_locs) before it
-        # asks for labels: reading them there, not from the locator, keeps it linear.
-        locs = formatter.locs if len(formatter.locs) else along.get_majorticklocs()
-        dp = next((d for d in range(3) if all(abs(round(t, d) - t) < 1e-9 for t in locs)), 3)
-        return fmt.value(v, unit, dp=dp)
-
-    formatter = FuncFormatter(tick)
-    along.set_major_formatter(formatter)
+    along.set_major_formatter(_TickFormatter(along, unit))
     if (unit or "").lower() in {"count", "pupils", "number"}:
         along.set_major_locator(MaxNLocator(integer=True))  # no "2.5 exclusions"
 
 
-def _set_title(fig: Figure, title: str) -> None:
-    # A figure title, left-aligned: long axis labels cannot push it off the edge.
-    fig.suptitle(_wrap_title(title), x=0.01, ha="left", fontsize=STYLE["axes.titlesize"],
-                 fontweight="bold")
+def _set_title(fig: Figure, title: str) -> int:
+    """A figure title, left-aligned at the top edge; returns how many lines it takes."""
+    text = _wrap_title(title)
+    h = fig.get_size_inches()[1]
+    fig.suptitle(text, x=0.01, y=1 - _PAD / h, ha="left", va="top",
+                 fontsize=STYLE["axes.titlesize"], fontweight="bold")
+    return text.count("\n") + 1
 
 
 def _min_span(ax: Any, unit: str | None, values: Sequence[float]) -> None:
@@ -179,9 +240,18 @@ def trend_chart(terms: Sequence[str], values: Sequence[Any], label: str,
         ax.set_xlim(-0.4, len(xs) - 0.4)
         _min_span(ax, unit, [v for _, v in pts])
         _axis_format(ax, unit)
-        _set_title(fig, title)
+        lines = _set_title(fig, title)
+        right = 0.25
         if len(ax.get_lines()) > 1:  # one line alone: the title already names it
-            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+            legend = ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+            widest = max(text_size(t.get_text(), STYLE["legend.fontsize"])[0]
+                         for t in legend.get_texts())
+            right = widest + 3.2 * STYLE["legend.fontsize"] / 72 + _PAD
+        ylabels = _tick_labels(ax, "y")
+        left = max((text_size(t, 10)[0] for t in ylabels), default=0.3) + 0.12 + _PAD
+        xlabel_h = 2 * (9 if len(xs) > 7 else 10) * 1.2 / 72
+        _place(fig, ax, left=left, right=right, bottom=xlabel_h + 0.1 + _PAD,
+               title_lines=lines)
     alt = trend_alt(terms, values, label, unit, national=national, target=target,
                     comparison=comparison, comparison_label=comparison_label, place=place)
     return Chart(fig, alt, title)
@@ -240,13 +310,22 @@ def compare_chart(names: Sequence[str], values: Sequence[Any], label: str,
             ax.barh(i, float(v), color=colour, height=0.65)
             ax.text(float(v), i, f" {fmt.value(v, unit)}", va="center", fontsize=9)
         ax.set_yticks(range(len(order)), [str(r[0]) for r in order])
+        _axis_format(ax, unit, axis="x")
+        ax.margins(x=0.15)
+        lines = _set_title(fig, title)
+        ticks_h = 10 * 1.2 / 72 + 0.1  # the x tick labels under the axes
+        legend_h = 0.0
         if not fmt.is_missing(reference):
             ax.axvline(float(reference), color=PALETTE["ink"], linestyle=":", linewidth=1.6,
                        label=f"{reference_label} {fmt.value(reference, unit)}")
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=1)
-        _axis_format(ax, unit, axis="x")
-        ax.margins(x=0.15)
-        _set_title(fig, title)
+            legend_h = STYLE["legend.fontsize"] * 2.2 / 72
+        names_w = max((text_size(str(r[0]), 10)[0] for r in order), default=0.3)
+        bottom = ticks_h + legend_h + _PAD
+        _place(fig, ax, left=names_w + 0.12 + _PAD, right=0.25, bottom=bottom,
+               title_lines=lines)
+        if legend_h:  # under the tick labels, in the room left for it
+            axes_h = fig.get_size_inches()[1] * ax.get_position().height
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -ticks_h / axes_h), ncols=1)
     alt = f"Bar chart of {label.lower()}: " + "; ".join(
         f"{n} {fmt.value(v, unit, status=s if s not in (None, 'ok') else None)}"
         for n, v, s in rows) + "."
