@@ -39,6 +39,7 @@ class Entry:
     counts: dict[str, int] | None = None  # how many KPIs are red, amber and green
     title: str = ""
     finished: str | None = None  # ISO time the HTML was written
+    timings: dict[str, float] | None = None  # kernel start, execute, export (seconds)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Entry:

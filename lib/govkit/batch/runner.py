@@ -49,6 +49,8 @@ class Outcome:
     duration: float
     error: str | None = None
     attempts: int = 1
+    # seconds spent starting the kernel, running the cells, exporting the HTML
+    timings: dict[str, float] | None = None
 
 
 @dataclass
@@ -132,6 +134,7 @@ def run_job(spec: dict[str, Any]) -> Outcome:
         while True:
             attempts += 1
             signal.setitimer(signal.ITIMER_REAL, float(spec["timeout"]))
+            called = dt.datetime.now(dt.UTC)
             try:
                 papermill.execute_notebook(
                     spec["notebook"], str(tmp), parameters=spec["parameters"],
@@ -157,17 +160,33 @@ def run_job(spec: dict[str, Any]) -> Outcome:
                                    first_error_line(e), attempts=attempts)
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
+        executed = time.perf_counter()
         nb = nbformat.read(tmp, as_version=4)
         trust = load_trust(Path(spec["parameters"]["params_dir"]) / "trust.yaml")
         export_html(nb, html, trust, spec["title"], spec["index_href"])
         failed.unlink(missing_ok=True)
-        return Outcome(spec["key"], "ok", time.perf_counter() - started, attempts=attempts)
+        timings = _timings(nb, called, executed - started, time.perf_counter() - executed)
+        return Outcome(spec["key"], "ok", time.perf_counter() - started, attempts=attempts,
+                       timings=timings)
     except Exception as e:  # export or reading the result went wrong: report, don't crash
         return Outcome(spec["key"], "failed", time.perf_counter() - started,
                        first_error_line(e), attempts=attempts)
     finally:
         signal.signal(signal.SIGALRM, previous)
         tmp.unlink(missing_ok=True)
+
+
+def _timings(nb: Any, called: dt.datetime, run: float, export: float) -> dict[str, float]:
+    """Where a report's time went: kernel start (until the first cell began, from
+    papermill's cell metadata), executing the cells (to the saved notebook), export."""
+    first = next((c.metadata.get("papermill", {}).get("start_time") for c in nb.cells
+                  if c.metadata.get("papermill", {}).get("start_time")), None)
+    kernel = 0.0
+    if first:
+        with contextlib.suppress(ValueError):
+            kernel = max(0.0, (dt.datetime.fromisoformat(first) - called).total_seconds())
+    return {"kernel": round(min(kernel, run), 3), "execute": round(max(0.0, run - kernel), 3),
+            "export": round(export, 3)}
 
 
 # --- the main side -----------------------------------------------------------------------
@@ -304,7 +323,8 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
         else:  # the last good HTML, if any, is still there: keep its date for the index
             finished = before.finished if before and job.html_path(out_dir).is_file() else None
         entry = _entry(job, h, outcome.status, out_dir, duration=round(outcome.duration, 2),
-                       error=outcome.error, rag=rag, counts=counts, finished=finished)
+                       error=outcome.error, rag=rag, counts=counts, finished=finished,
+                       timings=outcome.timings)
         manifest.record(entry)
         manifest.save(_ordered_keys(manifest, keys))
         done += 1
