@@ -21,22 +21,29 @@ from matplotlib.ticker import Formatter, MaxNLocator
 from govkit.plan import fmt, narrative
 from govkit.terms import is_academic_year
 
-# Okabe-Ito: distinguishable with the common forms of colour blindness.
+# Okabe-Ito hues: distinguishable with the common forms of colour blindness. Green and
+# vermilion darkened (#009E73, #D55E00 carried white text at only 3.4:1 and 3.9:1): white
+# on them is now 5.3:1 and 5.5:1. Orange is a fill behind black text (9.3:1); lines and bars
+# on white use dark orange (3.8:1; WCAG asks 3:1 of a graphic). The house stylesheet's
+# --gk-rag-* colours are RAG_COLOURS (tests/test_palette.py holds them together).
 PALETTE = {
     "blue": "#0072B2",
     "orange": "#E69F00",
+    "dark_orange": "#B87400",
     "sky": "#56B4E9",
-    "green": "#009E73",
+    "green": "#007A5A",
     "yellow": "#F0E442",
-    "vermilion": "#D55E00",
+    "vermilion": "#B34700",
     "purple": "#CC79A7",
     "grey": "#6E6E6E",
     "ink": "#1F1F1F",
 }
-SERIES = [PALETTE[k] for k in ("blue", "orange", "green", "purple", "sky", "vermilion")]
+SERIES = [PALETTE[k] for k in ("blue", "dark_orange", "green", "purple", "sky", "vermilion")]
 # RAG colours chosen from the same palette; reports always print the word beside them.
 RAG_COLOURS = {"green": PALETTE["green"], "amber": PALETTE["orange"],
-               "red": PALETTE["vermilion"], None: "#BDBDBD"}
+               "red": PALETTE["vermilion"], None: "#E0E0E0"}
+# the text each RAG colour carries
+RAG_INK = {"green": "#FFFFFF", "amber": "#000000", "red": "#FFFFFF", None: "#000000"}
 
 STYLE = {
     "figure.figsize": (7.5, 3.2),
@@ -224,7 +231,7 @@ def trend_chart(terms: Sequence[str], values: Sequence[Any], label: str,
                     if not fmt.is_missing(v)]
             if cpts:
                 ax.plot([x for x, _ in cpts], [v for _, v in cpts], marker="s",
-                        linestyle="--", color=PALETTE["orange"], label=comparison_label)
+                        linestyle="--", color=PALETTE["dark_orange"], label=comparison_label)
         same = (not fmt.is_missing(national) and not fmt.is_missing(target)
                 and fmt.value(national, unit) == fmt.value(target, unit))
         if same:  # a target of "national" would hide one line under the other: draw one
@@ -306,7 +313,7 @@ def compare_chart(names: Sequence[str], values: Sequence[Any], label: str,
                                  else status)
                 ax.text(0, i, f" {mark}", va="center", fontsize=9, color=PALETTE["ink"])
                 continue
-            colour = PALETTE["orange"] if name == highlight else PALETTE["blue"]
+            colour = PALETTE["dark_orange"] if name == highlight else PALETTE["blue"]
             ax.barh(i, float(v), color=colour, height=0.65)
             ax.text(float(v), i, f" {fmt.value(v, unit)}", va="center", fontsize=9)
         ax.set_yticks(range(len(order)), [str(r[0]) for r in order])

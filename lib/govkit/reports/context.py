@@ -182,7 +182,7 @@ def title(ctx: Context, report_name: str) -> None:
     sub = " · ".join(x for x in (who, fmt.term_label(ctx.term),
                                  AUDIENCE_WORDS.get(ctx.audience, "")) if x)
     _display(HTML(f"<h1>{esc(report_name)}</h1>"
-                  f'<p style="color:#444;font-size:1.05em">{esc(sub)}</p>'))
+                  f'<p class="gk-subtitle">{esc(sub)}</p>'))
 
 
 def series(ctx: Context, measure: str, urn: Any = "same") -> pd.DataFrame:
