@@ -301,7 +301,7 @@ def test_check_params_summarises(tmp_path):
     report = check_params(params)
     assert report.summary == [
         f"{params / 'trust.yaml'}: Test Trust, 2 school(s) (1 primary, 1 secondary), "
-        "3 term(s) 2024-25-autumn .. 2024-25-summer",
+        "3 term(s) 2024-25-autumn .. 2024-25-summer, ratings need 10 or more pupils",
         f"{params / 'plan.yaml'}: Test Plan, 1 priorities, 2 success criteria, 2 KPIs "
         "(1 narrative), 1 trigger(s)",
         f"{params / 'commentary'}: 2024-25-summer 3 comment(s) for 2 place(s)",

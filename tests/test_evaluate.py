@@ -315,23 +315,25 @@ def small_ev(tmp_path_factory: pytest.TempPathFactory) -> Evaluator:
 
 def test_small_number_suppressed_for_public_and_flagged_for_board(small_ev: Evaluator) -> None:
     board = _row(small_ev, "send", URN_A)
-    # 3/4 = 75%, above 40: green, and flagged as a small number (4 < 5)
+    # 3/4 = 75%, shown to the board flagged as a small number (4 < 5) and, on 4 pupils
+    # (fewer than min_cohort, 10), too few to rate: no RAG at all
     assert board["value"] == pytest.approx(75.0) and board["small_number"]
-    assert (board["status"], board["rag"], board["numerator"]) == ("ok", "green", 3)
+    assert (board["status"], board["rag"], board["numerator"]) == ("ok", None, 3)
+    assert board["rating"] == "too_few" and board["cohort_text"] == "3 of 4 pupils"
     public = _row(small_ev, "send", URN_A, audience="public")
     assert public["status"] == "suppressed" and public["small_number"]
     assert public["value"] is None and public["numerator"] is None and public["rag"] is None
-    # 7 pupils: shown to the board unflagged (7 >= 5), 5/7 = 71.4% is 8.6 short of 80,
-    # within 10: amber; hidden on the public card (7 < 10)
+    # 7 pupils: shown to the board unflagged (7 >= 5), 5/7 = 71.4% but too few to rate
+    # (7 < 10); hidden on the public card (7 < 10)
     phonics = _row(small_ev, "phonics", URN_A)
     assert phonics["value"] == pytest.approx(500 / 7) and not phonics["small_number"]
-    assert phonics["rag"] == "amber"
+    assert phonics["rag"] is None and phonics["rating"] == "too_few"
     assert _row(small_ev, "phonics", URN_A, audience="public")["status"] == "suppressed"
     # 30 pupils is not small for anyone
     assert not _row(small_ev, "rwm", URN_A, audience="public")["small_number"]
-    # board headline: send green, phonics amber, rwm green, board-only green -> amber;
-    # the public sees only rwm (the others hidden, board-only not theirs): green
-    assert small_ev.overall_rag(SUMMER, URN_A) == "amber"
+    # board headline: send and phonics too few to rate, rwm green, board-only green ->
+    # green; the public sees only rwm (the others hidden, board-only not theirs): green
+    assert small_ev.overall_rag(SUMMER, URN_A) == "green"
     assert small_ev.overall_rag(SUMMER, URN_A, audience="public") == "green"
 
 

@@ -33,15 +33,15 @@ def test_percent():
 
 
 @pytest.mark.parametrize(("value", "text"), [
-    (1_234_567, "GBP 1.2m"),     # 1.234567m -> 1.2m
-    (1_250_000, "GBP 1.3m"),     # 1.25 half up -> 1.3
-    (2_000_000, "GBP 2m"),       # 2.0m written 2m
-    (350_000, "GBP 350k"),
-    (12_499, "GBP 12k"),         # 12.499k -> 12k
-    (1_500, "GBP 1.5k"),
-    (950, "GBP 950"),
-    (-45_000, "-GBP 45k"),
-    (999_600, "GBP 1m"),         # would be "1,000k": promoted to millions
+    (1_234_567, "£1.2m"),     # 1.234567m -> 1.2m
+    (1_250_000, "£1.3m"),     # 1.25 half up -> 1.3
+    (2_000_000, "£2m"),       # 2.0m written 2m
+    (350_000, "£350k"),
+    (12_499, "£12k"),         # 12.499k -> 12k
+    (1_500, "£1.5k"),
+    (950, "£950"),
+    (-45_000, "-£45k"),
+    (999_600, "£1m"),         # would be "1,000k": promoted to millions
 ])
 def test_money(value, text):
     assert fmt.money(value) == text
@@ -54,7 +54,7 @@ def test_of_pupils():
 
 def test_value_by_unit_and_status():
     assert fmt.value(94.06, "percent") == "94.1%"
-    assert fmt.value(1_200_000, "gbp") == "GBP 1.2m"
+    assert fmt.value(1_200_000, "gbp") == "£1.2m"
     assert fmt.value(27, "count") == "27"
     assert fmt.value(4.25, "days") == "4.3 days"   # 4.25 half up -> 4.3
     assert fmt.value(104.6, "score") == "104.6"
@@ -69,7 +69,7 @@ def test_change_has_a_sign_and_says_no_change():
     assert fmt.change(1.23, "percent") == "+1.2 pts"
     assert fmt.change(-0.5, "percent") == "-0.5 pts"
     assert fmt.change(-0.04, "percent") == "no change"  # rounds to 0.0
-    assert fmt.change(-45_000, "gbp") == "-GBP 45k"
+    assert fmt.change(-45_000, "gbp") == "-£45k"
     assert fmt.change(3, "count") == "+3"
 
 

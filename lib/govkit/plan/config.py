@@ -105,6 +105,10 @@ class Trust(_Strict):
     schools: list[School] = Field(min_length=1)
     terms: list[str] = Field(min_length=1, description="term ids, oldest first")
     suppression: Suppression = Suppression()
+    min_cohort: int = Field(10, ge=1, le=1000,
+                            description="a figure built on fewer pupils than this is shown "
+                            "but not rated: 'too few pupils to rate', never red, never a "
+                            "trigger")
     audiences: list[Audience] = ["board", "trust_leaders", "lgb", "school_leaders", "public"]
     branding: Branding = Branding()
     data: str | None = Field(None, description="the data drop's folder, relative to this "
@@ -314,15 +318,78 @@ def _loc(loc: tuple[Any, ...]) -> str:
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _RepeatedKey(yaml.YAMLError):
+    """A mapping gives one key twice: YAML would silently keep the last value."""
+
+    def __init__(self, key: Any, first: int, again: int):
+        super().__init__(f"key '{key}' given twice (lines {first} and {again}): only one "
+                         "of them would count")
+        self.line = again
+
+
+def _refusing_repeats(base: type) -> type:
+    """A loader like ``base`` that refuses a key repeated in one mapping."""
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":  # <<: *defaults may be overridden
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                try:
+                    if key in seen:
+                        raise _RepeatedKey(key, seen[key], line)
+                    seen[key] = line
+                except TypeError:  # an unhashable key: the constructor words that
+                    continue
+            return super().construct_mapping(node, deep)
+
+    return Loader
+
+
+_LOADER = _refusing_repeats(_LOADER)
+_PURE_LOADER = _refusing_repeats(yaml.SafeLoader)
+
+
+def yaml_text(path: Path) -> str:
+    """A YAML file's text: UTF-8 (with or without a BOM) or, as Excel and Notepad save it
+    on Windows, Windows-1252 ("St Mary’s"); anything else is a ConfigError naming the file."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a YAML file") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot be read: {e.strerror or e}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:200]:
+        raise ConfigError(f"{path}: saved as UTF-16 ('Unicode'): save it as UTF-8")
+    try:
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as e:
+        bad = e.start
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        line = data[:bad].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: neither UTF-8 nor Windows-1252 text: save it as "
+                          "UTF-8") from None
+
+
 def parse_yaml(path: Path) -> Any:
-    """A YAML file's content (None if empty); bad YAML is a ConfigError with its line."""
-    text = path.read_text(encoding="utf-8")
+    """A YAML file's content (None if empty); bad YAML is a ConfigError with its line, and
+    so is a key given twice in one mapping (naming both lines)."""
+    text = yaml_text(path)
     try:
         return yaml.load(text, Loader=_LOADER)  # noqa: S506
+    except _RepeatedKey as e:
+        raise ConfigError(f"{path}:{e.line}: {e}") from None
     except yaml.YAMLError:
         pass
     try:  # parse again in pure Python: its messages say what it found, not only where
-        return yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506
+        return yaml.load(text, Loader=_PURE_LOADER)  # noqa: S506
+    except _RepeatedKey as e:
+        raise ConfigError(f"{path}:{e.line}: {e}") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""

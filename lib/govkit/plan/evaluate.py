@@ -31,10 +31,17 @@ import duckdb
 import pandas as pd
 
 from govkit.errors import ConfigError
-from govkit.plan import suppression
+from govkit.plan import fmt, suppression, uncertainty
 from govkit.plan.commentary import Comments, comment_for, load_commentary
 from govkit.plan.config import KPI, Plan, Trust
-from govkit.plan.measures import MEASURES, MeasureValue, Tables, applies, compute_from
+from govkit.plan.measures import (
+    MEASURES,
+    MeasureValue,
+    Tables,
+    applies,
+    compute_from,
+    pupils_in_scope,
+)
 from govkit.plan.national import Benchmark, national
 from govkit.plan.rating import RAG_ORDER, combine_rag, rag
 from govkit.terms import TermError, is_term, parse_term
@@ -45,7 +52,13 @@ KPI_COLUMNS = [
     "target", "tolerance", "rag", "status", "previous_value", "change_last_term",
     "change_since", "year_ago_value", "change_last_year", "trust_value", "national_value",
     "national_source", "small_number", "comment",
+    # one figure, one story: what every table cell, sentence and chart title reads
+    "cohort", "cohort_noun", "cohort_text", "rating", "ci_lower", "ci_upper", "clear", "change",
+    "change_basis", "moved", "counted", "pupils_to_change", "rating_after",
+    # a trust row: the schools red on it, and how much of the trust the figure covers
+    "red_schools", "red_school_values", "schools_counted", "schools_in_scope", "pupils_all",
 ]
+RATINGS = (*RAG_ORDER, "too_few")  # "too_few": a figure on fewer pupils than min_cohort
 PHASE_COLUMNS = ["phase", "schools", "measure", "label", "unit", "direction", "value",
                  "numerator", "denominator", "period", "status", "small_number",
                  "national_value", "national_source", "national_like_for_like"]
@@ -197,6 +210,91 @@ class Evaluator:
     def tolerance(self, kpi: KPI, urn: int | None) -> float:
         return kpi.tolerance * self.schools_counted(kpi, urn)
 
+    # --- rating, once for every report, trigger and count --------------------------------
+
+    def cohort(self, measure: str, mv: MeasureValue) -> float | None:
+        """The pupils a rate, score or gap is built on (a gap: its smaller group); None for
+        what is not built on pupils (money, staff, counts of events)."""
+        m = MEASURES[measure]
+        if not m.suppress or m.pupil_count or mv.status != "ok":
+            return None
+        return mv.base
+
+    def cohort_text(self, measure: str, mv: MeasureValue) -> str | None:
+        """'5 of 9 pupils' for a share of pupils, '68 pupils' for a rate over them, 'smaller
+        group 1 pupil' for a gap: every figure on pupils carries how many."""
+        m = MEASURES[measure]
+        c = self.cohort(measure, mv)
+        if c is None:
+            return None
+        noun = m.cohort_noun[:-1] if round(c) == 1 and m.cohort_noun.endswith("s") \
+            else m.cohort_noun
+        if m.kind == "rate" and m.numerator_pupils and mv.numerator is not None:
+            return fmt.of(mv.numerator, mv.denominator, m.cohort_noun)
+        if m.kind == "gap":
+            return f"smaller group {fmt.number(c)} {noun}"
+        return f"{fmt.number(c)} {noun}"
+
+    def too_few(self, measure: str, mv: MeasureValue) -> bool:
+        """Built on fewer pupils than trust.yaml's ``min_cohort``: shown, never rated."""
+        c = self.cohort(measure, mv)
+        return c is not None and c < self.trust.min_cohort
+
+    def rate(self, measure: str, mv: MeasureValue, target: float | None, tolerance: float,
+             direction: str) -> str | None:
+        """The rating of a figure: green, amber or red worked out on the values as shown
+        (95.0% against a target of 95.0% is green, whatever the unrounded 94.96 was),
+        "too_few" on a cohort below the minimum, None if it cannot be rated."""
+        if mv.status != "ok" or mv.value is None or target is None:
+            return None
+        if self.too_few(measure, mv):
+            return "too_few"
+        unit = MEASURES[measure].unit
+        return rag(fmt.displayed(mv.value, unit), fmt.displayed(target, unit), tolerance,
+                   direction)
+
+    def interval(self, measure: str, mv: MeasureValue, term: str, urn: int | None,
+                 audience: str) -> tuple[float, float] | None:
+        """The figure's 95% interval in its own unit: Wilson for a share of pupils, DfE's
+        limits for a progress score, Newcombe for a gap between two shares of pupils."""
+        m = MEASURES[measure]
+        if mv.status != "ok" or mv.value is None:
+            return None
+        w = None
+        if m.kind == "rate" and m.numerator_pupils and mv.numerator is not None \
+                and mv.denominator:
+            w = uncertainty.wilson(mv.numerator, mv.denominator)
+        elif m.kind == "mean" and mv.half_width is not None:
+            return mv.value - mv.half_width, mv.value + mv.half_width
+        elif m.kind == "gap" and m.parts:
+            a, b = (self.value(p, term, urn, audience) for p in m.parts)
+            if all(MEASURES[p].numerator_pupils for p in m.parts) and all(
+                    x.status == "ok" and x.numerator is not None and x.denominator
+                    for x in (a, b)):
+                w = uncertainty.newcombe(a.numerator, a.denominator, b.numerator,
+                                         b.denominator)
+        return None if w is None else (100.0 * w[0], 100.0 * w[1])  # shares of pupils: %
+
+    def change_basis(self, measure: str, term: str, urn: int | None, audience: str,
+                     mv: MeasureValue) -> tuple[float | None, str | None]:
+        """The one change a report shows, and what it is on: last year for yearly results,
+        the same term last year for seasonal measures (attendance, absence, energy), last
+        year or the last survey for a survey, otherwise last term."""
+        m = MEASURES[measure]
+        t = parse_term(term)
+        if m.period == "academic_year" or m.period == "survey" or m.seasonal:
+            other = self.value(measure, t.year_ago().id, urn, audience)
+            basis = {"academic_year": "last year"}.get(m.period, "the same term last year")
+            if m.period == "survey":
+                basis = change_since("survey", mv.period, other.period) or basis
+        else:
+            other = self.value(measure, t.previous().id, urn, audience)
+            basis = "last term"
+        if mv.status != "ok" or mv.value is None or other.status != "ok" \
+                or other.value is None or other.period == mv.period:
+            return None, None
+        return mv.value - other.value, basis
+
     # --- the KPI table ------------------------------------------------------------------
 
     def check(self, term: str, urn: int | None = None, priority: str | None = None) -> None:
@@ -243,7 +341,28 @@ class Evaluator:
                 rows.append(row)
                 continue
             rows.append(self._data_row(row, k, term, urn, audience))
+        if urn is None:
+            self._name_red_schools(rows, term, priority, audience)
         return pd.DataFrame(rows, columns=KPI_COLUMNS)
+
+    def _name_red_schools(self, rows: list[dict[str, Any]], term: str,
+                          priority: str | None, audience: str) -> None:
+        """A trust row names the schools red on its KPI: a trust total in the amber must
+        never hide a school in the red."""
+        frames = [(s.name, self.kpis(term, s.urn, priority, audience))
+                  for s in self.trust.schools]
+        for row in rows:
+            if row["status"] == "narrative":
+                continue
+            names, shown = [], []
+            for name, f in frames:
+                hit = f[(f["kpi_id"] == row["kpi_id"]) & (f["rag"] == "red")]
+                if len(hit):
+                    r = hit.iloc[0]
+                    names.append(name)
+                    shown.append(fmt.value(r["value"], r["unit"], r["status"]))
+            row.update(red_schools="; ".join(names) or None,
+                       red_school_values="; ".join(shown) or None)
 
     def _data_row(self, row: dict[str, Any], k: KPI, term: str, urn: int | None,
                   audience: str) -> dict[str, Any]:
@@ -258,12 +377,13 @@ class Evaluator:
         target = (None if mv.status == "not_applicable"
                   else self.target(k, term, urn, audience))
         value = mv.value if mv.status == "ok" else None
+        rating = self.rate(k.measure, mv, target, self.tolerance(k, urn), direction)
         prev_v = prev.value if prev.status == "ok" and prev.period != mv.period else None
         ago_v = ago.value if ago.status == "ok" and ago.period != mv.period else None
         row.update(
             label=k.label or m.label, unit=m.unit, direction=direction, value=value,
             numerator=mv.numerator, denominator=mv.denominator, period=mv.period,
-            target=target, rag=rag(value, target, self.tolerance(k, urn), direction),
+            target=target, rag=rating if rating in RAG_ORDER else None,
             status=mv.status, previous_value=prev_v,
             change_last_term=None if value is None or prev_v is None else value - prev_v,
             change_since=(None if value is None or prev_v is None
@@ -274,7 +394,44 @@ class Evaluator:
             national_value=bench.value if bench else None,
             national_source=bench.citation if bench else None,
             small_number=bool(mv.small_number))
+        row.update(self.result(k.measure, term, urn, audience, mv, target, rating,
+                               self.tolerance(k, urn), direction))
         return row
+
+    def result(self, measure: str, term: str, urn: int | None, audience: str,
+               mv: MeasureValue, target: float | None = None, rating: str | None = None,
+               tolerance: float = 0.0, direction: str | None = None) -> dict[str, Any]:
+        """What a figure says beyond its value: cohort, interval, whether the gap to target
+        is clear of it, the change and its basis, and the pupils a rating turns on."""
+        m = MEASURES[measure]
+        direction = direction or m.direction
+        cohort = self.cohort(measure, mv)
+        ci = self.interval(measure, mv, term, urn, audience)
+        change, basis = self.change_basis(measure, term, urn, audience, mv)
+        moved = None
+        if change is not None:
+            moved = ("same" if fmt.change(change, m.unit) == "no change"
+                     else "up" if change > 0 else "down")
+        out: dict[str, Any] = dict(
+            cohort=cohort, cohort_noun=m.cohort_noun, rating=rating,
+            cohort_text=self.cohort_text(measure, mv),
+            ci_lower=ci[0] if ci else None, ci_upper=ci[1] if ci else None,
+            clear=uncertainty.clear_of(target, *ci) if ci and rating in RAG_ORDER else None,
+            change=change, change_basis=basis, moved=moved, counted=m.counted or None,
+            schools_counted=len(mv.urns) if urn is None and mv.status == "ok" else None,
+            schools_in_scope=(sum(1 for s in self.trust.schools if applies(m, s.phase))
+                              if urn is None else None),
+            pupils_all=pupils_in_scope(self.tables, measure, term) if urn is None else None)
+        if rating in ("red", "amber") and m.counted and m.numerator_pupils \
+                and mv.numerator is not None and mv.denominator:
+            shown_target = fmt.displayed(target, m.unit)
+            turn = uncertainty.pupils_to_change(
+                round(mv.numerator), round(mv.denominator), direction,
+                lambda pct: rag(fmt.displayed(pct, m.unit), shown_target, tolerance,
+                                direction))
+            if turn:
+                out.update(pupils_to_change=turn[0], rating_after=turn[1])
+        return out
 
     # --- other views --------------------------------------------------------------------
 
@@ -307,13 +464,15 @@ class Evaluator:
             value = mv.value if mv.status == "ok" else None
             r = None
             if k is not None:
-                r = rag(value, self.target(k, term, s.urn, audience), k.tolerance,
-                        k.direction or m.direction)
+                r = self.rate(measure, mv, self.target(k, term, s.urn, audience),
+                              k.tolerance, k.direction or m.direction)
             rows.append({"urn": s.urn, "school": s.name, "phase": s.phase, "value": value,
                          "numerator": mv.numerator, "denominator": mv.denominator,
-                         "status": mv.status, "rag": r})
+                         "status": mv.status, "rag": r if r in RAG_ORDER else None,
+                         "rating": r, "cohort": self.cohort(measure, mv)})
         return pd.DataFrame(rows, columns=["urn", "school", "phase", "value", "numerator",
-                                           "denominator", "status", "rag"])
+                                           "denominator", "status", "rag", "rating",
+                                           "cohort"])
 
     def by_phase(self, term: str, audience: str = "board") -> pd.DataFrame:
         """The plan's measures for each phase of the trust's schools, weighted from counts,

@@ -1,4 +1,4 @@
-"""Numbers as people write them in a governors' report: 94.1%, GBP 1.2m, 3 of 28 pupils.
+"""Numbers as people write them in a governors' report: 94.1%, £1.2m, 3 of 28 pupils.
 
 Every figure a report shows goes through here, so a percentage reads the same in a
 table, a sentence and a chart title, and a suppressed value is always the GSS symbol
@@ -26,6 +26,7 @@ SUPPRESSED_FOOTNOTE = (
 _PERCENT = {"percent", "%", "pct", "percentage", "rate"}
 _POINTS = {"pp", "points", "percentage_points", "ppts"}
 _MONEY = {"gbp", "money", "£", "pounds"}
+_PER_100 = {"per100", "per_100", "per 100 pupils"}
 _COUNT = {"count", "number", "pupils", "people", "staff", "posts", "n", "meetings", "risks",
           "actions", "partnerships"}
 
@@ -63,7 +64,7 @@ def percent(value: Any, dp: int = 1) -> str:
 
 
 def money(value: Any) -> str:
-    """Pounds as a finance report writes them: GBP 1.2m, GBP 350k, GBP 950, -GBP 45k."""
+    """Pounds as a finance report writes them: £1.2m, £350k, £950, -£45k."""
     if is_missing(value):
         return MISSING
     v = float(value)
@@ -78,7 +79,7 @@ def money(value: Any) -> str:
     else:
         body = number(a, 0)
     body = body.replace(".0m", "m").replace(".0k", "k")
-    return f"{sign}GBP {body}"
+    return f"{sign}£{body}"
 
 
 def national(v: Any, unit: str | None, like_for_like: Any = True) -> str:
@@ -112,6 +113,8 @@ def value(v: Any, unit: str | None, status: str | None = None, dp: int | None = 
         return f"{number(v, 1 if dp is None else dp)} pts"
     if u in _MONEY:
         return money(v)
+    if u in _PER_100:  # a rate of events, not a share of pupils: never "%"
+        return f"{number(v, 1 if dp is None else dp)} per 100 pupils"
     if u in _COUNT:
         return number(v, 0 if dp is None else dp)
     if u in {"days", "hours", "kwh"}:
@@ -122,8 +125,23 @@ def value(v: Any, unit: str | None, status: str | None = None, dp: int | None = 
     return number(v, 1 if dp is None else dp)
 
 
+def displayed(v: Any, unit: str | None) -> float | None:
+    """The number a reader sees for ``v`` (``value``'s rounding: 94.96% is 95.0%, £44,490
+    is £44k), so that a rating worked out on it can never disagree with the words."""
+    if is_missing(v):
+        return None
+    u = _unit(unit)
+    if u in _MONEY:
+        text = money(v).replace("£", "").replace(",", "")
+        scale = {"m": 1e6, "k": 1e3}.get(text[-1:], 1.0)
+        return float(text.rstrip("mk")) * scale
+    dp = 0 if u in _COUNT else 1
+    return float(number(v, dp).replace(",", ""))
+
+
 def change(delta: Any, unit: str | None, dp: int | None = None) -> str:
-    """A change with its sign: ``+1.2 pts`` for percentages, ``-GBP 45k``, ``+3``."""
+    """A change with its sign: ``+1.2 pts`` for percentages, ``-£45k``, ``+3``; "pts" is
+    kept for percentage points, a rate per 100 pupils moves "per 100 pupils"."""
     if is_missing(delta):
         return MISSING
     d = float(delta)
@@ -134,13 +152,14 @@ def change(delta: Any, unit: str | None, dp: int | None = None) -> str:
         text = f"{number(abs(d), 1 if dp is None else dp)} pts"
     else:
         text = value(abs(d), unit, dp=dp)
-    if not any(ch in "123456789" for ch in text):
+    # nothing to show at this precision (not a digit test: "0.0 per 100 pupils" has a 1)
+    if (displayed(abs(d), unit) if dp is None else float(number(abs(d), dp).replace(",", ""))) == 0:
         return "no change"
     return ("+" if d > 0 else "-") + text
 
 
 def distance(delta: Any, unit: str | None, dp: int | None = None) -> str:
-    """The size of a gap, no sign: ``1.2 points``, ``GBP 45k``, ``3``; for sentences."""
+    """The size of a gap, no sign: ``1.2 percentage points``, ``£45k``, ``3``; for sentences."""
     if is_missing(delta):
         return MISSING
     d = abs(float(delta))

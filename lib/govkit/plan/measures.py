@@ -29,7 +29,8 @@ from govkit.terms import Term, parse_term
 PRIMARY = ("primary", "all-through", "special")
 SECONDARY = ("secondary", "all-through", "special", "alternative")
 SCHOOL_AGE = tuple(p for p in PHASES if p != "nursery")
-UNITS = ("percent", "points", "score", "days", "hours", "kwh", "GBP", "count", "ratio")
+UNITS = ("percent", "points", "score", "days", "hours", "kwh", "GBP", "count", "ratio",
+         "per100")
 STATUSES = ("ok", "no_data", "suppressed", "not_applicable", "not_published", "narrative")
 # GSS symbols in attainment rows -> our status for a figure that is missing.
 GSS_TO_STATUS = {"c": "suppressed", "x": "not_published", "z": "not_applicable",
@@ -81,6 +82,14 @@ class Measure:
     about: str = ""
     # academic years the publisher withheld the figure: no rows then is "not_published"
     unpublished: tuple[str, ...] = ()
+    # follows the school year (attendance dips in winter, energy peaks in it): a change is
+    # on the same term last year, never on the term before
+    seasonal: bool = False
+    # what the pupils counted did, for "2 more pupils at the expected standard ..."
+    counted: str = ""
+    cohort_noun: str = "pupils"  # who the figure is built on (a parents' survey: parents)
+    # progress scores: DfE's own 95% confidence limits, summed as (cohort x half-width)^2
+    spread: Sum | None = None
 
     @property
     def suppression_base(self) -> Sum | None:
@@ -103,6 +112,8 @@ class MeasureValue:
     small_number: bool = False
     base: float | None = None  # pupils it is built on (for suppression)
     urns: tuple[int, ...] = field(default_factory=tuple)  # schools that contributed
+    # half the width of the publisher's 95% confidence interval (progress scores)
+    half_width: float | None = None
 
 
 def _w(**kw: object) -> tuple[tuple[str, object], ...]:
@@ -112,13 +123,13 @@ def _w(**kw: object) -> tuple[tuple[str, object], ...]:
 # --- The catalogue ---------------------------------------------------------------------
 
 def _attendance(label: str, column: str, den: str, direction: str, national: str | None,
-                mid: str, group: str = "all", about: str = "") -> Measure:
+                mid: str, group: str = "all", about: str = "", counted: str = "") -> Measure:
     return Measure(mid, label, "attendance", "percent", direction, "rate",
                    Sum("attendance", column, _w(pupil_group=group)),
                    Sum("attendance", den, _w(pupil_group=group)), scale=100.0,
                    national_key=national, suppress=True,
                    base=Sum("attendance", "pupils", _w(pupil_group=group)), about=about,
-                   numerator_pupils=den == "pupils")
+                   numerator_pupils=den == "pupils", seasonal=True, counted=counted)
 
 
 # DfE published no progress scores where the cohort had no baseline: KS2 progress for
@@ -138,11 +149,22 @@ def _result(mid: str, label: str, stage: str, indicator: str, group: str = "all"
         return Measure(mid, label, "attainment", "percent", "higher", "rate",
                        Sum("attainment", "pupils", where), cohort, scale=100.0,
                        phases=phases, national_key=national, suppress=True,
-                       period="academic_year", numerator_pupils=True)
+                       period="academic_year", numerator_pupils=True,
+                       counted=COUNTED.get(indicator, ""))
     return Measure(mid, label, "attainment", "score", "higher", "mean",
                    Sum("attainment", "score_x_cohort", where), cohort, phases=phases,
                    national_key=national, suppress=True, period="academic_year",
-                   unpublished=unpublished)
+                   unpublished=unpublished,
+                   spread=Sum("attainment", "ci_spread", where) if progress else None)
+
+
+# What the pupils a result counts did, for "2 more pupils at the expected standard".
+COUNTED = {"rwm_expected": "at the expected standard", "read_expected": "at the expected "
+           "standard", "writ_expected": "at the expected standard", "mat_expected": "at the "
+           "expected standard", "gps_expected": "at the expected standard",
+           "rwm_higher": "at the higher standard", "phonics_pass": "meeting the standard",
+           "eng_mat_grade4": "with grade 4 or above", "eng_mat_grade5": "with grade 5 or above",
+           "ebacc_entered": "entered"}
 
 
 def _ratio(mid: str, label: str, domain: str, unit: str, direction: str, num: Sum,
@@ -165,6 +187,7 @@ def _survey(who: str) -> Measure:
                   "percent", "higher", Sum("surveys", "agree", w),
                   Sum("surveys", "responses", w), 100.0, period="survey",
                   suppress=who != "staff", base=Sum("surveys", "responses", w, most=True),
+                  cohort_noun={"parent": "parents"}.get(who, who if who == "staff" else "pupils"),
                   about="all statements of the survey together: agreements / answers; "
                   "small numbers judged on people (the most answering any one statement)")
 
@@ -183,7 +206,9 @@ def _overdue(df: pd.DataFrame) -> pd.Series:
             & (due < ends)).fillna(False).astype(bool)
 
 
-def _high_risk(df: pd.DataFrame) -> pd.Series:
+def is_high_risk(df: pd.DataFrame) -> pd.Series:
+    """The one definition of a high risk: open, likelihood x impact HIGH_RISK_SCORE or more
+    (the KPI counts these rows; the risk register table lists the same rows)."""
     score = df["likelihood"].astype("float64") * df["impact"].astype("float64")
     return ((df["status"] == "open") & (score >= HIGH_RISK_SCORE)).fillna(False).astype(bool)
 
@@ -201,9 +226,10 @@ _CATALOGUE: list[Measure] = [
                 about="sessions attended / sessions possible"),
     _attendance("Persistent absence (10% or more of sessions missed)",
                 "persistent_absentees", "pupils", "lower", "persistent_absence",
-                "persistent_absence"),
+                "persistent_absence", counted="persistently absent"),
     _attendance("Severe absence (50% or more of sessions missed)", "severe_absentees",
-                "pupils", "lower", "severe_absence", "severe_absence"),
+                "pupils", "lower", "severe_absence", "severe_absence",
+                counted="severely absent"),
     _attendance("Unauthorised absence", "sessions_unauthorised", "sessions_possible",
                 "lower", None, "unauthorised_absence"),
     _attendance("Attendance of disadvantaged pupils", "sessions_present",
@@ -211,12 +237,22 @@ _CATALOGUE: list[Measure] = [
                 group="disadvantaged"),
     _attendance("Attendance of other pupils", "sessions_present", "sessions_possible",
                 "higher", None, "attendance_not_disadvantaged", group="not_disadvantaged"),
+    # pupil groups for the education deep dive (helpers: not offered to plans on their own)
+    _attendance("Attendance of pupils with SEND", "sessions_present", "sessions_possible",
+                "higher", None, "attendance_send", group="send"),
+    _attendance("Attendance of pupils without SEND", "sessions_present", "sessions_possible",
+                "higher", None, "attendance_not_send", group="not_send"),
+    *(_attendance(f"Persistent absence, {words}", "persistent_absentees", "pupils", "lower",
+                  None, f"persistent_absence_{group}", group=group)
+      for group, words in (("disadvantaged", "disadvantaged pupils"),
+                           ("not_disadvantaged", "other pupils"),
+                           ("send", "pupils with SEND"), ("not_send", "pupils without SEND"))),
     Measure("attendance_disadvantaged_gap",
             "Attendance gap: other pupils minus disadvantaged pupils", "attendance",
             "points", "lower", "gap",
             parts=("attendance_not_disadvantaged", "attendance_disadvantaged"),
-            suppress=True),
-    _ratio("suspension_rate", "Suspensions per 100 pupils", "behaviour", "percent", "lower",
+            suppress=True, seasonal=True),
+    _ratio("suspension_rate", "Suspensions per 100 pupils", "behaviour", "per100", "lower",
            Sum("behaviour", "suspensions"), ROLL, 100.0, suppress=True,
            base=ROLL, about="suspensions in the term / pupils on roll x 100"),
     _total("permanent_exclusions", "Permanent exclusions", "behaviour", "count", "lower",
@@ -260,6 +296,9 @@ _CATALOGUE: list[Measure] = [
     _result("ks2_rwm_expected_send",
             "KS2 reading, writing and maths: expected standard, pupils with SEND", "ks2",
             "rwm_expected", "send"),
+    _result("ks2_rwm_expected_not_send",
+            "KS2 reading, writing and maths: expected standard, pupils without SEND", "ks2",
+            "rwm_expected", "not_send"),
     _result("phonics_pass", "Year 1 phonics check: working at the expected standard",
             "phonics", "phonics_pass", national="phonics_pass"),
     # KS4
@@ -308,7 +347,7 @@ _CATALOGUE: list[Measure] = [
            Sum("compliance", None, rows=_overdue),
            about="items not met or partly met whose due date was before the term's end"),
     _total("high_risks", "Open risks rated high", "risks", "count", "lower",
-           Sum("risks", None, rows=_high_risk),
+           Sum("risks", None, rows=is_high_risk),
            about=f"open risks with likelihood x impact of {HIGH_RISK_SCORE} or more"),
     # Finance (forecast for the year, as at the term)
     _total("in_year_balance", "In-year balance (income minus expenditure)", "finance", "GBP",
@@ -324,7 +363,7 @@ _CATALOGUE: list[Measure] = [
     _ratio("spend_per_pupil", "Spend per pupil", "finance", "GBP", "lower",
            Sum("finance", "expenditure"), ROLL),
     _ratio("energy_per_pupil", "Energy used per pupil in the term", "finance", "kwh",
-           "lower", Sum("finance", "energy_kwh"), ROLL),
+           "lower", Sum("finance", "energy_kwh"), ROLL, seasonal=True),
     # Partnerships and enrichment
     _total("partnerships_active", "Active partnerships", "partnerships", "count", "higher",
            Sum("partnerships", "partnerships")),
@@ -334,7 +373,10 @@ _CATALOGUE: list[Measure] = [
 
 MEASURES: dict[str, Measure] = {m.id: m for m in _CATALOGUE}
 # Helpers the gaps are built from; not offered to plans on their own.
-HELPERS = frozenset({"attendance_disadvantaged", "attendance_not_disadvantaged"})
+HELPERS = frozenset({"attendance_disadvantaged", "attendance_not_disadvantaged",
+                     "attendance_send", "attendance_not_send", "ks2_rwm_expected_not_send",
+                     "persistent_absence_disadvantaged", "persistent_absence_not_disadvantaged",
+                     "persistent_absence_send", "persistent_absence_not_send"})
 PLAN_MEASURES = frozenset(MEASURES) - HELPERS
 
 
@@ -346,7 +388,12 @@ def _derived(name: str, df: pd.DataFrame) -> pd.DataFrame:
         df["sessions_present"] = (df["sessions_possible"].astype("float64")
                                   - df["sessions_absent"].astype("float64"))
     elif name == "attainment":
-        df["score_x_cohort"] = df["score"].astype("float64") * df["cohort"].astype("float64")
+        score, cohort = df["score"].astype("float64"), df["cohort"].astype("float64")
+        df["score_x_cohort"] = score * cohort
+        # DfE's limits are score +/- 1.96 SE; a weighted mean of schools has SE
+        # sqrt(sum((n_i SE_i)^2)) / N, so each school adds (n_i x half-width_i)^2
+        half = (df["upper"].astype("float64") - df["lower"].astype("float64")) / 2
+        df["ci_spread"] = (half * cohort) ** 2
     elif name == "finance":
         df["in_year_balance"] = (df["income"].astype("float64")
                                  - df["expenditure"].astype("float64"))
@@ -548,7 +595,29 @@ def _compute(tables: Tables, m: Measure, term: str,
         else:
             cells = side(b)
             base = sum(cells[u][0] or 0.0 for u in complete if u in cells)
-    return MeasureValue(value, numerator, denominator, period, "ok", False, base, contributing)
+    half_width = None
+    if m.spread is not None and d:
+        cells = side(m.spread)
+        parts = [cells[u][0] for u in complete if u in cells]
+        if parts and len(parts) == len(complete) and all(p is not None for p in parts):
+            half_width = math.sqrt(sum(parts)) / d
+    return MeasureValue(value, numerator, denominator, period, "ok", False, base, contributing,
+                        half_width)
+
+
+def pupils_in_scope(tables: Tables, measure_id: str, term: str) -> float | None:
+    """All the pupils a trust figure could be built on this period: every school it applies
+    to, whether or not its figure is complete ("45 of 68 pupils"); None if not known."""
+    m = MEASURES[measure_id]
+    b = m.suppression_base
+    if b is None or m.kind == "gap" or m.period == "survey" or m.pupil_count:
+        return None
+    period = results_year(parse_term(term)) if m.period == "academic_year" else term
+    cells = tables.cells(b)
+    per = cells.get(None, {}) if DOMAINS[b.table].period == "none" else cells.get(period, {})
+    found = [per[u][0] for u in tables.phase if applies(m, tables.phase.get(u))
+             and u in per and per[u][0] is not None]
+    return sum(found) if found else None
 
 
 def compute(con: duckdb.DuckDBPyConnection, measure_id: str, term: str,

@@ -15,6 +15,29 @@ from govkit.plan import fmt
 from govkit.terms import is_academic_year
 
 RAG_WORDS = {"green": "on target", "amber": "close to target", "red": "below target"}
+TOO_FEW = "too few pupils to rate"
+# what a chart title says of a rating (a lower-is-better red is not "below" its target)
+RATING_TITLES = {"green": "on target", "amber": "close to target", "red": "off target",
+                 "too_few": TOO_FEW}
+# a change's basis as a table cell and a machine-readable key (data-basis)
+BASIS_SHORT = {"last term": "last term", "the same term last year": "same term last year",
+               "last year": "last year", "the last survey": "last survey"}
+
+
+def basis_key(basis: Any) -> str | None:
+    """'the same term last year' -> 'same-term-last-year', for the pages' data-basis."""
+    if fmt.is_missing(basis) or not basis:
+        return None
+    return BASIS_SHORT.get(str(basis), str(basis)).replace(" ", "-")
+
+
+def rating_of(row: Mapping[str, Any]) -> str | None:
+    """The one rating of an evaluated row: green, amber, red, too_few or None."""
+    if str(_get(row, "status") or "ok") != "ok":
+        return None
+    r = _get(row, "rating") if "rating" in row else _get(row, "rag")
+    r = None if r is None else str(r).lower()
+    return r if r in RATING_TITLES else None
 NEEDS_COMMENT = "Needs a leader's comment."
 
 
@@ -73,6 +96,8 @@ def target_clause(row: Mapping[str, Any]) -> str:
     shown = fmt.value(target, unit)
     rag = str(_get(row, "rag") or "").lower()
     value = _get(row, "value")
+    if rating_of(row) == "too_few":
+        return f"{TOO_FEW} against the target of {shown}"
     if rag == "green":
         return f"meeting the target of {shown}"
     # a miss too small to show ("0.0 percentage points") is said without the number
@@ -116,6 +141,9 @@ def status_sentence(row: Mapping[str, Any]) -> str | None:
 
 def _moved(row: Mapping[str, Any]) -> str:
     unit, better_up = _get(row, "unit"), _higher_is_better(row)
+    if "change_basis" in row:  # an evaluated result: its one change, on its one basis
+        basis = _get(row, "change_basis")
+        return movement(_get(row, "change"), unit, better_up, str(basis)) if basis else ""
     if is_academic_year(str(_get(row, "period") or "")):
         # yearly results: last term's figure is usually the same year's, so compare years
         return movement(_get(row, "change_last_year"), unit, better_up, "last year")
@@ -126,6 +154,8 @@ def _moved(row: Mapping[str, Any]) -> str:
 
 def _shown(row: Mapping[str, Any]) -> str:
     shown = fmt.value(_get(row, "value"), _get(row, "unit"))
+    if _get(row, "cohort_text"):  # every figure on pupils says how many
+        return f"{shown} ({_get(row, 'cohort_text')})"
     if _get(row, "small_number") and _get(row, "denominator") is not None:
         shown += f" ({fmt.of(_get(row, 'numerator'), _get(row, 'denominator'))})"
     return shown
@@ -146,7 +176,97 @@ def kpi_sentence(row: Mapping[str, Any]) -> str:
     first += f", {clause}." if clause else "."
     parts = [p for p in (_moved(row), _national(row, source=True)) if p]
     second = _capital(", and ".join(parts)) + "." if parts else ""
-    return (first + " " + second).strip()
+    return " ".join(x for x in (first, interval_sentence(row), pupils_sentence(row), second,
+                                red_schools_sentence(row), coverage_sentence(row)) if x)
+
+
+def interval_sentence(row: Mapping[str, Any]) -> str:
+    """The 95% interval, and whether the gap to target is clear of it."""
+    lo, hi = _get(row, "ci_lower"), _get(row, "ci_upper")
+    if lo is None or hi is None:
+        return ""
+    unit = _get(row, "unit")
+    span = f"{fmt.value(lo, unit)} to {fmt.value(hi, unit)}"
+    clear = _get(row, "clear")
+    rating = rating_of(row)
+    if clear is False and rating in ("amber", "red"):
+        return f"Not a clear difference from the target: its 95% interval ({span}) includes it."
+    if clear is True and rating in ("amber", "red"):
+        return f"A clear difference: the 95% interval ({span}) leaves the target out."
+    return f"95% interval: {span}."
+
+
+def pupils_sentence(row: Mapping[str, Any]) -> str:
+    """'2 more pupils at the expected standard would make this green.'"""
+    n, after, counted = (_get(row, k) for k in ("pupils_to_change", "rating_after", "counted"))
+    if n is None or after is None or not counted:
+        return ""
+    n = int(n)
+    more = "more" if _higher_is_better(row) else "fewer"
+    return (f"{n} {more} {'pupil' if n == 1 else 'pupils'} {counted} would make this "
+            f"{after}.")
+
+
+def red_schools_sentence(row: Mapping[str, Any]) -> str:
+    """A trust figure names the schools red on it: 'Red at 2 schools: A (-£44k) and B.'"""
+    names = _get(row, "red_schools")
+    if not names:
+        return ""
+    names = str(names).split("; ")
+    shown = str(_get(row, "red_school_values") or "").split("; ")
+    items = [f"{n} ({v})" if v else n for n, v in zip(names, shown + [""] * len(names),
+                                                     strict=False)]
+    return (f"Red at {fmt.count_words(len(names))} "
+            f"{'school' if len(names) == 1 else 'schools'}: {_list(items, most=8)}.")
+
+
+def coverage_sentence(row: Mapping[str, Any]) -> str:
+    """How much of the trust a trust figure covers: 'Covers 9 of 10 schools, 348 pupils.'"""
+    counted, scope = _get(row, "schools_counted"), _get(row, "schools_in_scope")
+    if counted is None or scope is None:
+        return ""
+    text = f"Covers {int(counted)} of {int(scope)} schools"
+    pupils, every = _get(row, "cohort"), _get(row, "pupils_all")
+    if pupils is not None and every is not None and round(float(every)) > round(float(pupils)):
+        text += f", {fmt.number(pupils)} of {fmt.number(every)} pupils published"
+    elif pupils is not None:
+        text += f", {fmt.number(pupils)} {_get(row, 'cohort_noun') or 'pupils'}"
+    return text + "."
+
+
+def change_cell(row: Mapping[str, Any]) -> str:
+    """A table's change cell, saying its basis: '+0.5 pts on same term last year'."""
+    basis = _get(row, "change_basis")
+    if not basis or _get(row, "change") is None:
+        return fmt.MISSING
+    moved = fmt.change(_get(row, "change"), _get(row, "unit"))
+    return f"{moved} on {BASIS_SHORT.get(basis, basis)}"
+
+
+def chart_title(row: Mapping[str, Any]) -> str:
+    """A trend chart's title from the KPI's one result: which way it moved and on what,
+    its rating, and where it stands against national, e.g. 'Attendance: up on the same
+    term last year; close to target; below national'."""
+    label = _label(row)
+    bits = []
+    moved, basis = _get(row, "moved"), _get(row, "change_basis")
+    if moved and basis:
+        way = {"up": "up", "down": "down"}.get(str(moved), "unchanged")
+        bits.append(f"{way} on {basis}")
+    rating = rating_of(row)
+    if rating:
+        bits.append(RATING_TITLES[rating])
+    nat = _get(row, "national_value")
+    value = _get(row, "value")
+    if nat is not None and value is not None and str(_get(row, "status") or "ok") == "ok":
+        unit = _get(row, "unit")
+        if _same_at_shown_precision(float(value), float(nat), unit):
+            bits.append("in line with national")
+        else:
+            bits.append(f"{'above' if float(value) > float(nat) else 'below'} national")
+    if not bits:
+        return f"{label}: {fmt.value(value, _get(row, 'unit'), _get(row, 'status'))}"
+    return f"{label}: " + "; ".join(bits)
 
 
 def _national(row: Mapping[str, Any], source: bool) -> str:

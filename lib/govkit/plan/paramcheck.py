@@ -32,7 +32,8 @@ def trust_summary(trust: Trust, path: Path) -> str:
     mix = ", ".join(f"{n} {phase}" for phase, n in phases.most_common())
     span = trust.terms[0] if len(trust.terms) == 1 else f"{trust.terms[0]} .. {trust.terms[-1]}"
     return (f"{path}: {trust.name}, {len(trust.schools)} school(s) ({mix}), "
-            f"{len(trust.terms)} term(s) {span}")
+            f"{len(trust.terms)} term(s) {span}, ratings need {trust.min_cohort} or more "
+            "pupils")
 
 
 def plan_summary(plan: Plan, path: Path) -> str:

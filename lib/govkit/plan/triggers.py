@@ -13,6 +13,9 @@ persistent absence). Kinds:
 - below_trust: worse than the trust as a whole by more than ``margin``.
 - declining: worse than the period before by more than ``margin``, ``periods`` times
   running.
+
+No rule fires on a figure built on fewer pupils than trust.yaml's ``min_cohort``: one
+pupil of one is 0% or 100%, and a governor must not send in school improvement for that.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from govkit.errors import ConfigError
 from govkit.plan import fmt
 from govkit.plan.config import KPI, Trigger
 from govkit.plan.measures import MEASURES, Measure, MeasureValue, applies
-from govkit.plan.rating import rag
 from govkit.terms import Term, parse_term
 
 Evaluator = Any  # govkit.plan.evaluate.Evaluator, which calls this module (no import back)
@@ -89,7 +91,7 @@ def _red_run(ev: Evaluator, k: KPI, term: str, urn: int, n: int) -> str | None:
     parts = []
     for t, mv in hist:
         target = ev.target(k, t, urn, AUDIENCE)
-        if rag(mv.value, target, ev.tolerance(k, urn), direction) != "red":
+        if ev.rate(k.measure, mv, target, ev.tolerance(k, urn), direction) != "red":
             return None
         parts.append(f"{_when(mv.period)}: {_v(mv.value, k.measure)} against a target of "
                      f"{_v(target, k.measure)}")
@@ -106,6 +108,8 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
     label = m.label
     if trig.kind == "below_national":
         mv = ev.value(measure, term, urn, AUDIENCE)
+        if ev.too_few(measure, mv):
+            return None
         b = ev.national(measure, mv.period, urn) if mv.status == "ok" else None
         if b is None or _worse_by(mv.value, b.value, direction) <= trig.margin:
             return None
@@ -115,7 +119,7 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
     if trig.kind == "below_national_years":
         hist = history(ev, measure, term, urn, trig.periods,
                        yearly=m.period != "academic_year")
-        if len(hist) < trig.periods:
+        if len(hist) < trig.periods or any(ev.too_few(measure, mv) for _, mv in hist):
             return None
         parts = []
         for _, mv in hist:
@@ -129,7 +133,7 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
     if trig.kind == "below_trust":
         mv = ev.value(measure, term, urn, AUDIENCE)
         tv = ev.value(measure, term, None, AUDIENCE)
-        if mv.status != "ok" or tv.status != "ok":
+        if mv.status != "ok" or tv.status != "ok" or ev.too_few(measure, mv):
             return None
         if _worse_by(mv.value, tv.value, direction) <= trig.margin:
             return None
@@ -138,7 +142,7 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
                 f"{_gap(_worse_by(mv.value, tv.value, direction), measure)} worse")
     if trig.kind == "declining":
         hist = history(ev, measure, term, urn, trig.periods + 1)
-        if len(hist) < trig.periods + 1:
+        if len(hist) < trig.periods + 1 or any(ev.too_few(measure, mv) for _, mv in hist):
             return None
         for (_, newer), (_, older) in zip(hist, hist[1:], strict=False):
             if _worse_by(newer.value, older.value, direction) <= trig.margin:
