@@ -16,8 +16,10 @@ from govkit.errors import GovkitError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Governance reports on every priority of a trust's strategic plan.")
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+# Text from data and config is printed literally: 'compliance.csv:100:urn' is not an emoji
+# code and '[bold]' in a school's name is not markup.
+err = Console(stderr=True, highlight=False, emoji=False, markup=False)
+out = Console(highlight=False, emoji=False, markup=False)
 F = TypeVar("F", bound=Callable[..., object])
 
 ParamsOpt = Annotated[Path, typer.Option("--params", help="folder with trust.yaml and plan.yaml")]
@@ -269,7 +271,8 @@ def _status(r: dict) -> str:
 
 def _print_table(table: Any) -> None:
     # A piped or redirected table keeps every column whole rather than the 80 defaults.
-    (out if out.is_terminal else Console(highlight=False, width=160)).print(table)
+    (out if out.is_terminal else Console(highlight=False, width=160, emoji=False,
+                                         markup=False)).print(table)
 
 
 def _print_phases(ev: Any, term: str, audience: str, csv: Path | None) -> None:
@@ -323,7 +326,9 @@ def run_command(
 ) -> None:
     """Run every report of a term in parallel; skip unchanged ones; write HTML and an index."""
     from govkit.batch.progress import run_with_progress
+    from govkit.plan.paramcheck import check_params
 
+    check_params(params)  # trust.yaml, the plan, every commentary file: exit 2 before work
     code = run_with_progress(out, params, configured_data(data, params), out_dir, term,
                              school or None, report or None, jobs, force, timeout, fork)
     if code:
