@@ -37,9 +37,13 @@ $(VENV)/.lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
 	@touch $(VENV)/.lab
 
-# Jupyter refuses to start as root unless told; in a container root is usual.
+# Opens at the project root (params/ and data/ reachable) showing notebooks/; the project's
+# jupyter_server_config.py tidies report notebooks as Lab saves them. Jupyter refuses to
+# start as root unless told; in a container root is usual. LAB_ARGS: e.g. --no-browser.
+LAB_ARGS ?=
 lab: $(VENV)/.lab
-	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/jupyter lab --config=jupyter_server_config.py --ServerApp.root_dir=. \
+		--LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/evaluate.py

@@ -3,8 +3,19 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
+from govkit.errors import ConfigError
 from govkit.plan import fmt, narrative
-from govkit.reports.blocks import heading, note, paragraph, show_chart, show_kpis
+from govkit.reports.blocks import (
+    heading,
+    kpi_hooks,
+    kpi_paragraph,
+    note,
+    paragraph,
+    show_chart,
+    show_kpis,
+)
 from govkit.reports.context import (
     AUDIENCE_WORDS,
     Context,
@@ -16,49 +27,82 @@ from govkit.reports.context import (
 from govkit.reports.measure_section import measure_chart
 
 
-def priority_title(ctx: Context, priority: str | None) -> None:
+def priority_title(ctx: Context, priority: str | None = None) -> None:
+    """The priority's title as the page heading, with its aim."""
     p = _priority(ctx, priority)
     title(ctx, p.title)
     if p.aim:
         paragraph(f"Aim: {p.aim}")
 
 
-def priority_report(ctx: Context, priority: str | None) -> None:
-    """Each success criterion: a KPI table, then a sentence and trend chart per KPI."""
+def priority_kpis(ctx: Context, priority: str | None = None) -> pd.DataFrame:
+    """The priority's KPIs for this place, term and audience (one row a KPI)."""
+    return kpis(ctx, priority=_priority(ctx, priority).id)
+
+
+def summary(ctx: Context, priority: str | None = None) -> None:
+    """How the priority's KPIs stand, in one paragraph (its heading is the notebook's)."""
+    paragraph(narrative.priority_summary(priority_kpis(ctx, priority).to_dict("records")))
+
+
+def criteria(ctx: Context, priority: str | None = None) -> list[str]:
+    """The ids of the priority's success criteria, in the plan's order."""
+    return [c.id for c in _priority(ctx, priority).success_criteria]
+
+
+def success_criterion(ctx: Context, criterion: str, priority: str | None = None,
+                      charts: bool = True) -> None:
+    """One success criterion: its heading, KPI table, then a sentence (and, with
+    ``charts``, a trend chart) per KPI and leaders' comments."""
     p = _priority(ctx, priority)
-    frame = kpis(ctx, priority=p.id)
-    heading("Summary", 2)
-    paragraph(narrative.priority_summary(frame.to_dict("records")))
-    for c in p.success_criteria:
-        every = frame[frame["criterion_id"] == c.id]
-        # KS4 at a primary school and the like: left out, with one line saying so
-        rows = every[every["status"] != "not_applicable"]
-        heading(c.text, 2)
-        if rows.empty:
-            paragraph(not_applicable_line(ctx) if len(every) else
-                      f"No KPI of this criterion is shown {AUDIENCE_WORDS.get(ctx.audience)}.")
-            continue
-        data = rows[rows["status"] != "narrative"]
-        if not data.empty:
-            show_kpis(data, school=ctx.urn is not None)
-            if len(rows) < len(every):
-                note(not_applicable_line(ctx, every[every["status"] == "not_applicable"]))
-        for r in rows.to_dict("records"):
-            if r["status"] == "narrative":
-                if str(r.get("label") or c.text) != c.text:
-                    heading(str(r.get("label")), 3)
-                comment = r.get("comment")
-                if fmt.is_missing(comment) or not str(comment).strip():
-                    paragraph(narrative.NEEDS_COMMENT, "needs-comment")
-                else:
-                    paragraph(f"Leaders' comment: {str(comment).strip()}")
-                continue
-            heading(str(r.get("label") or r.get("measure")), 3)
-            paragraph(narrative.kpi_sentence(r))
-            if r["status"] == "ok" and r.get("measure"):
-                chart = measure_chart(ctx, r["measure"], rows)
-                if chart is not None:
-                    show_chart(chart)
+    found = [c for c in p.success_criteria if c.id == criterion]
+    if not found:
+        raise ConfigError(f"no success criterion '{criterion}' in priority '{p.id}'; it has: "
+                          + ", ".join(c.id for c in p.success_criteria))
+    c = found[0]
+    frame = priority_kpis(ctx, p.id)
+    every = frame[frame["criterion_id"] == c.id]
+    # KS4 at a primary school and the like: left out, with one line saying so
+    rows = every[every["status"] != "not_applicable"]
+    heading(c.text, 2)
+    if rows.empty:
+        paragraph(not_applicable_line(ctx) if len(every) else
+                  f"No KPI of this criterion is shown {AUDIENCE_WORDS.get(ctx.audience)}.")
+        return
+    data = rows[rows["status"] != "narrative"]
+    if not data.empty:
+        show_kpis(data, school=ctx.urn is not None)
+        if len(rows) < len(every):
+            note(not_applicable_line(ctx, every[every["status"] == "not_applicable"]))
+    for r in rows.to_dict("records"):
+        if r["status"] == "narrative":
+            if str(r.get("label") or c.text) != c.text:
+                heading(str(r.get("label")), 3)
             comment = r.get("comment")
-            if not fmt.is_missing(comment) and str(comment).strip():
+            if fmt.is_missing(comment) or not str(comment).strip():
+                paragraph(narrative.NEEDS_COMMENT, "needs-comment")
+            else:
                 paragraph(f"Leaders' comment: {str(comment).strip()}")
+            continue
+        heading(str(r.get("label") or r.get("measure")), 3)
+        kpi_paragraph(r)  # the sentence, table row and chart read the one result, r
+        if charts and r["status"] == "ok" and r.get("measure"):
+            chart = measure_chart(ctx, r["measure"], rows)
+            if chart is not None:
+                show_chart(chart, hooks=kpi_hooks(r, title=chart.title))
+        comment = r.get("comment")
+        if not fmt.is_missing(comment) and str(comment).strip():
+            paragraph(f"Leaders' comment: {str(comment).strip()}")
+
+
+def success_criteria(ctx: Context, priority: str | None = None) -> None:
+    """Every success criterion of the priority, in the plan's order."""
+    for cid in criteria(ctx, priority):
+        success_criterion(ctx, cid, priority)
+
+
+def priority_report(ctx: Context, priority: str | None = None) -> None:
+    """The whole report after its title: the summary, then each success criterion."""
+    heading("Summary", 2)
+    summary(ctx, priority)
+    success_criteria(ctx, priority)

@@ -97,8 +97,8 @@ def card_sentences(frame: pd.DataFrame) -> list[str]:
     return out
 
 
-def report_card(ctx: Context) -> None:
-    """The public card: a welcome line, the table, a sentence per measure, attendance trend."""
+def welcome(ctx: Context) -> None:
+    """The card's heading (the school, the term, for whom) and what it shows."""
     from IPython.display import HTML
 
     ctx = public(ctx)
@@ -106,28 +106,62 @@ def report_card(ctx: Context) -> None:
     _display(HTML(f"<h1>{esc(who)}: report card</h1>"
                   f'<p class="gk-subtitle">{esc(fmt.term_label(ctx.term))} · '
                   f"{esc(AUDIENCE_WORDS['public'])}</p>"))
-    frame = public_kpis(ctx)
     compare = "the trust as a whole and " if ctx.urn else ""
     paragraph(f"This card shows how {who} is doing on the measures in "
               f"{ctx.trust.name}'s plan, next to {compare}schools across England. "
               "Figures for small groups of pupils are not shown, to protect their privacy.")
-    if frame.empty:
+    if public_kpis(ctx).empty:
         paragraph("There are no published figures for this term yet.")
+
+
+def at_a_glance(ctx: Context) -> None:
+    """A table per plain heading: the school, the trust and national side by side."""
+    ctx = public(ctx)
+    frame = public_kpis(ctx)
+    if frame.empty:
         return
     heading("At a glance", 2)
-    groups = card_groups(frame)
-    for title, part in groups:
+    for title, part in card_groups(frame):
         heading(title, 3)
         show_table(card_table(ctx, part))
+
+
+def in_words(ctx: Context) -> None:
+    """A plain sentence per measure, in the order of the tables."""
+    frame = public_kpis(ctx)
+    if frame.empty:
+        return
     heading("In words", 2)
+    groups = card_groups(frame)
     bullets(card_sentences(pd.concat([part for _, part in groups], ignore_index=True)))
-    if "attendance_rate" in set(frame["measure"]):
-        heading("Attendance over time", 2)
-        chart = measure_chart(ctx, "attendance_rate", frame)
-        if chart is not None:
-            show_chart(chart)
+
+
+def over_time(ctx: Context, measure: str = "attendance_rate",
+              title: str = "Attendance over time") -> None:
+    """A published measure's trend (attendance by default), if the card shows it."""
+    ctx = public(ctx)
+    frame = public_kpis(ctx)
+    if frame.empty or measure not in set(frame["measure"]):
+        return
+    heading(title, 2)
+    chart = measure_chart(ctx, measure, frame)
+    if chart is not None:
+        show_chart(chart)
+
+
+def footnotes(ctx: Context) -> None:
+    """What the suppression symbol means (if used) and where national figures come from."""
+    frame = public_kpis(ctx)
+    if frame.empty:
+        return
     if (frame["status"] == "suppressed").any():
         note(fmt.SUPPRESSED_FOOTNOTE)
     sources = sorted({str(s) for s in frame["national_source"].dropna() if str(s).strip()})
     if sources:
         note("National figures: " + "; ".join(sources) + ".")
+
+
+def report_card(ctx: Context) -> None:
+    """The whole public card: each section in turn (the notebook calls them one a cell)."""
+    for section in (welcome, at_a_glance, in_words, over_time, footnotes):
+        section(ctx)
