@@ -6,6 +6,8 @@ Each case here once gave a traceback, an emoji, or silently took the wrong value
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,3 +137,56 @@ def test_run_refuses_broken_commentary_before_any_report(tmp_path):
     assert r.output.splitlines() == [f"{comments}:{line}: not valid YAML: mapping values "
                                      "are not allowed here"]
     assert not out.exists()  # nothing started, nothing written
+
+
+# --- item 4: a full disk is one line, and what was there is kept ------------------------
+
+def _limited(size: int):
+    """In the child: files may not grow past ``size`` bytes (as a full disk refuses), and
+    the signal that would kill the process for it is ignored, so the write fails with EFBIG."""
+    import resource
+    import signal
+
+    def pre() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return pre
+
+
+def _govkit(*args: str, limit: int) -> subprocess.CompletedProcess:
+    return subprocess.run([str(ROOT / ".venv" / "bin" / "govkit"), *args], cwd=ROOT,
+                          capture_output=True, text=True, preexec_fn=_limited(limit),
+                          timeout=120)
+
+
+def test_a_full_disk_while_building_the_store_is_one_line_and_keeps_the_old(tmp_path):
+    store = tmp_path / "govkit.duckdb"
+    store.write_bytes(b"the previous store")
+    r = _govkit("build-store", "--data", str(ROOT / "data" / "demo"), "--params",
+                str(ROOT / "params"), "--store", str(store), limit=256 * 1024)
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.splitlines() == [f"{store}: could not write: File too large; the "
+                                     "previous store, if any, is kept"]
+    assert store.read_bytes() == b"the previous store"
+    assert [p.name for p in tmp_path.iterdir()] == ["govkit.duckdb"]  # no temporary left
+
+
+def test_a_full_disk_at_manifest_save_is_an_output_error(tmp_path):
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from govkit.batch.manifest import Entry, Manifest\n"
+        "from govkit.errors import OutputError\n"
+        f"m = Manifest(Path({str(tmp_path / 'manifest.json')!r}), 't', 'Trust')\n"
+        "for i in range(200):\n"
+        "    m.record(Entry(f'k{i}', 'nb', {'x': 'y' * 50}, 'h', 'ok', 1.0, f'{i}.html'))\n"
+        "try:\n"
+        "    m.save()\n"
+        "except OutputError as e:\n"
+        "    print(e, e.exit_code)\n")
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                       preexec_fn=_limited(8 * 1024), timeout=60)
+    assert r.stdout.splitlines() == [f"{tmp_path / 'manifest.json'}: could not write: File "
+                                     "too large; the last manifest written is kept 1"], r.stderr
+    assert list(tmp_path.iterdir()) == []

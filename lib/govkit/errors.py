@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 
 
@@ -51,3 +53,25 @@ class DataError(GovkitError):
 
     def lines(self) -> list[str]:
         return [str(p) for p in self.problems]
+
+
+class OutputError(GovkitError):
+    """An output could not be written (disk full, no permission): the message names the
+    file and why; what was there before is kept. Not bad input, so exit 1, not 2."""
+
+    exit_code = 1
+
+    @classmethod
+    def writing(cls, path: object, exc: BaseException, kept: str = "") -> OutputError:
+        """'<path>: could not write: no space left on the disk' from an OSError or DuckDB's
+        error (whose message buries the reason at its end)."""
+        if isinstance(exc, OSError) and exc.strerror:
+            why = exc.strerror
+        else:
+            text = str(exc).strip()
+            why = text.splitlines()[0] if text else type(exc).__name__
+            for code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EACCES, errno.EROFS):
+                if os.strerror(code) in text:
+                    why = os.strerror(code)
+                    break
+        return cls(f"{path}: could not write: {why}" + (f"; {kept}" if kept else ""))

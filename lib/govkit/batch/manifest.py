@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import govkit
+from govkit.errors import OutputError
 from govkit.reports.export import TEMPLATES, write_atomic
 
 MANIFEST = "manifest.json"
@@ -115,5 +116,10 @@ class Manifest:
                 "reports": [asdict(e) for e in entries]}
 
     def save(self, keys: list[str] | None = None) -> Path:
-        """Write atomically; ``keys`` orders (and limits) the reports listed."""
-        return write_atomic(self.path, json.dumps(self.to_json(keys), indent=1) + "\n")
+        """Write atomically; ``keys`` orders (and limits) the reports listed. A full disk
+        is an OutputError (one line): the manifest on disk stays the last one written."""
+        try:
+            return write_atomic(self.path, json.dumps(self.to_json(keys), indent=1) + "\n")
+        except OSError as e:
+            raise OutputError.writing(self.path, e, "the last manifest written is kept") \
+                from None

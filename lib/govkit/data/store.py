@@ -22,6 +22,7 @@ import govkit
 from govkit.data.contract import DOMAINS, Domain
 from govkit.data.readers import find_sources
 from govkit.data.validate import load_drop, pandas_dtype
+from govkit.errors import OutputError
 from govkit.plan.config import Trust, load_trust
 
 META = "meta"
@@ -77,6 +78,15 @@ def build_store(data_dir: str | Path, trust: Trust, store_path: str | Path) -> P
     """Validate the drop and (re)build the store atomically; DataError leaves the old one."""
     data_dir, store_path = Path(data_dir).resolve(), Path(store_path).resolve()
     frames = load_drop(data_dir, trust)  # raises DataError before anything is written
+    try:
+        return _write_store(data_dir, trust, store_path, frames)
+    except (duckdb.Error, OSError) as e:  # a full disk, no permission: one line, old store kept
+        raise OutputError.writing(store_path, e, "the previous store, if any, is kept") \
+            from None
+
+
+def _write_store(data_dir: Path, trust: Trust, store_path: Path,
+                 frames: dict[str, pd.DataFrame]) -> Path:
     store_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = store_path.with_name(f".{store_path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     try:
@@ -93,7 +103,8 @@ def build_store(data_dir: str | Path, trust: Trust, store_path: str | Path) -> P
                          contract_signature()])
             con.execute("CHECKPOINT")
         finally:
-            con.close()
+            with contextlib.suppress(duckdb.Error):  # after a fatal error close fails too
+                con.close()
         os.replace(tmp, store_path)
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
