@@ -77,14 +77,17 @@ def test_table_html_escapes_data_text_but_not_badges():
 def test_kpi_table_formats_and_suppresses():
     kpis = pd.DataFrame([
         dict(label="Attendance", unit="percent", value=94.06, target=95.0, rag="amber",
-             status="ok", change_last_term=0.31, trust_value=93.5, national_value=93.0),
+             status="ok", change=0.31, change_basis="the same term last year",
+             trust_value=93.5, national_value=93.0, cohort_text="68 pupils"),
         dict(label="Disadvantaged gap", unit="pp", value=3.0, target=5.0, rag="green",
-             status="suppressed", change_last_term=None, trust_value=None,
+             status="suppressed", change=None, change_basis=None, trust_value=None,
              national_value=None),
     ])
     t = blocks.kpi_table(kpis)
-    assert list(t.iloc[0][["Value", "Target", "Since last term", "Trust", "National"]]) == [
-        "94.1%", "95.0%", "+0.3 pts", "93.5%", "93.0%"]
+    # the change says its basis; no column is headed "Since last term"
+    assert list(t.iloc[0][["Value", "Pupils", "Target", "Change", "Trust", "National"]]) == [
+        "94.1%", "68 pupils", "95.0%", "+0.3 pts on same term last year", "93.5%", "93.0%"]
+    assert "Since last term" not in t.columns
     assert t.iloc[1]["Value"] == "c"
     assert "No rating" in t.iloc[1]["Rating"]  # a suppressed value is not rated in public
 
@@ -130,8 +133,9 @@ def test_rag_grid_puts_most_reds_first_and_escapes_names():
     assert list(grid["School"]) == ["Ash &lt;Academy&gt;", "Oak", "Trust (T &amp; Co)"]
     # the symbol for the eye, the word for a screen reader ("Red: 25.0%"), no tooltip
     assert grid.iloc[0]["Persistent absence"] == (
-        '<span class="rag gk-cell-rag rag-red"><span aria-hidden="true">✖</span>'
-        '<span class="gk-sr">Red:</span> 25.0%</span>')
+        '<span class="rag gk-cell-rag rag-red" data-kpi="p1.a.persistent_absence" '
+        'data-rating="red" data-direction="none" data-basis="none"><span aria-hidden="true">'
+        '✖</span><span class="gk-sr">Red:</span> 25.0%</span>')
     assert '✔</span><span class="gk-sr">Green:</span> 12.0%' in grid.iloc[1]["Persistent absence"]
     assert '▲</span><span class="gk-sr">Amber:</span> 18.0%' in grid.iloc[2]["Persistent absence"]
     html_out = blocks.table_html(grid, html_columns=tuple(grid.columns))

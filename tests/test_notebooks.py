@@ -141,5 +141,5 @@ class TestSchoolReports(_Rendered):
             raise page
         assert "Thornwick Green" in page
         text = re.sub(r"<[^>]+>", " ", page)
-        for confidential in ("reserve", "Reserve", "risk register", "top slice", "GBP"):
+        for confidential in ("reserve", "Reserve", "risk register", "top slice", "£", "GBP"):
             assert confidential not in text

@@ -243,7 +243,7 @@ def change_cell(row: Mapping[str, Any]) -> str:
     return f"{moved} on {BASIS_SHORT.get(basis, basis)}"
 
 
-def chart_title(row: Mapping[str, Any]) -> str:
+def chart_title(row: Mapping[str, Any], rating: bool = True) -> str:
     """A trend chart's title from the KPI's one result: which way it moved and on what,
     its rating, and where it stands against national, e.g. 'Attendance: up on the same
     term last year; close to target; below national'."""
@@ -253,9 +253,9 @@ def chart_title(row: Mapping[str, Any]) -> str:
     if moved and basis:
         way = {"up": "up", "down": "down"}.get(str(moved), "unchanged")
         bits.append(f"{way} on {basis}")
-    rating = rating_of(row)
-    if rating:
-        bits.append(RATING_TITLES[rating])
+    rated = rating_of(row) if rating else None
+    if rated:
+        bits.append(RATING_TITLES[rated])
     nat = _get(row, "national_value")
     value = _get(row, "value")
     if nat is not None and value is not None and str(_get(row, "status") or "ok") == "ok":

@@ -24,6 +24,8 @@ RAG_BADGES: dict[str | None, tuple[str, str, str]] = {
     "green": ("✔", "Green", charts.RAG_COLOURS["green"]),
     "amber": ("▲", "Amber", charts.RAG_COLOURS["amber"]),
     "red": ("✖", "Red", charts.RAG_COLOURS["red"]),
+    # a figure on fewer pupils than trust.yaml's min_cohort: shown, never rated
+    "too_few": ("○", "Too few pupils to rate", charts.RAG_COLOURS[None]),
     None: ("–", "No rating", charts.RAG_COLOURS[None]),
 }
 
@@ -94,7 +96,36 @@ def bullets(items: Iterable[str]) -> None:
     _display(HTML("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"))
 
 
-def show_chart(chart: charts.Chart | Any, alt: str | None = None) -> None:
+def kpi_hooks(row: Mapping[str, Any], **extra: Any) -> dict[str, str]:
+    """What a KPI's table row, sentence and chart say, for machines (data-* attributes):
+    its id, rating, which way it moved and on what basis. Every element of a page about
+    one KPI carries the same, read from its one evaluated result (tests check they agree)."""
+    kid = row.get("kpi_id")
+    hooks = {
+        "kpi": str(row.get("measure") if fmt.is_missing(kid) else kid),
+        "rating": narrative.rating_of(row) or "none",
+        "direction": str(row.get("moved") or "none"),
+        "basis": narrative.basis_key(row.get("change_basis")) or "none",
+    }
+    hooks.update({k: str(v) for k, v in extra.items()})
+    return hooks
+
+
+def hooks_html(hooks: Mapping[str, Any] | None) -> str:
+    """' data-kpi="..." data-rating="..."', escaped."""
+    return "".join(f' data-{esc(k)}="{esc(v)}"' for k, v in (hooks or {}).items())
+
+
+def kpi_paragraph(row: Mapping[str, Any]) -> None:
+    """A KPI's sentence, carrying its hooks."""
+    from IPython.display import HTML
+
+    _display(HTML(f'<p class="kpi-sentence"{hooks_html(kpi_hooks(row))}>'
+                  f"{esc(narrative.kpi_sentence(row))}</p>"))
+
+
+def show_chart(chart: charts.Chart | Any, alt: str | None = None,
+               hooks: Mapping[str, Any] | None = None) -> None:
     """Show a figure as SVG with its text alternative, then free it.
 
     SVG keeps the chart's words as text (sharp at any zoom, found by the browser's search)
@@ -109,8 +140,11 @@ def show_chart(chart: charts.Chart | Any, alt: str | None = None) -> None:
     buf = io.StringIO()
     with mpl.rc_context({k: charts.STYLE[k] for k in ("svg.fonttype", "svg.hashsalt")}):
         fig.savefig(buf, format="svg", metadata=charts.SVG_METADATA)
+    meta: dict[str, Any] = {"alt": alt}
+    if hooks:  # the house template writes these as the image's data-* attributes
+        meta["govkit"] = {str(k): str(v) for k, v in hooks.items()}
     _display({"image/svg+xml": buf.getvalue(), "text/plain": alt}, raw=True,
-             metadata={"image/svg+xml": {"alt": alt}})
+             metadata={"image/svg+xml": meta})
     import matplotlib.pyplot as plt
 
     if plt.fignum_exists(getattr(fig, "number", -1)):
@@ -118,7 +152,8 @@ def show_chart(chart: charts.Chart | Any, alt: str | None = None) -> None:
 
 
 def table_html(df: pd.DataFrame, html_columns: Sequence[str] = (),
-               caption: str | None = None) -> str:
+               caption: str | None = None,
+               row_hooks: Sequence[Mapping[str, Any]] | None = None) -> str:
     """A plain HTML table. Every cell is escaped except columns named in ``html_columns``,
     which must hold HTML made by these helpers (such as rag_badge).
 
@@ -127,14 +162,15 @@ def table_html(df: pd.DataFrame, html_columns: Sequence[str] = (),
     """
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in df.columns)
     body = []
-    for row in df.itertuples(index=False):
+    hooks = list(row_hooks) if row_hooks is not None else [{}] * len(df)
+    for row, hook in zip(df.itertuples(index=False), hooks, strict=True):
         cells = []
         for col, v in zip(df.columns, row, strict=True):
             inner = str(v) if col in html_columns else esc(v)
             # short figures such as "-GBP 44k" or "Summer 2025" must not break in two
             wrap = ' class="gk-nowrap"' if len(str(v)) <= 14 else ""
             cells.append(f"<td{wrap}>{inner}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+        body.append(f"<tr{hooks_html(hook)}>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     region = f' role="region" aria-label="{esc(caption)}"' if caption else ""
     return (f'<div class="gk-table-wrap"{region} tabindex="0">'
@@ -143,10 +179,11 @@ def table_html(df: pd.DataFrame, html_columns: Sequence[str] = (),
 
 
 def show_table(df: pd.DataFrame, html_columns: Sequence[str] = (),
-               caption: str | None = None) -> None:
+               caption: str | None = None,
+               row_hooks: Sequence[Mapping[str, Any]] | None = None) -> None:
     from IPython.display import HTML
 
-    _display(HTML(table_html(df, html_columns, caption)))
+    _display(HTML(table_html(df, html_columns, caption, row_hooks)))
 
 
 def note(text: str) -> None:
@@ -178,15 +215,23 @@ def kpi_table(kpis: pd.DataFrame, comparisons: bool = True,
         row = {
             "Measure": r.get("label") or r.get("measure"),
             "Value": fmt.value(r.get("value"), unit, status),
+            # every figure on pupils says how many: "0 of 1 pupils"
+            "Pupils": r.get("cohort_text") or fmt.MISSING,
             "Target": fmt.value(r.get("target"), unit),
-            "Rating": rag_badge(r.get("rag") if status == "ok" else None),
-            "Since last term": fmt.change(r.get("change_last_term"), unit),
+            "Rating": rag_badge(narrative.rating_of(r)),
+            # the change says what it is on: results on last year, attendance on the
+            # same term last year; never an annual figure under "Since last term"
+            "Change": narrative.change_cell(r),
         }
         if comparisons:
             if school:
                 row["Trust"] = (fmt.MISSING if _is_total(r.get("measure"))
                                 else fmt.value(r.get("trust_value"), unit))
             row["National"] = fmt.value(r.get("national_value"), unit)
+        if not school:  # a trust figure never hides a failing school
+            row["Red at"] = narrative.join_list(str(r["red_schools"]).split("; "), most=99) \
+                if not fmt.is_missing(r.get("red_schools")) and r.get("red_schools") \
+                else fmt.MISSING
         if status == "narrative":
             row["Value"] = "Narrative"
             row["Rating"] = rag_badge(r.get("rag"))
@@ -197,7 +242,8 @@ def kpi_table(kpis: pd.DataFrame, comparisons: bool = True,
 def show_kpis(kpis: pd.DataFrame, comparisons: bool = True, caption: str | None = None,
               school: bool = True) -> None:
     """A KPI table with badges, then a footnote if any value is suppressed."""
-    show_table(kpi_table(kpis, comparisons, school), html_columns=("Rating",), caption=caption)
+    show_table(kpi_table(kpis, comparisons, school), html_columns=("Rating",), caption=caption,
+               row_hooks=[kpi_hooks(r) for r in kpis.to_dict("records")])
     if "status" in kpis and (kpis["status"] == "suppressed").any():
         note(fmt.SUPPRESSED_FOOTNOTE)
 

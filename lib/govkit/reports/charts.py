@@ -153,6 +153,8 @@ class _TickFormatter(Formatter):
     def __call__(self, v: float, pos: int | None = None) -> str:
         locs = self.given or list(self.along.get_majorticklocs())
         dp = next((d for d in range(3) if all(abs(round(t, d) - t) < 1e-9 for t in locs)), 3)
+        if (self.unit or "").lower() == "per100":  # the label says "per 100 pupils" once
+            return fmt.number(v, dp)
         return fmt.value(v, self.unit, dp=dp)
 
 
@@ -178,7 +180,7 @@ def _min_span(ax: Any, unit: str | None, values: Sequence[float]) -> None:
     if not values:
         return
     mid = sum(values) / len(values)
-    span = {"percent": 2.0, "points": 2.0, "score": 2.0, "count": 4.0}.get(
+    span = {"percent": 2.0, "points": 2.0, "score": 2.0, "count": 4.0, "per100": 2.0}.get(
         u, max(abs(mid) * 0.1, 1.0))
     lo, hi = ax.get_ylim()
     if hi - lo < span:

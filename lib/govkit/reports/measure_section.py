@@ -4,19 +4,47 @@ all read from the measure's one evaluated result.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from govkit.plan import fmt, narrative
 from govkit.reports import charts
-from govkit.reports.blocks import heading, paragraph, show_chart
-from govkit.reports.context import Context, _kpi_for, _measure, _shown, current_row, series
+from govkit.reports.blocks import heading, kpi_hooks, kpi_paragraph, paragraph, show_chart
+from govkit.reports.context import Context, _kpi_for, _measure, _shown, series
+
+
+def measure_result(ctx: Context, measure: str,
+                   kpis: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The measure's one evaluated result here: the plan's KPI row if it has one, else the
+    same fields (value, cohort, interval, change and basis, national) without a target."""
+    row = _kpi_for(ctx, measure, kpis)
+    if row:
+        return row
+    from govkit.plan.measures import MEASURES
+
+    m = MEASURES[measure]
+    mv = ctx.ev.value(measure, ctx.term, ctx.urn, ctx.audience)
+    ok = mv.status == "ok"
+    bench = ctx.ev.national(measure, mv.period, ctx.urn) if ok else None
+    row = {"kpi_id": measure, "measure": measure, "label": m.label, "unit": m.unit,
+           "direction": m.direction, "value": mv.value if ok else None,
+           "numerator": mv.numerator, "denominator": mv.denominator,
+           "period": mv.period or ctx.term, "status": mv.status,
+           "small_number": mv.small_number, "target": None, "rag": None,
+           "national_value": bench.value if bench else None,
+           "national_source": bench.citation if bench else None}
+    row.update(ctx.ev.result(measure, ctx.term, ctx.urn, ctx.audience, mv))
+    return row
 
 
 def measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = None,
                   label: str | None = None) -> charts.Chart | None:
-    """A trend for this place, with the trust's line (for a school), national and target."""
+    """A trend for this place, with the trust's line (for a school), national and target;
+    its title is the measure's result in words (the same change, basis and rating as its
+    table row and sentence), not worked out again from the line."""
     m = _measure(measure)
-    row = _kpi_for(ctx, measure, kpis)
+    row = measure_result(ctx, measure, kpis)
     s = series(ctx, measure)
     if s.empty or not any(st == "ok" for st in s["status"]):
         return None
@@ -25,33 +53,28 @@ def measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = None,
         t = series(ctx, measure, urn=None).set_index("period")
         comparison = [t["value"].get(p) if t["status"].get(p) == "ok" else None
                       for p in s["period"]]
+    # a public card shows no targets, so its titles give no rating either
+    title = narrative.chart_title({**row, "label": label or m["label"]},
+                                  rating=ctx.audience != "public")
     return charts.trend_chart(
         list(s["period"]), _shown(s["value"], s["status"]), label or m["label"], m["unit"],
         national=row.get("national_value"), target=row.get("target"),
         comparison=comparison, comparison_label=f"Trust ({ctx.trust.name})",
-        place=ctx.place if ctx.urn else None)
+        place=ctx.place if ctx.urn else None, title=title)
+
+
+def show_measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = None) -> bool:
+    """The measure's trend chart with its hooks (data-kpi, data-rating, ...); False if none."""
+    chart = measure_chart(ctx, measure, kpis)
+    if chart is None:
+        return False
+    show_chart(chart, hooks=kpi_hooks(measure_result(ctx, measure, kpis), title=chart.title))
+    return True
 
 
 def measure_sentence(ctx: Context, measure: str, kpis: pd.DataFrame | None = None) -> str:
-    """The KPI's sentence if the plan has it, otherwise one built from the series."""
-    row = _kpi_for(ctx, measure, kpis)
-    if row:
-        return narrative.kpi_sentence(row)
-    m = _measure(measure)
-    s = series(ctx, measure)
-    r = current_row(ctx, s)
-    if r is None:
-        return narrative.kpi_sentence({"label": m["label"], "status": "no_data",
-                                       "period": ctx.term})
-    i = s.index[s["period"] == r["period"]][0]
-    prev = s.iloc[i - 1] if i >= 1 else None
-    change = (float(r["value"]) - float(prev["value"])
-              if prev is not None and r.get("status") == "ok" and prev["status"] == "ok"
-              and not fmt.is_missing(r.get("value")) and not fmt.is_missing(prev["value"])
-              else None)
-    # the previous row is last term's figure, or last year's for yearly results
-    return narrative.kpi_sentence({**m, **r, "change_last_term": change,
-                                   "change_last_year": change})
+    """The measure's sentence, from its one result."""
+    return narrative.kpi_sentence(measure_result(ctx, measure, kpis))
 
 
 def measure_section(ctx: Context, measure: str, kpis: pd.DataFrame | None = None,
@@ -62,10 +85,8 @@ def measure_section(ctx: Context, measure: str, kpis: pd.DataFrame | None = None
     if s.empty or all(st in ("not_applicable", "no_data") for st in s["status"]):
         return False
     heading(m["label"], level)
-    paragraph(measure_sentence(ctx, measure, kpis))
-    chart = measure_chart(ctx, measure, kpis)
-    if chart is not None:
-        show_chart(chart)
+    kpi_paragraph(measure_result(ctx, measure, kpis))
+    show_measure_chart(ctx, measure, kpis)
     return True
 
 

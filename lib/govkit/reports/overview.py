@@ -14,6 +14,8 @@ from govkit.reports.blocks import (
     RAG_BADGES,
     esc,
     heading,
+    hooks_html,
+    kpi_hooks,
     note,
     paragraph,
     rag_badge,
@@ -29,13 +31,14 @@ def _grid_cell(row: Mapping[str, Any]) -> str:
     if status == "narrative":
         return rag_badge(row.get("rag"))
     shown = esc(fmt.value(row.get("value"), row.get("unit"), status))
-    rag = row.get("rag") if status == "ok" else None
+    rag = narrative.rating_of(row)  # too_few too: shown, but never as a red
     if rag_key(rag) is None:
         return shown
     symbol, word, _ = RAG_BADGES[rag_key(rag)]
     # the symbol is for the eye; a screen reader hears the word: "Red: 21.2%"
-    return (f'<span class="rag gk-cell-rag {rag_class(rag)}"><span aria-hidden="true">'
-            f'{symbol}</span><span class="gk-sr">{word}:</span> {shown}</span>')
+    return (f'<span class="rag gk-cell-rag {rag_class(rag)}"{hooks_html(kpi_hooks(row))}>'
+            f'<span aria-hidden="true">{symbol}</span><span class="gk-sr">{word}:</span> '
+            f"{shown}</span>")
 
 
 def _grid_frames(ctx: Context) -> dict[str, pd.DataFrame]:
@@ -85,7 +88,8 @@ def rag_grid(ctx: Context, frames: Mapping[str, pd.DataFrame] | None = None,
 
 
 GRID_NOTE = ("Each cell shows the figure with its rating: ✔ green (on target), ▲ amber (close "
-             "to target), ✖ red (below target); no symbol means no rating. Schools with the "
+             "to target), ✖ red (below target), ○ too few pupils to rate (never counted as "
+             "red); no symbol means no rating. Schools with the "
              "most red ratings come first, and in each table the KPIs with the most reds. "
              "z = does not apply to this school (for example, no key stage 2 at a secondary "
              "school). ")
@@ -189,7 +193,7 @@ def show_exceptions(ctx: Context, frame: pd.DataFrame | None = None) -> None:
                          "Value": fmt.value(r.get("value"), unit, r.get("status")),
                          "Target": fmt.value(r.get("target"), unit),
                          "Period": fmt.term_label(r.get("period")),
-                         "Since last term": fmt.change(r.get("change_last_term"), unit)})
+                         "Change": narrative.change_cell(r)})
     if not rows:
         paragraph("No KPI is rated red this term.")
         return
