@@ -323,14 +323,27 @@ def run_command(
     fork: Annotated[bool, typer.Option(
         "--fork/--no-fork", help="start each report's kernel as a fork of a worker that has "
         "already imported the libraries (quicker), or as a new Python process")] = True,
+    executor: Annotated[str, typer.Option(
+        "--executor", help="where the reports run: local (this machine's worker processes) "
+        "or dask (a Dask cluster: --scheduler, else a LocalCluster of --jobs workers)")
+    ] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --executor "
+        "dask); every worker must see data, params and outputs at the same paths")] = None,
 ) -> None:
     """Run every report of a term in parallel; skip unchanged ones; write HTML and an index."""
+    from govkit.batch.executors import get_executor
     from govkit.batch.progress import run_with_progress
+    from govkit.errors import ConfigError
     from govkit.plan.paramcheck import check_params
 
+    get_executor(executor)  # an unknown name is refused before any work
+    if scheduler and executor != "dask":
+        raise ConfigError("--scheduler is for --executor dask")
     check_params(params)  # trust.yaml, the plan, every commentary file: exit 2 before work
     code = run_with_progress(out, params, configured_data(data, params), out_dir, term,
-                             school or None, report or None, jobs, force, timeout, fork)
+                             school or None, report or None, jobs, force, timeout, fork,
+                             executor=executor, scheduler=scheduler)
     if code:
         raise typer.Exit(code)
 

@@ -30,7 +30,8 @@ def summary_table(result: RunResult) -> Table:
 def run_with_progress(console: Console, params: Path, data: Path, out_dir: Path,
                       term: str | None, schools: list[int] | None, reports: list[str] | None,
                       jobs: int | None, force: bool, timeout: float,
-                      fork_kernels: bool = True) -> int:
+                      fork_kernels: bool = True, executor: str = "local",
+                      scheduler: str | None = None) -> int:
     """Run the batch with a progress bar; returns the exit code (0, 1 failures, 130 Ctrl-C)."""
     bar = Progress(TextColumn("[bold]reports"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(),
@@ -51,7 +52,8 @@ def run_with_progress(console: Console, params: Path, data: Path, out_dir: Path,
     try:
         result = run_batch(params, data, out_dir, term, schools, reports, jobs, force,
                            timeout=timeout, progress=progress, on_start=on_start,
-                           fork_kernels=fork_kernels)
+                           fork_kernels=fork_kernels, executor=executor,
+                           scheduler=scheduler)
     finally:
         bar.stop()
     console.print(summary_table(result))

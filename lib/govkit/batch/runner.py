@@ -13,17 +13,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from govkit.batch.forkkernel import CAN_FORK, PRELOAD
+from govkit.batch.executors import get_executor
+from govkit.batch.forkkernel import CAN_FORK
 from govkit.batch.manifest import MANIFEST, Entry, Manifest, job_hash, shared_inputs_hash
 from govkit.batch.matrix import Job, build_matrix
 from govkit.errors import ConfigError
@@ -129,11 +129,15 @@ def run_job(spec: dict[str, Any]) -> Outcome:
     html.parent.mkdir(parents=True, exist_ok=True)
     tmp = html.with_name(f".{html.stem}.{os.getpid()}.running.ipynb")
     attempts = 0
-    previous = signal.signal(signal.SIGALRM, _alarm)
+    # the wall-clock limit is a SIGALRM, which only a main thread can take: a Dask worker
+    # runs jobs in threads, and there papermill's per-cell execution_timeout is the limit
+    alarm = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGALRM, _alarm) if alarm else None
     try:
         while True:
             attempts += 1
-            signal.setitimer(signal.ITIMER_REAL, float(spec["timeout"]))
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, float(spec["timeout"]))
             called = dt.datetime.now(dt.UTC)
             try:
                 papermill.execute_notebook(
@@ -159,7 +163,8 @@ def run_job(spec: dict[str, Any]) -> Outcome:
                     return Outcome(spec["key"], "failed", time.perf_counter() - started,
                                    first_error_line(e), attempts=attempts)
             finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                if alarm:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
         executed = time.perf_counter()
         nb = nbformat.read(tmp, as_version=4)
         trust = load_trust(Path(spec["parameters"]["params_dir"]) / "trust.yaml")
@@ -172,7 +177,8 @@ def run_job(spec: dict[str, Any]) -> Outcome:
         return Outcome(spec["key"], "failed", time.perf_counter() - started,
                        first_error_line(e), attempts=attempts)
     finally:
-        signal.signal(signal.SIGALRM, previous)
+        if alarm:
+            signal.signal(signal.SIGALRM, previous)
         tmp.unlink(missing_ok=True)
 
 
@@ -247,11 +253,15 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
               timeout: float = DEFAULT_TIMEOUT,
               progress: Callable[[Entry, int, int], None] | None = None,
               on_start: Callable[[int, int], None] | None = None,
-              fork_kernels: bool = True) -> RunResult:
+              fork_kernels: bool = True, executor: str = "local",
+              scheduler: str | None = None) -> RunResult:
     """Run the term's reports; see the module docstring.
 
     ``fork_kernels``: each report's kernel is a fork of its pre-warmed worker
     (govkit.batch.forkkernel) rather than a new Python process; either way one kernel a report.
+    ``executor``: where the reports run, a name in govkit.batch.executors.EXECUTORS
+    ("local": this machine's process pool; "dask": a Dask cluster at ``scheduler``, or a
+    LocalCluster without one).
 
     ``progress(entry, done, total)`` is called in the main process after each report
     (skipped ones included); ``on_start(to_run, total)`` once the work is known.
@@ -347,39 +357,28 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
 
     if runnable:
         workers = max(1, min(jobs or os.cpu_count() or 1, len(runnable)))
-        fork = fork_kernels and CAN_FORK
-        specs = {job.key: _spec(job, notebooks_dir, out_dir, timeout, fork)
-                 for job, _ in runnable}
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["govkit.batch.runner", "papermill", "nbconvert",
-                                    *(PRELOAD if fork else ())])
+        runner_cls = get_executor(executor)
+        fork = fork_kernels and CAN_FORK and runner_cls.forks_kernels
+        specs = [_spec(job, notebooks_dir, out_dir, timeout, fork) for job, _ in runnable]
+        by_key = {job.key: (job, h) for job, h in runnable}
         term_dir.mkdir(parents=True, exist_ok=True)
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                                   initializer=_worker_init,
-                                   initargs=(str(term_dir / RUN_LOG),))
-        pending: dict[Future, tuple[Job, str]] = {}
-        try:
-            for job, h in runnable:
-                pending[pool.submit(run_job, specs[job.key])] = (job, h)
-                started += 1
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    job, h = pending.pop(fut)
-                    try:
-                        outcome = fut.result()
-                    except Exception as e:  # the worker itself died (killed, out of memory)
-                        outcome = Outcome(job.key, "failed", 0.0,
-                                          f"worker stopped: {first_error_line(e)}")
-                    finish(job, h, outcome)
-        except KeyboardInterrupt:
-            interrupted = True
-            for fut in pending:
-                fut.cancel()
-            started -= sum(f.cancelled() for f in pending)
-            _stop_workers(pool)
-        finally:
-            pool.shutdown(wait=not interrupted, cancel_futures=True)
+
+        def worker_stopped(spec: dict[str, Any], e: BaseException) -> Outcome:
+            return Outcome(spec["key"], "failed", 0.0, f"worker stopped: {first_error_line(e)}")
+
+        with runner_cls(run_job, workers, term_dir, fork=fork, scheduler=scheduler,
+                        log=str(term_dir / RUN_LOG), initializer=_worker_init,
+                        initargs=(str(term_dir / RUN_LOG),)) as pool:
+            if hasattr(pool, "check_paths"):
+                pool.check_paths([str(params_dir), str(data_dir), str(notebooks_dir),
+                                  str(store_path), str(term_dir)])
+            try:
+                started = len(specs)
+                for spec, outcome in pool.run(specs, worker_stopped):
+                    finish(*by_key[spec["key"]], outcome)
+            except KeyboardInterrupt:
+                interrupted = True
+                started -= pool.stop()
         if interrupted:
             _remove_leftovers(term_dir)  # the stopped workers' half-run notebooks
 
@@ -417,17 +416,6 @@ def _spec(job: Job, notebooks_dir: Path, out_dir: Path, timeout: float,
             # a public page never links to the board's pages
             "index_href": None if job.audience == "public" else "../index.html",
             "timeout": timeout, "fork": fork}
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop the workers now (their kernels notice their parent is gone and exit)."""
-    procs = list((getattr(pool, "_processes", None) or {}).values())
-    for proc in procs:
-        with contextlib.suppress(Exception):
-            proc.terminate()
-    for proc in procs:
-        with contextlib.suppress(Exception):
-            proc.join(timeout=5)
 
 
 def _remove_leftovers(term_dir: Path) -> None:
