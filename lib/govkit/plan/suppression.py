@@ -29,6 +29,12 @@ STRICT_AUDIENCES = frozenset({"public"})
 FAMILIES: tuple[tuple[str, str, str], ...] = (
     ("ks2_rwm_expected", "ks2_rwm_expected_disadvantaged", "ks2_rwm_expected_not_disadvantaged"),
     ("attendance_rate", "attendance_disadvantaged", "attendance_not_disadvantaged"),
+    # pupil groups split the same pupils by SEND, and persistent absence by both
+    ("ks2_rwm_expected", "ks2_rwm_expected_send", "ks2_rwm_expected_not_send"),
+    ("attendance_rate", "attendance_send", "attendance_not_send"),
+    ("persistent_absence", "persistent_absence_disadvantaged",
+     "persistent_absence_not_disadvantaged"),
+    ("persistent_absence", "persistent_absence_send", "persistent_absence_not_send"),
 )
 
 
@@ -67,8 +73,9 @@ def family_members(measure_ids: set[str]) -> set[str]:
         m = MEASURES[mid]
         if m.kind == "gap" and m.parts:
             out |= set(m.parts)
+    asked = set(out)  # a family of these figures, not of every family they touch in turn
     for fam in FAMILIES:
-        if out & set(fam):
+        if asked & set(fam):
             out |= set(fam)
     return out
 
