@@ -188,6 +188,7 @@ def interval_sentence(row: Mapping[str, Any]) -> str:
     unit = _get(row, "unit")
     span = f"{fmt.value(lo, unit)} to {fmt.value(hi, unit)}"
     clear = _get(row, "clear")
+    clear = None if clear is None else bool(clear)  # numpy's bool is not False
     rating = rating_of(row)
     if clear is False and rating in ("amber", "red"):
         return f"Not a clear difference from the target: its 95% interval ({span}) includes it."

@@ -26,7 +26,7 @@ from govkit.reports.blocks import (
 from govkit.reports.context import Context, kpis
 
 
-def _grid_cell(row: Mapping[str, Any]) -> str:
+def _grid_cell(row: Mapping[str, Any], place: str | None = None) -> str:
     status = row.get("status")
     if status == "narrative":
         return rag_badge(row.get("rag"))
@@ -36,7 +36,8 @@ def _grid_cell(row: Mapping[str, Any]) -> str:
         return shown
     symbol, word, _ = RAG_BADGES[rag_key(rag)]
     # the symbol is for the eye; a screen reader hears the word: "Red: 21.2%"
-    return (f'<span class="rag gk-cell-rag {rag_class(rag)}"{hooks_html(kpi_hooks(row))}>'
+    hooks = kpi_hooks(row, place=place) if place else kpi_hooks(row)
+    return (f'<span class="rag gk-cell-rag {rag_class(rag)}"{hooks_html(hooks)}>'
             f'<span aria-hidden="true">{symbol}</span><span class="gk-sr">{word}:</span> '
             f"{shown}</span>")
 
@@ -77,7 +78,7 @@ def rag_grid(ctx: Context, frames: Mapping[str, pd.DataFrame] | None = None,
             red_by_place[name] += _is_red(r)
             if r["kpi_id"] not in red_by_kpi:
                 continue
-            cells[name][r["kpi_id"]] = _grid_cell(r)
+            cells[name][r["kpi_id"]] = _grid_cell(r, name)
             red_by_kpi[r["kpi_id"]] += _is_red(r)
     columns.sort(key=lambda kv: -red_by_kpi[kv[0]])
     schools = sorted((n for n in frames if n != trust_name), key=lambda n: -red_by_place[n])
