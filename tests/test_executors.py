@@ -1,0 +1,86 @@
+"""Executors: the same batch on the local process pool and on a Dask LocalCluster gives
+the same pages, and the Dask run keeps the runner's promises (manifest, skip if unchanged,
+failure isolation)."""
+# ruff: noqa: F811 - demo_drop is test_batch_e2e's fixture, imported for pytest to find
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from test_batch_e2e import FIXTURES, TERM, demo_drop, project  # noqa: F401
+
+from govkit.batch.executors import EXECUTORS, DaskExecutor, LocalExecutor, get_executor
+from govkit.batch.runner import run_batch
+from govkit.errors import ConfigError
+
+pytest.importorskip("distributed")
+
+
+def test_registry_names_both_executors_and_refuses_an_unknown_one():
+    assert EXECUTORS["local"] is LocalExecutor and EXECUTORS["dask"] is DaskExecutor
+    assert get_executor("dask") is DaskExecutor
+    with pytest.raises(ConfigError, match="no executor 'spark'; choose from: dask, local"):
+        get_executor("spark")
+
+
+def _chart_project(tmp_path: Path, demo_drop: Path, name: str, broken: bool = False) -> Path:
+    root = project(tmp_path / name, demo_drop)
+    for nb in ("trust_overview", "report_card"):  # a real house chart, drawn in the kernel
+        shutil.copy(FIXTURES / "chart.ipynb", root / "notebooks" / f"{nb}.ipynb")
+    if broken:
+        shutil.copy(FIXTURES / "broken.ipynb", root / "notebooks" / "report_card.ipynb")
+    return root
+
+
+def _pages(root: Path) -> dict[str, str]:
+    term_dir = root / "outputs" / TERM
+    return {str(p.relative_to(term_dir)): p.read_text(encoding="utf-8")
+            for p in sorted(term_dir.rglob("*.html")) if p.name != "index.html"}
+
+
+def test_dask_local_cluster_gives_the_local_pools_pages(tmp_path, demo_drop):
+    local = _chart_project(tmp_path, demo_drop, "local")
+    dask = _chart_project(tmp_path, demo_drop, "dask")
+    kw = {"reports": ["trust_overview", "report_card"], "jobs": 2}
+    a = run_batch(local / "params", local / "data", local / "outputs", **kw)
+    b = run_batch(dask / "params", dask / "data", dask / "outputs", executor="dask", **kw)
+    assert [e.status for e in a.entries] == ["ok"] * 3
+    assert [e.status for e in b.entries] == ["ok"] * 3 and b.started == 3
+    pa, pb = _pages(local), _pages(dask)
+    assert sorted(pa) == ["148101/report_card.html", "148114/report_card.html",
+                          "trust/trust_overview.html"]
+    assert sorted(pb) == sorted(pa)
+    for name in pa:
+        assert "data:image/svg+xml;base64," in pa[name]
+        assert pb[name] == pa[name], name
+    manifest = json.loads((dask / "outputs" / TERM / "manifest.json").read_text())
+    assert [r["status"] for r in manifest["reports"]] == ["ok"] * 3
+    assert all(set(r["timings"]) == {"kernel", "execute", "export"}
+               for r in manifest["reports"])
+    # nothing changed: a second Dask run starts no cluster work and skips all three
+    again = run_batch(dask / "params", dask / "data", dask / "outputs", executor="dask", **kw)
+    assert again.started == 0 and [e.status for e in again.entries] == ["skipped"] * 3
+
+
+def test_dask_run_isolates_a_failing_report(tmp_path, demo_drop):
+    root = _chart_project(tmp_path, demo_drop, "broken", broken=True)
+    result = run_batch(root / "params", root / "data", root / "outputs", executor="dask",
+                       reports=["trust_overview", "report_card"], jobs=2)
+    status = {e.key: e.status for e in result.entries}
+    assert status == {"trust/trust_overview": "ok", "148101/report_card": "failed",
+                      "148114/report_card": "failed"}
+    assert all(e.error for e in result.failures)
+    term_dir = root / "outputs" / TERM
+    assert (term_dir / "148101" / "report_card.failed.ipynb").is_file()
+    assert not (term_dir / "148101" / "report_card.html").exists()
+    assert not list(term_dir.rglob(".*.running.ipynb"))
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path, demo_drop):
+    root = _chart_project(tmp_path, demo_drop, "nowhere")
+    with pytest.raises(ConfigError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        run_batch(root / "params", root / "data", root / "outputs", executor="dask",
+                  scheduler="tcp://127.0.0.1:9", reports=["trust_overview"], jobs=1)
