@@ -18,6 +18,8 @@ from govkit.plan.config import Plan, Trust
 TRUST = "trust"  # folder and row name of trust-level reports
 REPORTS = ("trust_overview", "priority", "education", "workforce", "finance", "governance",
            "report_card")
+# notebooks/ that are not reports: a leader's workbench, never built by the batch
+WORKBOOKS = ("explore",)
 
 
 @dataclass(frozen=True)

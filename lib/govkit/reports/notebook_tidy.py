@@ -19,7 +19,7 @@ FOLDER = "notebooks/"  # the project's report notebooks; a leader's own copies e
 
 def tidy(nb: dict[str, Any]) -> dict[str, Any]:
     """The notebook (a dict or NotebookNode, changed in place and returned) without outputs
-    (except checked cells'), execution counts or metadata other than tags and kernelspec."""
+    or execution counts (except checked cells') or metadata other than tags and kernelspec."""
     meta = nb.get("metadata", {})
     kept = {k: meta[k] for k in NOTEBOOK_METADATA if k in meta}
     kept["language_info"] = {"name": meta.get("language_info", {}).get("name", "python")}
@@ -31,13 +31,9 @@ def tidy(nb: dict[str, Any]) -> dict[str, Any]:
             cell.pop("outputs", None)
             cell.pop("execution_count", None)
             continue
-        cell["execution_count"] = None
-        if CHECKED not in tags:
+        if CHECKED not in tags:  # a checked cell keeps its run as nbval compares it
+            cell["execution_count"] = None
             cell["outputs"] = []
-            continue
-        for out in cell.get("outputs", []):
-            if "execution_count" in out:
-                out["execution_count"] = None
     return nb
 
 
