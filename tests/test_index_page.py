@@ -20,7 +20,8 @@ def entry(key: str, status: str = "ok", rag: str | None = "amber",
 
 def test_counts_line_says_how_many_kpis_are_each_colour() -> None:
     assert counts_line({"red": 3, "amber": 2, "green": 9}) == (
-        '<br><span class="gk-counts">3 red · 2 amber · 9 green</span>')
+        '<br><span class="gk-counts"><span>3 red</span> · <span>2 amber</span> · '
+        '<span>9 green</span></span>')
     assert counts_line({"red": 0, "amber": 0, "green": 0}) == ""  # nothing rated
     assert counts_line(None) == ""  # a manifest from before counts were kept
 
@@ -43,9 +44,9 @@ def test_index_links_each_report_with_its_rating_and_counts() -> None:
     assert ">Open<" not in page
     # the word is text; the symbol beside it is hidden from screen readers
     assert '<span aria-hidden="true">✖</span> Red</span>' in page
-    assert "1 red · 0 amber · 4 green" in page
+    assert "<span>1 red</span> · <span>0 amber</span> · <span>4 green</span>" in page
     assert '<span aria-hidden="true">✔</span> Green</span>' in page
-    assert "0 red · 0 amber · 2 green" in page
+    assert "<span>0 red</span> · <span>0 amber</span> · <span>2 green</span>" in page
     # colours come from the house stylesheet's classes, never a style attribute
     assert 'class="rag rag-red"' in page and "style=" not in page.split("</head>")[1]
     # a failure names its first error line (escaped) and, never having had a good run,

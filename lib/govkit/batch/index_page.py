@@ -69,8 +69,9 @@ def counts_line(counts: dict[str, int] | None) -> str:
     """'3 red · 2 amber · 9 green': the headline alone hides how many KPIs are on track."""
     if not counts or not any(counts.values()):
         return ""
-    parts = [f"{counts.get(c, 0)} {c}" for c in ("red", "amber", "green")]
-    return f'<br><span class="gk-counts">{esc(" · ".join(parts))}</span>'
+    # each count kept whole ("2 amber"): a narrow column breaks only between them
+    parts = [f"<span>{counts.get(c, 0)} {c}</span>" for c in ("red", "amber", "green")]
+    return f'<br><span class="gk-counts">{" · ".join(parts)}</span>'
 
 
 def render_index(trust: Trust, plan: Plan, term: str, entries: list[Entry]) -> str:
