@@ -5,14 +5,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?=
 TERM_ID ?=
+AXE_VERSION ?= 4.14.1
+AXE    := .cache/npm/node_modules/axe-core/axe.min.js
 
-.PHONY: help install report test lint lab bench demo-data contract-docs clean
+.PHONY: help install report test browser-deps pack lint lab bench demo-data contract-docs clean
 
 help:
 	@echo "make report   build the demo trust's reports for its latest term"
 	@echo "make test     run the whole test suite (unit, notebooks, end to end)"
 	@echo "make lab      open the notebooks in JupyterLab"
 	@echo "make bench    time evaluating the plan, then the batch against the naive loop"
+	@echo "make pack     the board pack PDF of the demo term (after make report)"
 	@echo "make lint     ruff"
 
 $(STAMP): pyproject.toml
@@ -26,9 +29,27 @@ install: $(STAMP)
 report: $(STAMP)
 	$(BIN)/govkit run --params params --data data/demo --out outputs $(if $(TERM_ID),--term $(TERM_ID)) $(if $(JOBS),--jobs $(JOBS))
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(BIN)/ruff check lib tests benchmarks notebooks
 	$(BIN)/python -m pytest -n 2 --dist loadscope -q
+
+# What the browser tests need: Debian's Chromium (installed where we are root and apt-get
+# exists) and axe-core from npm into .cache/npm (ignored). Never fatal here: without them
+# the browser tests skip with one line saying what to install (CI makes that a failure).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      echo "installing Chromium for the browser tests (apt-get install chromium)"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	        >/dev/null || echo "apt-get install chromium failed: the browser tests will skip"; \
+	    fi; }
+	@test -f $(AXE) || { command -v npm >/dev/null 2>&1 && \
+	  npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_VERSION) \
+	  >/dev/null || echo "npm install axe-core failed: the browser tests will skip"; }
+
+# The board pack PDF of the demo trust's latest term (after make report)
+pack: $(STAMP)
+	$(BIN)/govkit pack --params params --out outputs $(if $(TERM_ID),--term $(TERM_ID))
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests benchmarks notebooks

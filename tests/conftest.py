@@ -44,3 +44,34 @@ def demo_term() -> Path:
             assert not result.failures, [f"{e.key}: {e.error}" for e in result.failures]
             marker.write_text(_session_id())
     return term_dir
+
+
+# The browser tests (tests/test_browser.py) need Chromium and axe-core; `make test` fetches
+# both where it can. Where it could not, they skip, and the run ends with one line saying
+# what to install (GOVKIT_REQUIRE_BROWSER=1, as CI sets, makes that a failure instead).
+AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_path() -> Path:
+    return Path(os.environ.get("GOVKIT_AXE", AXE))
+
+
+def browser_missing() -> str:
+    """What the browser tests lack, as one line saying how to get it; '' when all is there."""
+    from govkit.batch.browser import INSTALL_HINT, chromium_path
+
+    missing = []
+    if chromium_path() is None:
+        missing.append(f"no Chromium ({INSTALL_HINT})")
+    if not axe_path().is_file():
+        missing.append(f"no axe-core at {axe_path()} (npm install --prefix .cache/npm "
+                       "axe-core, as `make test` does)")
+    return "; ".join(missing)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if "test_browser.py" in getattr(r, "nodeid", "")]
+    if skipped:
+        terminalreporter.write_line(f"BROWSER TESTS SKIPPED ({len(skipped)}): "
+                                    f"{browser_missing()}", red=True, bold=True)

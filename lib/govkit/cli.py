@@ -348,6 +348,39 @@ def run_command(
         raise typer.Exit(code)
 
 
+def write_pack(params: Path, out_dir: Path, term: str | None, school: int | None,
+               output: Path | None = None) -> None:
+    """Build the board pack from the term's built pages and say where it is."""
+    from govkit.batch.pack import build_pack
+    from govkit.errors import ConfigError
+    from govkit.plan.params import load_params
+
+    trust, plan = load_params(params)
+    term = term or trust.latest_term
+    if term not in trust.terms:
+        raise ConfigError(f"--term {term}: not one of the trust's terms in trust.yaml")
+    result = build_pack(out_dir / term, trust, plan, school, output)
+    out.print(f"{result.path}: {result.pages} pages (cover, contents, "
+              f"{len(result.items)} reports)", soft_wrap=True)
+
+
+@app.command("pack")
+@user_errors
+def pack_command(
+    term: Annotated[str | None, typer.Option("--term", help="term id, e.g. 2024-25-summer "
+                                             "(default: the trust's latest)")] = None,
+    school: Annotated[int | None, typer.Option(
+        "--school", help="one school's priority reports (URN) instead of the trust's")] = None,
+    params: ParamsOpt = DEFAULT_PARAMS,
+    out_dir: Annotated[Path, typer.Option("--out", help="outputs folder")] = Path("outputs"),
+    output: Annotated[Path | None, typer.Option(
+        "--output", help="PDF to write (default: <out>/<term>/board-pack[-<urn>].pdf)")] = None,
+) -> None:
+    """The board pack: one A4 PDF with a cover, a contents page, the trust overview and the
+    priority reports, bookmarked per report (needs Chromium; run the term first)."""
+    write_pack(params, out_dir, term, school, output)
+
+
 def main() -> None:  # pragma: no cover - console entry for python -m
     sys.exit(app())
 

@@ -1,0 +1,186 @@
+"""The board pack: one PDF for the board meeting, from the term's built reports.
+
+A cover, a contents page with the pack's page numbers, the trust overview, then the
+priority reports (the trust's, or one school's with ``urn``), each starting on a new page,
+a bookmark per report with its own sections beneath it, and the pack's page number at the
+foot of every page.
+
+Rendered by headless Chromium, the browser the accessibility tests check the pages in, so
+the paper matches the screen: the same house stylesheet, its print rules and A4 @page,
+the SVG charts as vectors. Each report is printed on its own with its page numbers offset
+(a margin box counter), then pypdf joins the parts and adds the bookmarks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from govkit.batch.browser import chromium
+from govkit.batch.manifest import MANIFEST, Manifest
+from govkit.batch.matrix import TRUST
+from govkit.errors import GovkitError
+from govkit.plan.config import Plan, Trust
+from govkit.reports.export import TEMPLATE_NAME, TEMPLATES, house_css
+from govkit.terms import parse_term
+
+
+class PackError(GovkitError):
+    """The pack cannot be made from this term's outputs (a report is missing)."""
+
+
+@dataclass
+class PackItem:
+    """One report in the pack and the pack page it starts on."""
+
+    title: str
+    place: str
+    path: Path
+    rating: str = ""
+    start: int = 0
+    pages: int = 0
+
+
+@dataclass
+class PackResult:
+    path: Path
+    pages: int
+    items: list[PackItem]
+
+
+def css_string(text: str) -> str:
+    """Text as the inside of a CSS string in a <style> block: no quote, backslash, newline
+    or '<' can end the string or the block."""
+    out = []
+    for ch in str(text):
+        if ch in '\\"' or ch == "<" or ord(ch) < 0x20:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def pack_items(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None
+               ) -> list[PackItem]:
+    """The trust overview, then each priority report in the plan's order, for the trust or
+    one school. Every page must have been built: a missing one is named."""
+    folder = TRUST if urn is None else str(urn)
+    place = trust.name if urn is None else next(
+        (s.name for s in trust.schools if s.urn == urn), None)
+    if place is None:
+        raise PackError(f"--school {urn}: no school with that URN in trust.yaml")
+    manifest = Manifest.load(term_dir / MANIFEST, term_dir.name, trust.name).entries
+    wanted = [(f"{TRUST}/trust_overview", "Trust overview", trust.name)] + [
+        (f"{folder}/priority-{p.id}", p.title, place) for p in plan.priorities]
+    items, missing = [], []
+    for key, title, where in wanted:
+        path = term_dir / f"{key}.html"
+        entry = manifest.get(key)
+        if not path.is_file():
+            missing.append(f"{key}.html")
+            continue
+        rating = (entry.rag or "").capitalize() if entry else ""
+        items.append(PackItem(title, where, path, f"overall {rating.lower()}" if rating else ""))
+    if missing:
+        raise PackError(f"{term_dir}: not built yet: {', '.join(missing)} "
+                        "(run `govkit run` for this term first)")
+    return items
+
+
+def _front_html(trust: Trust, term: str, scope: str, items: list[PackItem],
+                total_pages: int, footer: str) -> str:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / TEMPLATE_NAME),
+                             autoescape=True)
+    b = trust.branding
+    return env.get_template("pack.html.j2").render(
+        css=Markup(house_css()), primary=b.primary_colour, accent=b.accent_colour,
+        title="Board pack", trust_name=trust.name,
+        scope=scope, term_label=parse_term(term).label, items=items,
+        produced=dt.date.today().strftime("%d %B %Y"), total_pages=total_pages)
+
+
+FOOT = ("font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif;"
+        " font-size: 8.5pt; color: #3e4c59;")
+
+
+def _print(page: object, start: int, footer: str, cover: bool = False) -> bytes:
+    """The loaded page as A4 PDF bytes, its pages numbered from ``start`` (the first page's
+    counter steps by ``start`` instead of 1); a cover page carries no number."""
+    first = "@bottom-center { content: none; }" if cover else ""
+    page.add_style_tag(content=(  # type: ignore[attr-defined]
+        f'@page {{ @bottom-center {{ content: "{css_string(footer)} · page " counter(page);'
+        f" {FOOT} }} }}"
+        f"@page :first {{ counter-increment: page {start}; {first} }}"))
+    return page.pdf(prefer_css_page_size=True, print_background=True,  # type: ignore
+                    outline=True, tagged=True)
+
+
+def _copy_outline(writer: object, reader: object, outline: list, parent: object,
+                  offset: int) -> None:
+    """Add a part's bookmarks under ``parent``, their pages moved by ``offset``."""
+    last = parent
+    for node in outline:
+        if isinstance(node, list):
+            _copy_outline(writer, reader, node, last, offset)
+            continue
+        page_no = reader.get_destination_page_number(node)  # type: ignore[attr-defined]
+        last = writer.add_outline_item(str(node.title), offset + page_no,  # type: ignore
+                                       parent=parent)
+
+
+def build_pack(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None,
+               out_path: Path | None = None) -> PackResult:
+    """Write the pack PDF (default ``<term_dir>/board-pack[-<urn>].pdf``) atomically."""
+    from pypdf import PdfReader, PdfWriter
+
+    term = term_dir.name
+    items = pack_items(term_dir, trust, plan, urn)
+    scope = "The whole trust" if urn is None else f"{items[-1].place} (URN {urn})"
+    footer = f"{trust.name} · Board pack · {parse_term(term).label}"
+    out_path = out_path or term_dir / ("board-pack.pdf" if urn is None
+                                       else f"board-pack-{urn}.pdf")
+    with chromium() as ctx:
+        page = ctx.new_page()
+        page.emulate_media(media="print")
+        # The front's length first (its numbers do not change how many pages it takes),
+        # then each report numbered on from it, then the front again with the real numbers.
+        page.set_content(_front_html(trust, term, scope, items, 0, footer))
+        front_pages = len(PdfReader(io.BytesIO(_print(page, 1, footer, True))).pages)
+        parts = []
+        start = front_pages + 1
+        for item in items:
+            page.goto(item.path.resolve().as_uri())
+            pdf = _print(page, start, footer)
+            item.start, item.pages = start, len(PdfReader(io.BytesIO(pdf)).pages)
+            parts.append(pdf)
+            start += item.pages
+        page.set_content(_front_html(trust, term, scope, items, start - 1, footer))
+        front = _print(page, 1, footer, True)
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
+    writer.add_outline_item("Contents", front_pages - 1)
+    for item, pdf in zip(items, parts, strict=True):
+        reader = PdfReader(io.BytesIO(pdf))
+        writer.append(reader, import_outline=False)
+        label = item.title if item.title == "Trust overview" else f"{item.title}: {item.place}"
+        mark = writer.add_outline_item(label, item.start - 1)
+        # the report's own headings (Chromium's outline) beneath it; its one h1 is the
+        # report's title again, so its children come up a level
+        outline = reader.outline
+        if len(outline) == 2 and isinstance(outline[1], list):
+            outline = outline[1]
+        _copy_outline(writer, reader, outline, mark, item.start - 1)
+    writer.add_metadata({"/Title": f"Board pack, {parse_term(term).label}: {trust.name}",
+                         "/Creator": "govkit"})
+    writer.page_mode = "/UseOutlines"
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_name(f".{out_path.name}.tmp")
+    with open(tmp, "wb") as fh:
+        writer.write(fh)
+    tmp.replace(out_path)
+    return PackResult(out_path, len(writer.pages), items)
