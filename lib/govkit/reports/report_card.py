@@ -30,12 +30,47 @@ def public(ctx: Context) -> Context:
     return ctx if ctx.audience == "public" else dataclasses.replace(ctx, audience="public")
 
 
-def public_kpis(ctx: Context) -> pd.DataFrame:
-    """The KPIs a public card may show: the plan's public ones, never a confidential measure."""
+def card_kpis(ctx: Context) -> pd.DataFrame:
+    """Every KPI a public card may speak of: the plan's public ones, never a confidential
+    measure, nor a leader's narrative."""
     frame = kpis(public(ctx))
-    keep = (~frame["status"].isin(["narrative", "not_applicable"])
-            & ~frame["measure"].isin(CONFIDENTIAL_MEASURES))
+    keep = (frame["status"] != "narrative") & ~frame["measure"].isin(CONFIDENTIAL_MEASURES)
     return frame[keep].drop_duplicates("measure").reset_index(drop=True)
+
+
+# Statuses a card shows as a row: a figure, or the symbol for one withheld for privacy.
+SHOWN = ("ok", "suppressed")
+
+
+def public_kpis(ctx: Context) -> pd.DataFrame:
+    """The card's rows: measures with a figure for this school (or one withheld for
+    privacy). Measures for another phase, or with no published figure here, are left out
+    and named once (``left_out_line``), never shown as rows of dashes."""
+    frame = card_kpis(ctx)
+    return frame[frame["status"].isin(SHOWN)].reset_index(drop=True)
+
+
+def left_out_line(ctx: Context) -> str | None:
+    """One line naming the measures left off the card, and why: not for a school of this
+    phase, or no figure published for it this year."""
+    frame = card_kpis(ctx)
+    gone = frame[~frame["status"].isin(SHOWN)]
+    if gone.empty:
+        return None
+
+    def names(rows: pd.DataFrame) -> str:
+        return narrative.join_list([str(r.get("label") or r.get("measure"))
+                                    for r in rows.to_dict("records")], most=99)
+
+    phase = gone[gone["status"] == "not_applicable"]
+    none = gone[gone["status"] != "not_applicable"]
+    parts = []
+    if not phase.empty:
+        what = f"a {ctx.phase} school" if ctx.phase else "the trust's schools"
+        parts.append(f"{names(phase)} (not for {what})")
+    if not none.empty:
+        parts.append(f"{names(none)} (no figure published for {ctx.place} this year)")
+    return "Not on this card: " + "; ".join(parts) + "."
 
 
 # The report card's plain headings, by the domain a measure is counted from.
@@ -60,41 +95,198 @@ def card_groups(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
             if (labels == g).any()]
 
 
+# How big a gap must be, in the measure's own unit, before a parent is told "a little",
+# plain, or "well" above or below: (tiny, small, large). Under tiny, or inside the
+# figure's 95% interval, is "about the same"; under small "a little"; from large "well".
+# Percentages are in points: half a point of attendance is noise, five points is about
+# two weeks of school a year.
+GAP_SIZES: dict[str, tuple[float, float, float]] = {
+    "percent": (0.5, 2.0, 5.0), "points": (0.5, 2.0, 5.0), "score": (0.5, 1.0, 2.0),
+    "per100": (0.2, 0.5, 1.5), "count": (0.5, 1.5, 3.0),
+}
+DEFAULT_GAP = (0.5, 2.0, 5.0)
+
+
+def gap_size(value: Any, other: Any, unit: str | None, lower: Any = None,
+             upper: Any = None) -> str | None:
+    """'same', 'little', 'plain' or 'well': how far ``value`` is from ``other``, judged
+    on the figures as shown and, where the figure has one, its 95% interval."""
+    if fmt.is_missing(value) or fmt.is_missing(other):
+        return None
+    shown = fmt.displayed(value, unit), fmt.displayed(other, unit)
+    gap = abs(shown[0] - shown[1])
+    tiny, small, large = GAP_SIZES.get(str(unit), DEFAULT_GAP)
+    inside = (not fmt.is_missing(lower) and not fmt.is_missing(upper)
+              and float(lower) <= float(other) <= float(upper))
+    if gap < tiny or inside:
+        return "same"
+    return "well" if gap >= large else "little" if gap < small else "plain"
+
+
+def compare_words(value: Any, other: Any, unit: str | None, higher_is_better: bool,
+                  what: str, lower: Any = None, upper: Any = None) -> str | None:
+    """'about the same as national', 'a little below national (worse)', 'well above the
+    trust (better)': the words grow with the gap, so 0.1 and 2.7 points never read alike."""
+    size = gap_size(value, other, unit, lower, upper)
+    if size is None:
+        return None
+    if size == "same":
+        return f"about the same as {what}"
+    above = fmt.displayed(value, unit) > fmt.displayed(other, unit)
+    side = "above" if above else "below"
+    verdict = "better" if above == higher_is_better else "worse"
+    lead = {"little": "a little ", "plain": "", "well": "well "}[size]
+    return f"{lead}{side} {what} ({verdict})"
+
+
+def national_for_phase(ctx: Context, row: dict[str, Any]) -> bool:
+    """Whether the national figure beside this school's is for schools like it: DfE's
+    figure for its phase, or for all schools on a measure only its phase has. A special
+    school's attendance beside all schools' is not, and the card says so."""
+    from govkit.plan.measures import MEASURES, applies
+
+    if not ctx.urn or fmt.is_missing(row.get("national_value")):
+        return True
+    bench = ctx.ev.national(row["measure"], row.get("period"), ctx.urn)
+    if bench is None or bench.phase == ctx.phase:
+        return True
+    m = MEASURES[row["measure"]]
+    return bench.phase == "all" and [p for p in ("primary", "secondary")
+                                     if applies(m, p)] == [ctx.phase]
+
+
+def comparison(ctx: Context, row: dict[str, Any]) -> str | None:
+    """The card's comparison for one row: with national (saying when the national figure
+    covers all schools, not this school's phase), else with the trust."""
+    unit, up = row.get("unit"), str(row.get("direction")) != "lower"
+    if row.get("status") != "ok":
+        return None
+    lo, hi = row.get("ci_lower"), row.get("ci_upper")
+    if not fmt.is_missing(row.get("national_value")):
+        what = "national" if national_for_phase(ctx, row) else "all schools nationally"
+        return compare_words(row.get("value"), row.get("national_value"), unit, up, what,
+                             lo, hi)
+    if ctx.urn and not _is_total(row.get("measure")):
+        return compare_words(row.get("value"), row.get("trust_value"), unit, up,
+                             "the trust", lo, hi)
+    return None
+
+
 def card_table(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
     """Our school, the trust and national side by side, with a plain-words comparison."""
     rows = []
     for r in frame.to_dict("records"):
         unit, status = r.get("unit"), r.get("status")
-        up = str(r.get("direction")) != "lower"
-        cmp = narrative.versus(r.get("value"), r.get("national_value"), unit, up, "national")
-        if not cmp and ctx.urn and not _is_total(r.get("measure")):
-            cmp = narrative.versus(r.get("value"), r.get("trust_value"), unit, up, "the trust")
+        cmp = comparison(ctx, r)
         rows.append({
             "What we measure": r.get("label"),
             ctx.place: fmt.value(r.get("value"), unit, status),
             "Trust": fmt.value(r.get("trust_value"), unit)
             if ctx.urn and not _is_total(r.get("measure")) else fmt.MISSING,
-            "National": fmt.value(r.get("national_value"), unit),
-            "How we compare": (cmp.split(" of ")[0] if status == "ok" and cmp
-                               else fmt.MISSING).capitalize(),
+            "National": fmt.national(r.get("national_value"), unit,
+                                     national_for_phase(ctx, r)),
+            "How we compare": cmp[:1].upper() + cmp[1:] if cmp else fmt.MISSING,
         })
     out = pd.DataFrame(rows)
     return out if ctx.urn else out.drop(columns=["Trust"])
 
 
-def card_sentences(frame: pd.DataFrame) -> list[str]:
-    """A plain sentence per shown measure; the ones withheld for privacy named once, last."""
-    rows = frame.to_dict("records")
-    # a trust total (all schools' partnerships added up) is no yardstick for one school
-    out = [narrative.public_sentence({**r, "trust_value": None} if _is_total(r.get("measure"))
-                                     else r)
-           for r in rows if r.get("status") != "suppressed"]
-    hidden = [str(r.get("label") or r.get("measure")) for r in rows
-              if r.get("status") == "suppressed"]
+def _lower_first(label: str) -> str:
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def stand_out(ctx: Context, frame: pd.DataFrame, most: int = 3) -> list[str]:
+    """What stands out, in a few lines: where the school is clearly ahead, where it is
+    clearly behind (the biggest gaps first), how many are about the same, and what is
+    withheld for privacy. Not a sentence per row: the tables hold every figure."""
+    order = {"well": 0, "plain": 1, "little": 2, "same": 3}
+    ahead, behind, same = [], [], 0
+    for r in frame.to_dict("records"):
+        cmp = comparison(ctx, r)
+        if not cmp:
+            continue
+        unit = r.get("unit")
+        nat = not fmt.is_missing(r.get("national_value"))
+        other = r.get("national_value") if nat else r.get("trust_value")
+        size = gap_size(r.get("value"), other, unit, r.get("ci_lower"), r.get("ci_upper"))
+        if size in ("same", "little"):
+            same += 1
+            continue
+        where = ("national" if national_for_phase(ctx, r) else "all schools nationally") \
+            if nat else "the trust"
+        item = (order[size], f"{_lower_first(str(r.get('label')))} "
+                f"({fmt.value(r.get('value'), unit)} against {fmt.value(other, unit)} "
+                f"for {where})")
+        (ahead if cmp.endswith("(better)") else behind).append(item)
+    out = []
+    if ahead:
+        out.append(f"Where {ctx.place} does well: "
+                   + "; ".join(t for _, t in sorted(ahead)[:most]) + ".")
+    if behind:
+        out.append(f"Where {ctx.place} is behind: "
+                   + "; ".join(t for _, t in sorted(behind)[:most]) + ".")
+    if same:
+        out.append(f"{fmt.count_words(same).capitalize()} other "
+                   f"{'measure is' if same == 1 else 'measures are'} about the same as "
+                   "national or the trust, or only a little different.")
+    hidden = [_lower_first(str(r.get("label") or r.get("measure")))
+              for r in frame.to_dict("records") if r.get("status") == "suppressed"]
     if hidden:
         out.append(f"Not shown ({fmt.SUPPRESSED}), because too few pupils are in the group "
                    f"to publish without identifying them: {narrative.join_list(hidden, most=99)}.")
     return out
+
+
+# A short glossary: (term, meaning, words on the card that call for it; None: always).
+GLOSSARY: list[tuple[str, str, tuple[str, ...] | None]] = [
+    ("KS2", "Key stage 2: Years 3 to 6 of primary school. Pupils sit national tests in "
+     "reading, maths, and grammar, punctuation and spelling in Year 6.", ("KS2",)),
+    ("KS4", "Key stage 4: Years 10 and 11 of secondary school, ending in GCSEs.", ("KS4",)),
+    ("Expected standard", "The level the government expects most pupils to reach by the "
+     "end of the key stage.", ("expected standard",)),
+    ("Scaled score", "How KS2 test results are given: from 80 to 120, where 100 or more "
+     "means the pupil reached the expected standard.", ("scaled score",)),
+    ("Attainment 8 and Progress 8", "Attainment 8 is a pupil's average grade across eight "
+     "GCSEs; Progress 8 compares it with pupils nationally who started secondary school at "
+     "the same level (0 is average).", ("Attainment 8", "Progress 8")),
+    ("Disadvantaged pupils", "Pupils who have had free school meals in the last six years "
+     "or are looked after by the local authority: the pupils the pupil premium is for.",
+     ("disadvantaged",)),
+    ("SEND", "Special educational needs and disabilities: pupils who need extra help to "
+     "learn, with or without an education, health and care plan.", ("SEND",)),
+    ("Persistent absence", "Missing 10% or more of school sessions: about a day every two "
+     "weeks.", ("Persistent absence",)),
+    ("Phonics check", "A short check in Year 1 of how well children can sound out words.",
+     ("phonics",)),
+    ("Share of places", "How full the school is: pupils on roll as a share of the places it "
+     "was built for.", ("share of places",)),
+    ("About the same, a little, well above or below", "How big the difference is; "
+     "'about the same' also when the difference is too small to be sure of, given the "
+     "number of pupils.", None),
+    (fmt.SUPPRESSED, "Not shown, to protect the privacy of a small group of pupils.", None),
+    (fmt.NOT_AVAILABLE, "Not published: for example, the government published no KS2 "
+     "progress scores for 2024 and 2025.", None),
+    (fmt.MISSING, "No figure: not available yet, or nothing to compare with.", None),
+]
+
+
+def glossary_terms(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """The glossary entries this card needs: those whose words appear in its measures."""
+    words = " ".join(str(x) for x in frame["label"].dropna()).lower()
+    return [(t, meaning) for t, meaning, calls in GLOSSARY
+            if calls is None or any(c.lower() in words for c in calls)]
+
+
+def glossary(ctx: Context) -> None:
+    """What the words and symbols on the card mean, for parents who don't use them daily."""
+    from IPython.display import HTML
+
+    frame = public_kpis(ctx)
+    if frame.empty:
+        return
+    heading("What the words mean", 2)
+    items = "".join(f"<dt>{esc(t)}</dt><dd>{esc(m)}</dd>" for t, m in glossary_terms(frame))
+    _display(HTML(f'<dl class="gk-glossary">{items}</dl>'))
 
 
 def welcome(ctx: Context) -> None:
@@ -124,16 +316,19 @@ def at_a_glance(ctx: Context) -> None:
     for title, part in card_groups(frame):
         heading(title, 3)
         show_table(card_table(ctx, part))
+    line = left_out_line(ctx)
+    if line:
+        note(line)
 
 
 def in_words(ctx: Context) -> None:
-    """A plain sentence per measure, in the order of the tables."""
+    """What stands out, in a few plain lines (the tables above hold every figure)."""
     frame = public_kpis(ctx)
     if frame.empty:
         return
     heading("In words", 2)
     groups = card_groups(frame)
-    bullets(card_sentences(pd.concat([part for _, part in groups], ignore_index=True)))
+    bullets(stand_out(ctx, pd.concat([part for _, part in groups], ignore_index=True)))
 
 
 def over_time(ctx: Context, measure: str = "attendance_rate",
@@ -163,5 +358,5 @@ def footnotes(ctx: Context) -> None:
 
 def report_card(ctx: Context) -> None:
     """The whole public card: each section in turn (the notebook calls them one a cell)."""
-    for section in (welcome, at_a_glance, in_words, over_time, footnotes):
+    for section in (welcome, at_a_glance, in_words, over_time, glossary, footnotes):
         section(ctx)

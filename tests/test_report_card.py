@@ -1,0 +1,168 @@
+"""The public report card as a parent reads it: comparisons in words that grow with the
+gap (and "about the same" inside the interval), measures that don't apply left out with
+one line, the national figure for the school's phase (or saying it covers all schools), a
+short "In words", a glossary, and no link to the board's pages. Worked by hand."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from memstore import URN_A, URN_B, URN_C, attendance, memstore, plan, schools, trust
+
+from govkit.plan.evaluate import Evaluator
+from govkit.reports import report_card as rc
+from govkit.reports.context import Context
+
+SUMMER = "2024-25-summer"
+
+
+@pytest.mark.parametrize(("value", "other", "unit", "up", "words"), [
+    (62.0, 62.1, "percent", True, "about the same as national"),      # 0.1: tiny
+    (61.0, 62.0, "percent", True, "a little below national (worse)"),  # 1.0
+    (59.3, 62.0, "percent", True, "below national (worse)"),           # 2.7
+    (55.0, 62.0, "percent", True, "well below national (worse)"),      # 7.0
+    (26.5, 20.0, "percent", False, "well above national (worse)"),     # lower is better
+    (10.0, 20.0, "percent", False, "well below national (better)"),
+    (104.6, 104.0, "score", True, "a little above national (better)"),  # 0.6 of a score
+    # judged on the figures as shown: 94.96 reads 95.0, half a point above 94.5 ...
+    (94.96, 94.5, "percent", True, "a little above national (better)"),
+    # ... and 94.94 reads 94.9, 0.4 above: about the same
+    (94.94, 94.5, "percent", True, "about the same as national"),
+])
+def test_comparison_words_grow_with_the_gap(value: float, other: float, unit: str, up: bool,
+                                            words: str) -> None:
+    assert rc.compare_words(value, other, unit, up, "national") == words
+
+
+def test_the_issue_gaps_of_0_1_and_2_7_points_read_differently() -> None:
+    # "How we compare" said "worse than national" for both
+    small = rc.compare_words(61.9, 62.0, "percent", True, "national")
+    large = rc.compare_words(59.3, 62.0, "percent", True, "national")
+    assert small == "about the same as national" and large == "below national (worse)"
+
+
+def test_inside_the_interval_is_about_the_same() -> None:
+    # 55.0% with a 95% interval of 45.0 to 65.0: national 62.0 lies inside it
+    assert rc.compare_words(55.0, 62.0, "percent", True, "national", 45.0, 65.0) == \
+        "about the same as national"
+    assert rc.compare_words(55.0, 66.0, "percent", True, "national", 45.0, 65.0) == \
+        "well below national (worse)"
+
+
+def _ctx(tmp_path: Path, urn: int) -> Context:
+    # A special school 89.8% (102 of 1000 sessions missed), 27 of 100 persistently absent;
+    # B primary 94.8%, 10 of 100; C secondary 91.1%. No KS2 or KS4 results anywhere.
+    con = memstore(schools=schools("special", "primary", "secondary"), attendance=[
+        attendance(URN_A, SUMMER, 1000, 102, pupils=100, pa=27),
+        attendance(URN_B, SUMMER, 1000, 52, pupils=100, pa=10),
+        attendance(URN_C, SUMMER, 1000, 89, pupils=100, pa=15)])
+    path = tmp_path / f"{urn}.duckdb"
+    con.execute(f"ATTACH '{path}' AS disk")
+    con.execute("COPY FROM DATABASE memory TO disk")
+    con.execute("DETACH disk")
+    t = trust("special", "primary", "secondary")
+    p = plan([{"measure": "attendance_rate", "target": {"relative_to": "national"}},
+              {"measure": "persistent_absence", "target": 15, "tolerance": 3},
+              {"measure": "ks2_rwm_expected", "target": 60, "tolerance": 4},
+              {"measure": "ks4_attainment8", "target": 46, "tolerance": 3},
+              {"measure": "in_year_balance", "target": 0, "tolerance": 25000}])
+    ev = Evaluator(t, p, duckdb.connect(str(path), read_only=True))
+    return Context(ev, t, p, SUMMER, urn, "public", tmp_path, path)
+
+
+def test_a_special_school_gets_no_rows_of_dashes_and_says_whose_national(
+        tmp_path: Path) -> None:
+    ctx = _ctx(tmp_path, URN_A)
+    frame = rc.public_kpis(ctx)
+    # results it has none of are left out, and money is never on a public card
+    assert list(frame["measure"]) == ["attendance_rate", "persistent_absence"]
+    assert rc.left_out_line(ctx) == (
+        "Not on this card: KS2 reading, writing and maths: expected standard and KS4 "
+        "Attainment 8 (average score) (no figure published for School 1 this year).")
+    table = rc.card_table(ctx, frame).set_index("What we measure")
+    # DfE's attendance for all schools (92.9%, 2023/24): no special-school figure, so
+    # the card says whose it is; 89.8 is 3.1 points below
+    assert table.loc["Attendance", "National"] == "92.9% (all schools)"
+    assert table.loc["Attendance", "How we compare"] == "Below all schools nationally (worse)"
+    # 27 of 100 = 27.0%, Wilson 95% interval 19.3% to 36.4% holds 20.0%: about the same
+    assert table.loc["Persistent absence (10% or more of sessions missed)",
+                     "How we compare"] == "About the same as all schools nationally"
+
+
+def test_a_primary_school_reads_against_the_primary_national(tmp_path: Path) -> None:
+    ctx = _ctx(tmp_path, URN_B)
+    table = rc.card_table(ctx, rc.public_kpis(ctx)).set_index("What we measure")
+    # primary attendance 94.5% (2023/24): like for like, 94.8 is 0.3 away
+    assert table.loc["Attendance", "National"] == "94.5%"
+    assert table.loc["Attendance", "How we compare"] == "About the same as national"
+    # 10 of 100 = 10.0% (interval 5.5% to 17.4%) against 20.0% for all schools
+    assert table.loc["Persistent absence (10% or more of sessions missed)",
+                     "How we compare"] == "Well below all schools nationally (better)"
+    assert rc.left_out_line(ctx) == (
+        "Not on this card: KS4 Attainment 8 (average score) (not for a primary school); "
+        "KS2 reading, writing and maths: expected standard (no figure published for "
+        "School 2 this year).")
+
+
+def test_in_words_says_what_stands_out_not_every_row(tmp_path: Path) -> None:
+    ctx = _ctx(tmp_path, URN_B)
+    frame = pd.DataFrame([
+        dict(measure="attendance_rate", label="Attendance", unit="percent", value=94.8,
+             national_value=94.5, direction="higher", status="ok", period=SUMMER),
+        dict(measure="persistent_absence", label="Persistent absence", unit="percent",
+             value=10.0, national_value=20.0, direction="lower", status="ok", period=SUMMER),
+        dict(measure="enrichment_participation", label="Pupils taking part in enrichment",
+             unit="percent", value=40.0, trust_value=49.6, national_value=None,
+             direction="higher", status="ok", period=SUMMER),
+        dict(measure="phonics_pass", label="Year 1 phonics check", unit="percent",
+             value=None, national_value=80.0, direction="higher", status="suppressed",
+             period="2024-25"),
+    ])
+    assert rc.stand_out(ctx, frame) == [
+        "Where School 2 does well: persistent absence (10.0% against 20.0% for all schools "
+        "nationally).",
+        "Where School 2 is behind: pupils taking part in enrichment (40.0% against 49.6% "
+        "for the trust).",
+        "One other measure is about the same as national or the trust, or only a little "
+        "different.",
+        "Not shown (c), because too few pupils are in the group to publish without "
+        "identifying them: year 1 phonics check."]
+
+
+def test_glossary_explains_the_words_on_this_card() -> None:
+    frame = pd.DataFrame({"label": ["KS2 reading: average scaled score",
+                                    "Persistent absence (10% or more of sessions missed)"]})
+    terms = [t for t, _ in rc.glossary_terms(frame)]
+    assert {"KS2", "Scaled score", "Persistent absence", "c", "x", "–"} <= set(terms)
+    assert "KS4" not in terms and "SEND" not in terms
+
+
+# --- the built cards, as a parent opens them ----------------------------------------------
+
+def _section(page: str, title: str) -> str:
+    start = page.index(f">{title}</h2>")
+    nxt = page.find("<h2", start)
+    return page[start:nxt if nxt > 0 else None]
+
+
+@pytest.mark.parametrize("urn", ["148192", "148244", "148218", "148127"])
+def test_built_cards_read_as_a_parent_needs(demo_term: Path, urn: str) -> None:
+    page = (demo_term / urn / "report_card.html").read_text()
+    assert "Worse than national" not in page and "Better than national" not in page
+    assert "What the words mean" in page and 'class="gk-glossary"' in page
+    assert "index.html" not in page  # no way from a public page to the board's
+    # "In words": a few lines on what stands out, not one per table row
+    assert len(re.findall(r"<li>", _section(page, "In words"))) <= 4
+    rows = re.findall(r"<tr><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>", page)
+    assert rows and all(school not in ("–", "x") for _, school in rows), urn
+
+
+def test_the_special_school_card(demo_term: Path) -> None:
+    page = (demo_term / "148244" / "report_card.html").read_text()
+    assert "Not on this card:" in page
+    assert "92.9% (all schools)" in page  # attendance beside all schools', said so
+    assert "KS2" not in _section(page, "At a glance").split("Not on this card")[0]
