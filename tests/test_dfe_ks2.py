@@ -4,8 +4,8 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from govkit.cli import app
-from govkit.data.dfe_ks2 import (
-    import_ks2,
+from govkit.data.importers import import_file
+from govkit.data.importers.ks2 import (
     national_headline,
     read_ks2,
     read_ks2_file,
@@ -96,8 +96,11 @@ def test_import_replaces_same_year_and_keeps_other_rows(tmp_path):
         "urn,academic_year,key_stage,pupil_group,indicator,cohort,pupils,score,note\n"
         f"{ANSTEY},2018-19,ks2,all,rwm_expected,1,1,,old\n"
         f"{ANSTEY},2017-18,ks2,all,rwm_expected,50,30,,kept\n")
-    r = import_ks2(Y1819, tmp_path, [ANSTEY, 999999])
-    assert (r.schools, r.replaced, r.missing_urns, r.national_rwm) == (1, 1, [999999], 65.0)
+    t = Trust(name="T", terms=["2018-19-summer"],
+              schools=[School(urn=u, name=str(u), phase="primary") for u in (ANSTEY, 999999)])
+    r = import_file(Y1819, tmp_path, t)
+    assert (r.schools, r.replaced, r.not_in_file) == (1, 1, [999999])
+    assert any("65% of 649,249 pupils" in c for c in r.checks)
     frame = pd.read_csv(tmp_path / "attainment.csv", dtype=str, keep_default_na=False)
     assert "old" not in set(frame["note"]) and "kept" in set(frame["note"])
     assert len(frame) == 1 + r.rows
@@ -122,16 +125,40 @@ def test_import_command(tmp_path):
     (params / "trust.yaml").write_text("name: T\nterms: [2018-19-summer]\nschools:\n"
                                        f"  - {{urn: {ANSTEY}, name: Anstey, phase: primary}}\n")
     data = tmp_path / "drop"
-    r = CliRunner().invoke(app, ["import-ks2", str(Y1819), "--data", str(data),
+    r = CliRunner().invoke(app, ["import", str(Y1819), "--data", str(data),
                                  "--params", str(params)])
     assert r.exit_code == 0, r.output
-    assert "for 1 school(s), 2018-19" in r.output
+    assert "ks2 (2018-19)" in r.output and "for 1 school(s)" in r.output
     assert "expected standard 65% of 649,249 pupils" in r.output
-    r = CliRunner().invoke(app, ["import-ks2", str(Y1819), "--data", str(data),
-                                 "--params", str(params), "--all-schools"])
-    assert "for 6 school(s)" in r.output
     bad = tmp_path / "ks2final.csv"
-    bad.write_text("a,b\n1,2\n")
+    bad.write_text("URN,TELIG,PTRWM_EXP\n1,2,3\n")
     r = CliRunner().invoke(app, ["import-ks2", str(bad), "--data", str(data),
                                  "--params", str(params)])
     assert r.exit_code == 2 and "give it with --year" in r.output
+
+
+def test_a_year_in_the_wrong_form_is_refused_and_writes_nothing(tmp_path):
+    # The bug: --year 2019-18 imported with exit 0 and validate then found 8,604 errors.
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "trust.yaml").write_text("name: T\nterms: [2018-19-summer]\nschools:\n"
+                                       f"  - {{urn: {ANSTEY}, name: Anstey, phase: primary}}\n")
+    data = tmp_path / "drop"
+    for year, ok in (("2019-18", False), ("2018-2020", False), ("2018-2019", True)):
+        r = CliRunner().invoke(app, ["import", str(Y1819), "--data", str(data),
+                                     "--params", str(params), "--year", year])
+        assert (r.exit_code == 0) == ok, r.output
+        assert (data / "attainment.csv").exists() == ok
+    assert "ks2 (2018-19)" in r.output
+
+
+def test_no_school_of_the_trust_in_the_file_warns_and_writes_nothing(tmp_path):
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "trust.yaml").write_text("name: T\nterms: [2018-19-summer]\nschools:\n"
+                                       "  - {urn: 999999, name: Elsewhere, phase: primary}\n")
+    r = CliRunner().invoke(app, ["import", str(Y1819), "--data", str(tmp_path / "drop"),
+                                 "--params", str(params)])
+    assert r.exit_code == 0
+    assert "has no school of T: nothing written" in r.output
+    assert not (tmp_path / "drop" / "attainment.csv").exists()

@@ -24,10 +24,22 @@ def test_good_drop_has_no_problems(tmp_path):
     assert validate_drop(write_drop(tmp_path), make_trust()) == []
 
 
-def test_missing_required_file(tmp_path):
-    drop = write_drop(tmp_path, {k: v for k, v in GOOD.items() if k != "census"})
-    assert errors(drop) == [f"census.csv: required file is missing from {drop} (give "
-                            "census.csv, census.xlsx or a sheet named census)"]
+def test_no_file_is_required_and_the_roster_comes_from_trust_yaml(tmp_path):
+    # Only KS2 results wanted: no schools.csv, census.csv or attendance.csv needed.
+    drop = write_drop(tmp_path, {"attainment": [ATT_HEAD, f"{URN_A},2023-24,ks2,all,"
+                                                "rwm_expected,30,20,,,"]})
+    assert errors(drop) == []
+    frames = load_drop(drop, make_trust())
+    assert list(frames["schools"]["urn"]) == [URN_A, URN_B]
+    assert list(frames["schools"]["name"]) == [f"School {URN_A}", f"School {URN_B}"]
+    assert len(frames["census"]) == 0
+
+
+def test_a_urn_error_names_the_params_folder_given(tmp_path):
+    drop = drop_with(tmp_path, census=[CENSUS_HEAD, "100009,2024-25-autumn,200,50,30,4,12"])
+    assert [str(p) for p in validate_drop(drop, make_trust(), "other/trust.yaml")
+            if p.severity == "error"] == [
+        "census.csv:2:urn: URN 100009 is not a school of Test Trust (other/trust.yaml)"]
 
 
 def test_missing_required_column_and_unknown_column(tmp_path):

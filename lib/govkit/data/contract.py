@@ -35,10 +35,23 @@ SCORE_INDICATORS = frozenset(
     {"read_scaled_score", "mat_scaled_score", "gps_scaled_score", "read_progress",
      "writ_progress", "mat_progress", "att8", "p8"}
 )
+# The range each score indicator can take at all (a value outside is a typo, not a result):
+# KS2 scaled scores run 80-120; Attainment 8 is eight slots of grades 0-9 with English and
+# maths double-weighted, at most 90; progress scores are centred on 0 and a school's
+# never reaches these bounds.
+SCORE_RANGES: dict[str, tuple[float, float]] = {
+    "read_scaled_score": (80, 120), "mat_scaled_score": (80, 120),
+    "gps_scaled_score": (80, 120), "read_progress": (-40, 40), "writ_progress": (-40, 40),
+    "mat_progress": (-40, 40), "att8": (0, 90), "p8": (-10, 10),
+}
 RESPONDENTS = ("staff", "pupil", "parent")
 GOVERNING_BODIES = ("board", "lgb", "committee")
 COMPLIANCE_STATUS = ("met", "partly_met", "not_met", "not_applicable")
 RISK_STATUS = ("open", "closed")
+# Sizes no school reaches (errors above) and few do (warnings above).
+PUPILS_MAX, PUPILS_PLAUSIBLE = 20_000, 5_000
+STAFF_MAX, STAFF_PLAUSIBLE = 5_000, 1_000
+MONEY_MAX, MONEY_PLAUSIBLE = 1e9, 5e7
 
 
 def _col(kind: str, dtype: str, description: str, *, nullable: bool = False,
@@ -63,23 +76,33 @@ def term() -> pa.Column:
                 checks=[pa.Check.str_matches(r"^\d{4}-\d{2}-(autumn|spring|summer)$")])
 
 
-def count(description: str, nullable: bool = False, required: bool | None = None) -> pa.Column:
+def count(description: str, nullable: bool = False, required: bool | None = None,
+          hi: int | None = None, plausible: int | None = None) -> pa.Column:
+    """A whole number of people or things; ``hi`` is the most there can be at all (an
+    error above it), ``plausible`` the most a real school has (a warning above it)."""
+    checks = [pa.Check.ge(0)] if hi is None else [pa.Check.in_range(0, hi)]
     return _col("count", "Int64", description, nullable=nullable, required=required,
-                checks=[pa.Check.ge(0)])
+                checks=checks, plausible=plausible)
 
 
 def number(description: str, nullable: bool = False, lo: float | None = 0,
-           hi: float | None = None, kind: str = "number") -> pa.Column:
+           hi: float | None = None, kind: str = "number",
+           plausible: float | None = None) -> pa.Column:
     checks = []
     if lo is not None and hi is not None:
         checks.append(pa.Check.in_range(lo, hi))
     elif lo is not None:
         checks.append(pa.Check.ge(lo))
-    return _col(kind, "float64", description, nullable=nullable, checks=checks)
+    return _col(kind, "float64", description, nullable=nullable, checks=checks,
+                plausible=plausible)
 
 
 def money(description: str, nullable: bool = False, signed: bool = False) -> pa.Column:
-    return number(description, nullable=nullable, lo=None if signed else 0, kind="money")
+    """Pounds: more than a billion for one school is a slip of the keyboard (an error),
+    more than fifty million is checked (a warning)."""
+    col = number(description, nullable=nullable, lo=-MONEY_MAX if signed else 0,
+                 hi=MONEY_MAX, kind="money", plausible=MONEY_PLAUSIBLE)
+    return col
 
 
 def category(values: tuple[str, ...], description: str, nullable: bool = False) -> pa.Column:
@@ -135,29 +158,33 @@ def _domain(name: str, about: str, columns: dict[str, pa.Column], key: tuple[str
 
 DOMAINS: dict[str, Domain] = {d.name: d for d in [
     _domain(
-        "schools", "The trust's schools: one row each. URNs must be in params/trust.yaml.",
+        "schools", "The trust's schools: one row each. URNs must be in params/trust.yaml. "
+        "Optional: without it the roster is trust.yaml's schools (name, phase, joined "
+        "date, local authority); give it to add capacity.",
         {
             "urn": urn(),
             "name": text("school name as published"),
             "phase": category(PHASES, "phase of education"),
-            "capacity": count("places the school is built for (net capacity)", nullable=True),
+            "capacity": count("places the school is built for (net capacity)", nullable=True,
+                              hi=PUPILS_MAX, plausible=PUPILS_PLAUSIBLE),
             "local_authority": text("local authority name", nullable=True),
             "joined_trust": date("date the school joined the trust (dd/mm/yyyy)",
                                  nullable=True),
         },
-        key=("urn",), required=True, period="none",
+        key=("urn",), period="none",
     ),
     _domain(
         "census", "Pupils on roll and their characteristics at the census in each term.",
         {
             "urn": urn(), "term": term(),
-            "pupils_on_roll": count("pupils on roll at the census"),
+            "pupils_on_roll": count("pupils on roll at the census", hi=PUPILS_MAX,
+                                    plausible=PUPILS_PLAUSIBLE),
             "disadvantaged": count("pupils eligible for pupil premium (FSM6/CLA)"),
             "send_support": count("pupils with SEN support"),
             "ehcp": count("pupils with an education, health and care plan"),
             "eal": count("pupils with English as an additional language", nullable=True),
         },
-        key=("urn", "term"), required=True,
+        key=("urn", "term"),
         checks=[not_more_than(c, "pupils_on_roll")
                 for c in ("disadvantaged", "send_support", "ehcp", "eal")],
     ),
@@ -166,7 +193,8 @@ DOMAINS: dict[str, Domain] = {d.name: d for d in [
         {
             "urn": urn(), "term": term(),
             "pupil_group": category(PUPIL_GROUPS, "which pupils the row counts"),
-            "pupils": count("pupils enrolled (enrolments) in the group"),
+            "pupils": count("pupils enrolled (enrolments) in the group", hi=PUPILS_MAX,
+                            plausible=PUPILS_PLAUSIBLE),
             "sessions_possible": count("possible half-day sessions"),
             "sessions_absent": count("sessions missed, authorised and unauthorised"),
             "sessions_unauthorised": count("sessions missed without authority",
@@ -174,7 +202,7 @@ DOMAINS: dict[str, Domain] = {d.name: d for d in [
             "persistent_absentees": count("pupils missing 10% or more of sessions"),
             "severe_absentees": count("pupils missing 50% or more of sessions"),
         },
-        key=("urn", "term", "pupil_group"), required=True,
+        key=("urn", "term", "pupil_group"),
         checks=[not_more_than("sessions_absent", "sessions_possible"),
                 not_more_than("sessions_unauthorised", "sessions_absent"),
                 not_more_than("persistent_absentees", "pupils"),
@@ -227,8 +255,9 @@ DOMAINS: dict[str, Domain] = {d.name: d for d in [
         "workforce", "Staff in post, absence, turnover, vacancies, CPD and appraisal.",
         {
             "urn": urn(), "term": term(),
-            "headcount": count("staff in post (headcount)"),
-            "fte": number("staff in post (full-time equivalent)"),
+            "headcount": count("staff in post (headcount)", hi=STAFF_MAX,
+                               plausible=STAFF_PLAUSIBLE),
+            "fte": number("staff in post (full-time equivalent)", hi=STAFF_MAX),
             "teachers_fte": number("teachers (full-time equivalent)", nullable=True),
             "staff_absence_days": number("days lost to staff sickness absence in the term"),
             "leavers": count("staff who left in the term"),
@@ -239,7 +268,7 @@ DOMAINS: dict[str, Domain] = {d.name: d for d in [
             "appraisals_completed": count("appraisals completed of those due"),
         },
         key=("urn", "term"),
-        checks=[not_more_than("leavers", "headcount"),
+        checks=[not_more_than("leavers", "headcount"), not_more_than("fte", "headcount"),
                 not_more_than("appraisals_completed", "appraisals_due")],
     ),
     _domain(
@@ -251,9 +280,11 @@ DOMAINS: dict[str, Domain] = {d.name: d for d in [
             "income": money("forecast revenue income for the year (BAI total)"),
             "expenditure": money("forecast revenue expenditure for the year (BAE total)"),
             "staff_costs": money("forecast staff costs (BAE staff codes)"),
-            "revenue_reserve": money("revenue reserve carried forward (BAB030)",
-                                     signed=True),
-            "top_slice": money("central services charge (top slice) for the year"),
+            "revenue_reserve": money("revenue reserve carried forward (BAB030); blank if "
+                                     "not known (DfE's CFR file does not give it)",
+                                     signed=True, nullable=True),
+            "top_slice": money("central services charge (top slice) for the year; blank "
+                               "for a school not yet in the trust", nullable=True),
             "energy_kwh": number("energy used in the term (kWh)", nullable=True),
         },
         key=("urn", "term"),

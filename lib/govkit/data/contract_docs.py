@@ -60,7 +60,7 @@ def _rules(col: pa.Column) -> str:
         stats = check.statistics or {}
         name = check.name or ""
         if name == "in_range":
-            out.append(f"{stats.get('min_value')} to {stats.get('max_value')}")
+            out.append(f"{stats.get('min_value'):g} to {stats.get('max_value'):,g}")
         elif name == "greater_than_or_equal_to":
             out.append(f">= {stats.get('min_value')}")
         elif name == "isin":
@@ -69,6 +69,8 @@ def _rules(col: pa.Column) -> str:
             out.append(f"matches `{stats.get('pattern')}`")
         else:
             out.append(name)
+    if col.metadata.get("plausible") is not None:
+        out.append(f"warns above {col.metadata['plausible']:,g}")
     return "; ".join(out)
 
 

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from govkit.data.contract import DOMAINS
@@ -124,6 +125,9 @@ def decode_csv_bytes(data: bytes, label: str) -> tuple[str | None, list[Problem]
                               "'CSV UTF-8 (Comma delimited)'")]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if b"\x00" in data[:4096]:  # UTF-16 without its byte-order mark: every other byte NUL
+        return None, [Problem(label, "saved as UTF-16 'Unicode text' (no byte-order mark): "
+                              "save it from Excel as 'CSV UTF-8 (Comma delimited)'")]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as e:
@@ -145,9 +149,13 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", str(name).strip()).lower()
 
 
-def _table(source: Source, rows: list[tuple[int, list[str]]]) -> tuple[RawTable | None,
-                                                                       list[Problem]]:
-    """Build a text frame from (row number, cells) pairs, the first being the header."""
+def _table(source: Source, rows: list[tuple[int, list[str]]], strict: bool = True
+           ) -> tuple[RawTable | None, list[Problem]]:
+    """Build a text frame from (row number, cells) pairs, the first being the header.
+
+    ``strict``: a row with fewer cells than the header is an error (a data drop); else
+    (a publisher's file, whose rows are often cut after the last published figure) its
+    missing cells are read as blank, with one warning naming the rows."""
     problems: list[Problem] = []
     if not rows:
         return None, [Problem(source.label, "is empty: expected a header row")]
@@ -172,34 +180,58 @@ def _table(source: Source, rows: list[tuple[int, list[str]]]) -> tuple[RawTable 
     width = len(names)
     data: list[list[str]] = []
     index: list[int] = []
+    short: list[int] = []
     for row_no, cells in rows[1:]:
-        cells = [str(c) for c in cells]
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue  # a blank line between rows is not a row of data
+        if len(cells) == width:  # the usual row, quickly
+            data.append(cells)
+            index.append(row_no)
+            continue
         extra = cells[width:]
         if any(c.strip() for c in extra):
             problems.append(Problem(source.label, f"row has {len(cells)} cells but the header "
                                     f"has {width}: a stray comma or an unquoted value?",
                                     row=row_no))
             continue
-        cells = (cells + [""] * width)[:width]
-        data.append([c.strip() for c in cells])
+        if len(cells) < width:
+            if not strict:
+                short.append(row_no)
+                data.append(cells + [""] * (width - len(cells)))
+                index.append(row_no)
+                continue
+            problems.append(Problem(source.label, f"row has {len(cells)} cells but the header "
+                                    f"has {width}: cut short, or a missing comma?",
+                                    row=row_no))
+            continue
+        data.append(cells[:width])
         index.append(row_no)
+    if short:
+        problems.append(Problem(source.label, f"{len(short)} row(s) have fewer cells than the "
+                                "header (row " + ", ".join(map(str, short[:10]))
+                                + (" ..." if len(short) > 10 else "") + "): the missing cells "
+                                "are read as blank", severity="warning"))
     frame = pd.DataFrame(data, columns=names, index=pd.Index(index, name="row"), dtype=str)
+    for i in range(frame.shape[1]):  # each distinct text stripped once, not each cell
+        codes, uniques = pd.factorize(frame.iloc[:, i], sort=False)
+        stripped = [u.strip() for u in uniques]
+        if stripped != list(uniques):
+            frame.isetitem(i, pd.Series(np.asarray(stripped, dtype=object)[codes],
+                                        index=frame.index, dtype=str))
     if names and len(set(names)) != len(names):
         frame = frame.loc[:, ~frame.columns.duplicated()]
     return RawTable(source, frame, header), problems
 
 
-def read_csv_text(source: Source, text: str) -> tuple[RawTable | None, list[Problem]]:
+def read_csv_text(source: Source, text: str, strict: bool = True
+                  ) -> tuple[RawTable | None, list[Problem]]:
     """Rows of CSV text, numbered as Excel numbers them (a quoted line break stays one row)."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[tuple[int, list[str]]] = []
     try:
-        for n, cells in enumerate(reader, start=1):
-            rows.append((n, cells))
+        rows: list[tuple[int, list[str]]] = list(enumerate(reader, start=1))
     except csv.Error as e:
-        return None, [Problem(source.label, f"not readable as CSV: {e}", row=len(rows) + 1)]
+        return None, [Problem(source.label, f"not readable as CSV: {e}",
+                              row=reader.line_num)]
     while rows and not any(c.strip() for c in rows[0][1]):
         rows.pop(0)  # leading blank lines: the header is the first non-blank row
     if rows and len(rows[0][1]) == 1:
@@ -208,7 +240,7 @@ def read_csv_text(source: Source, text: str) -> tuple[RawTable | None, list[Prob
                 return None, [Problem(source.label, f"columns are separated by {name}, not "
                                       "commas: save it as 'CSV UTF-8 (Comma delimited)'",
                                       row=rows[0][0])]
-    return _table(source, rows)
+    return _table(source, rows, strict)
 
 
 def _cell_text(value: object, number_format: str | None) -> str:

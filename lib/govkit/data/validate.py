@@ -8,13 +8,20 @@ column. A cell whose text could not be parsed is reported once, by the parser.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from govkit.data.contract import DOMAINS, INDICATORS, SCORE_INDICATORS, Domain
+from govkit.data.contract import (
+    DOMAINS,
+    INDICATORS,
+    SCORE_INDICATORS,
+    SCORE_RANGES,
+    Domain,
+)
 from govkit.data.readers import (
     HEADER_ROW,
     ParseError,
@@ -27,6 +34,7 @@ from govkit.errors import DataError, Problem
 from govkit.plan.config import Trust
 
 Cell = tuple[int, str]  # (row, column)
+MAX_LISTED = 5  # rows named in a duplicate-key message
 
 
 def pandas_dtype(col: pa.Column) -> str:
@@ -55,6 +63,35 @@ def _typed(values: list[object], dtype: str, index: pd.Index) -> pd.Series:
     return pd.Series(values, index=index, dtype=dtype)
 
 
+def _parse_column(texts: pd.Series, col: pa.Column, label: str, name: str,
+                  problems: list[Problem], bad: set[Cell]) -> pd.Series:
+    """A column typed by parsing each distinct text once (a national file or an export
+    pasted twice repeats the same few thousand values), problems at every row it is on."""
+    kind, allowed = col.metadata["kind"], col.metadata.get("values")
+    codes, uniques = pd.factorize(texts, sort=False)
+    parsed: list[object] = []
+    failed: dict[int, str] = {}
+    for i, text in enumerate(uniques):
+        if not text:
+            parsed.append(None)
+            continue
+        try:
+            parsed.append(parse_cell(text, kind, allowed))
+        except ParseError as e:
+            failed[i] = str(e)
+            parsed.append(None)
+    if failed:
+        for row, code in zip(texts.index[np.isin(codes, list(failed))],
+                             codes[np.isin(codes, list(failed))], strict=True):
+            problems.append(Problem(label, failed[int(code)], row=int(row), column=name))
+            bad.add((int(row), name))
+    if not parsed:
+        return _typed([], pandas_dtype(col), texts.index)
+    out = _typed(parsed, pandas_dtype(col), pd.RangeIndex(len(parsed))).take(codes)
+    out.index = texts.index
+    return out
+
+
 def _parse_table(raw: RawTable, domain: Domain) -> tuple[pd.DataFrame, list[Problem],
                                                          set[Cell], set[str]]:
     """Typed frame (index = sheet rows), problems, cells that failed, columns missing."""
@@ -71,7 +108,6 @@ def _parse_table(raw: RawTable, domain: Domain) -> tuple[pd.DataFrame, list[Prob
     typed: dict[str, pd.Series] = {}
     index = raw.frame.index
     for name, col in columns.items():
-        kind = col.metadata["kind"]
         if name not in raw.frame.columns:
             if col.required:
                 problems.append(Problem(label, "required column is missing", row=HEADER_ROW,
@@ -79,62 +115,58 @@ def _parse_table(raw: RawTable, domain: Domain) -> tuple[pd.DataFrame, list[Prob
                 missing.add(name)
             typed[name] = _typed([None] * len(index), pandas_dtype(col), index)
             continue
-        values: list[object] = []
-        for row, text in zip(index, raw.frame[name], strict=True):
-            if not text:
-                values.append(None)
-                continue
-            try:
-                values.append(parse_cell(text, kind, col.metadata.get("values")))
-            except ParseError as e:
-                problems.append(Problem(label, str(e), row=int(row), column=name))
-                bad.add((int(row), name))
-                values.append(None)
-        typed[name] = _typed(values, pandas_dtype(col), index)
+        typed[name] = _parse_column(raw.frame[name], col, label, name, problems, bad)
     return pd.DataFrame(typed, index=index), problems, bad, missing
 
 
-def _trust_checks(df: pd.DataFrame, label: str, trust: Trust) -> list[Problem]:
+def _trust_checks(df: pd.DataFrame, label: str, trust: Trust,
+                  params_file: str = "params/trust.yaml") -> list[Problem]:
     problems = []
-    urns = set(trust.urns)
     if "urn" in df:
-        for row, v in df["urn"].items():
-            if pd.notna(v) and 100000 <= int(v) <= 999999 and int(v) not in urns:
-                problems.append(Problem(label, f"URN {int(v)} is not a school of {trust.name} "
-                                        "(params/trust.yaml)", row=int(row), column="urn"))
+        u = df["urn"]
+        wrong = u.notna() & u.between(100000, 999999) & ~u.isin(trust.urns)
+        problems += [Problem(label, f"URN {int(v)} is not a school of {trust.name} "
+                             f"({params_file})", row=int(row), column="urn")
+                     for row, v in u[wrong].items()]
     if "term" in df:
-        terms = set(trust.terms)
-        for row, v in df["term"].items():
-            if pd.notna(v) and v not in terms:
-                problems.append(Problem(label, f"term {v} is not one of the trust's terms in "
-                                        f"trust.yaml ({trust.terms[0]} .. {trust.terms[-1]})",
-                                        row=int(row), column="term"))
+        t = df["term"]
+        wrong = t.notna() & ~t.isin(trust.terms)
+        problems += [Problem(label, f"term {v} is not one of the trust's terms in "
+                             f"trust.yaml ({trust.terms[0]} .. {trust.terms[-1]})",
+                             row=int(row), column="term")
+                     for row, v in t[wrong].items()]
     return problems
 
 
 def _attainment_checks(df: pd.DataFrame, label: str, bad: set[Cell]) -> list[Problem]:
-    """Indicator fits its key stage; a count has pupils or a status; a score, score or status."""
+    """Indicator fits its key stage; a count has pupils or a status; a score, score or
+    status; a score within the range its indicator can take."""
     problems = []
-    for row, r in df.iterrows():
-        row = int(row)
-        ks, ind = r["key_stage"], r["indicator"]
-        if pd.isna(ks) or pd.isna(ind):
-            continue
-        if ind not in INDICATORS[ks]:
-            problems.append(Problem(label, f"'{ind}' is not a {ks} indicator ({ks}: "
-                                    + ", ".join(INDICATORS[ks]) + ")", row=row,
-                                    column="indicator"))
-            continue
-        has_status = pd.notna(r["status"]) or (row, "status") in bad
-        if ind in SCORE_INDICATORS:
-            if pd.isna(r["score"]) and not has_status and (row, "score") not in bad:
-                problems.append(Problem(label, f"{ind} is a score: give score, or a status "
-                                        "saying why it is missing (c, x, z, low, u)", row=row,
-                                        column="score"))
-        elif pd.isna(r["pupils"]) and not has_status and (row, "pupils") not in bad:
-            problems.append(Problem(label, f"{ind} is a count: give pupils, or a status "
-                                    "saying why it is missing (c, x, z, low, u)", row=row,
-                                    column="pupils"))
+    ks, ind = df["key_stage"], df["indicator"]
+    known = ks.notna() & ind.notna()
+    fits = pd.Series([i in INDICATORS.get(k, ()) if ok else True for k, i, ok in
+                      zip(ks, ind, known, strict=True)], index=df.index, dtype=bool)
+    for row, k, i in zip(df.index[~fits], ks[~fits], ind[~fits], strict=True):
+        problems.append(Problem(label, f"'{i}' is not a {k} indicator ({k}: "
+                                + ", ".join(INDICATORS[k]) + ")", row=int(row),
+                                column="indicator"))
+    bad_rows = {c: {r for r, name in bad if name == c} for c in ("status", "score", "pupils")}
+    has_status = df["status"].notna() | df.index.isin(list(bad_rows["status"]))
+    is_score = ind.isin(list(SCORE_INDICATORS))
+    checked = known & fits & ~has_status
+    for column, need, what in (("score", is_score, "a score: give score"),
+                               ("pupils", ~is_score, "a count: give pupils")):
+        lacking = checked & need & df[column].isna() \
+            & ~df.index.isin(list(bad_rows[column]))
+        for row, i in zip(df.index[lacking], ind[lacking], strict=True):
+            problems.append(Problem(label, f"{i} is {what}, or a status saying why it is "
+                                    "missing (c, x, z, low, u)", row=int(row), column=column))
+    for indicator, (lo, hi) in SCORE_RANGES.items():
+        out = known & fits & (ind == indicator) & df["score"].notna() \
+            & ~df["score"].between(lo, hi)
+        for row, v in df.loc[out, "score"].items():
+            problems.append(Problem(label, f"{indicator} must be between {lo:g} and {hi:g} "
+                                    f"(found {_num(float(v))})", row=int(row), column="score"))
     return problems
 
 
@@ -151,6 +183,11 @@ def _check_message(domain: Domain, column: str, check: str, number: object,
         shown = int(shown)
     if check.startswith("greater_than_or_equal_to"):
         return f"must be {stats.get('min_value', 0)} or more (found {shown})"
+    if check.startswith("in_range") and stats.get("min_value") in (0, -stats.get("max_value")):
+        lo, hi = stats.get("min_value"), stats.get("max_value")
+        if isinstance(shown, int | float) and shown < lo:
+            return f"must be {_num(float(lo))} or more (found {shown})"
+        return f"must be at most {_num(float(hi)):,}: no school has more (found {shown})"
     if check.startswith("in_range"):
         return (f"must be between {stats.get('min_value')} and {stats.get('max_value')} "
                 f"(found {shown})")
@@ -163,14 +200,15 @@ def _check_message(domain: Domain, column: str, check: str, number: object,
 
 def _pandera_problems(df: pd.DataFrame, domain: Domain, label: str, bad: set[Cell],
                       missing: set[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    if not missing & set(domain.key):
+        problems += _duplicate_problems(df, domain, label)
     try:
-        domain.schema.validate(df, lazy=True)
-        return []
+        _cell_schema(domain).validate(df, lazy=True)
+        return problems
     except pa.errors.SchemaErrors as e:
         cases = e.failure_cases
-    problems: list[Problem] = []
     seen: set[tuple[int, str, str]] = set()
-    dup_rows: set[int] = set()
     # Cells already wrong on their own: a rule comparing two cells says nothing more.
     wrong = bad | {(int(c.index), str(c.column)) for c in cases.itertuples(index=False)
                    if c.schema_context == "Column" and c.index is not None
@@ -184,11 +222,6 @@ def _pandera_problems(df: pd.DataFrame, domain: Domain, label: str, bad: set[Cel
             if (row, column) in bad or column in missing:
                 continue
             msg = _check_message(domain, column, check, case.check_number, case.failure_case)
-        elif "uniqueness" in check:
-            if missing & set(domain.key):
-                continue
-            dup_rows.add(row)
-            continue
         else:  # a dataframe-wide check: not_more_than on the numerator's column
             rule = domain.schema.checks[int(case.check_number)]
             parts = rule.name.split(":")
@@ -204,7 +237,6 @@ def _pandera_problems(df: pd.DataFrame, domain: Domain, label: str, bad: set[Cel
         if (row, column, msg) not in seen:
             seen.add((row, column, msg))
             problems.append(Problem(label, msg, row=row, column=column))
-    problems += _duplicate_problems(df, domain, label, dup_rows)
     return problems
 
 
@@ -215,38 +247,102 @@ def _num(v: object) -> object:
     return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
-def _duplicate_problems(df: pd.DataFrame, domain: Domain, label: str,
-                        rows: set[int]) -> list[Problem]:
-    if not rows:
+def _display(column: pd.Series) -> list[str]:
+    """A key column's values as written, a column at a time: blank, 12 not 12.0,
+    dates dd/mm/yyyy."""
+    if str(column.dtype).startswith("datetime"):
+        shown = column.dt.strftime("%d/%m/%Y")
+    elif column.dtype == "float64":
+        shown = column.map(lambda v: str(_num(v)), na_action="ignore")
+    else:
+        shown = column.astype("string")
+    return shown.astype(object).where(column.notna(), "blank").tolist()
+
+
+def _duplicate_problems(df: pd.DataFrame, domain: Domain, label: str) -> list[Problem]:
+    """One problem per repeated row naming the rows that share its key (a few, then how
+    many more): found in one pass, as an export pasted twice must not cost a sort per row."""
+    key = list(domain.key)
+    repeated = df.duplicated(subset=key, keep=False)
+    if not repeated.any():
         return []
-    keys = df[list(domain.key)].astype(object).where(df[list(domain.key)].notna(), None)
-    as_tuple = {int(r): tuple(v) for r, v in zip(keys.index, keys.itertuples(index=False),
-                                                 strict=True)}
+    dups = df.loc[repeated, key]
+    group = dups.groupby(key, dropna=False, sort=False).ngroup().to_numpy()
+    order = np.argsort(group, kind="stable")  # rows stay in sheet order within a group
+    rows = dups.index.to_numpy()[order]
+    group = group[order]
+    values = list(zip(*(_display(dups[c]) for c in key), strict=True))
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    ends = np.r_[starts[1:], len(group)]
     problems = []
-    for row in sorted(rows):
-        others = [r for r in sorted(rows) if r != row and as_tuple[r] == as_tuple[row]]
-        shown = ", ".join("blank" if v is None else str(_num(v)) for v in as_tuple[row])
-        problems.append(Problem(label, f"duplicate key ({', '.join(domain.key)}) = ({shown}): "
-                                f"also on row {', '.join(map(str, others))}", row=row,
-                                column=domain.key[0]))
+    for start, end in zip(starts, ends, strict=True):
+        members = [int(r) for r in rows[start:end]]
+        shown = ", ".join(values[order[start]])
+        head = f"duplicate key ({', '.join(key)}) = ({shown}): also on row "
+        for row in members:
+            others = [r for r in members[:MAX_LISTED + 1] if r != row][:MAX_LISTED]
+            more = len(members) - 1 - len(others)
+            problems.append(Problem(label, head + ", ".join(map(str, others))
+                                    + (f" and {more:,} more" if more else ""),
+                                    row=row, column=key[0]))
     return problems
 
 
-def check_table(raw: RawTable, domain: Domain, trust: Trust) -> tuple[pd.DataFrame,
+_CELL_SCHEMAS: dict[str, pa.DataFrameSchema] = {}
+
+
+def _cell_schema(domain: Domain) -> pa.DataFrameSchema:
+    """The domain's schema without its key's uniqueness, which _duplicate_problems checks
+    in one pass (pandera's reports every repeat as a failure case, row by row)."""
+    if domain.name not in _CELL_SCHEMAS:
+        schema = copy.deepcopy(domain.schema)
+        schema.unique = None
+        _CELL_SCHEMAS[domain.name] = schema
+    return _CELL_SCHEMAS[domain.name]
+
+
+def _implausible(df: pd.DataFrame, domain: Domain, label: str) -> list[Problem]:
+    """Warnings for values a school can have but few do (a typo such as an extra zero is
+    likelier): the contract's ``plausible`` bound per column."""
+    problems = []
+    for name, col in domain.schema.columns.items():
+        most = col.metadata.get("plausible")
+        if most is None or name not in df:
+            continue
+        values = df[name].astype("float64")
+        high = values.notna() & (values > most) & (values <= _hard_max(col))
+        problems += [Problem(label, f"{_num(float(v)):,} is more than any school usually "
+                             f"has (over {most:,}): check it", row=int(row), column=name,
+                             severity="warning") for row, v in values[high].items()]
+    return problems
+
+
+def _hard_max(col: pa.Column) -> float:
+    for check in col.checks:
+        top = (check.statistics or {}).get("max_value")
+        if top is not None:
+            return float(top)
+    return float("inf")
+
+
+def check_table(raw: RawTable, domain: Domain, trust: Trust,
+                params_file: str = "params/trust.yaml") -> tuple[pd.DataFrame,
                                                                       list[Problem]]:
     """One file's typed rows (contract columns, index = sheet rows) and its problems."""
     label = raw.source.label
     df, problems, bad, missing = _parse_table(raw, domain)
-    problems += _trust_checks(df, label, trust)
+    problems += _trust_checks(df, label, trust, params_file)
     if domain.name == "attainment" and not missing:
         problems += _attainment_checks(df, label, bad)
     problems += _pandera_problems(df, domain, label, bad, missing)
+    problems += _implausible(df, domain, label)
     order = {c: i for i, c in enumerate(domain.schema.columns)}
     problems.sort(key=lambda p: (p.row or 0, order.get(p.column or "", -1)))
     return df, problems
 
 
-def check_drop(data_dir: Path, trust: Trust) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+def check_drop(data_dir: Path, trust: Trust, params_file: str = "params/trust.yaml"
+               ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Every domain's typed frame (or empty) and every problem in the drop."""
     sources, problems = find_sources(Path(data_dir))
     frames: dict[str, pd.DataFrame] = {}
@@ -254,6 +350,9 @@ def check_drop(data_dir: Path, trust: Trust) -> tuple[dict[str, pd.DataFrame], l
         return {n: empty_frame(d) for n, d in DOMAINS.items()}, problems
     for name, domain in DOMAINS.items():
         source = sources.get(name)
+        if source is None and name == "schools":
+            frames[name] = roster(trust)
+            continue
         if source is None:
             if domain.required:
                 problems.append(Problem(f"{name}.csv", f"required file is missing from "
@@ -266,7 +365,10 @@ def check_drop(data_dir: Path, trust: Trust) -> tuple[dict[str, pd.DataFrame], l
         if raw is None:
             frames[name] = empty_frame(domain)
             continue
-        df, table_problems = check_table(raw, domain, trust)
+        if raw.frame.empty:
+            problems.append(Problem(source.label, "has a header but no rows: every figure "
+                                    f"from {name} will show as no data", severity="warning"))
+        df, table_problems = check_table(raw, domain, trust, params_file)
         problems += table_problems
         frames[name] = df
     if "schools" in sources and not any(p.file == sources["schools"].label
@@ -279,9 +381,27 @@ def check_drop(data_dir: Path, trust: Trust) -> tuple[dict[str, pd.DataFrame], l
     return frames, problems
 
 
-def validate_drop(data_dir: Path, trust: Trust) -> list[Problem]:
+def roster(trust: Trust) -> pd.DataFrame:
+    """The schools table from trust.yaml, for a drop without schools.csv (index: the
+    school's place in trust.yaml, as there is no sheet row)."""
+    df = empty_frame(DOMAINS["schools"])
+    rows = pd.DataFrame({
+        "urn": pd.array([s.urn for s in trust.schools], dtype="Int64"),
+        "name": pd.Series([s.name for s in trust.schools], dtype="str"),
+        "phase": pd.Series([s.phase for s in trust.schools], dtype="str"),
+        "capacity": pd.array([None] * len(trust.schools), dtype="Int64"),
+        "local_authority": pd.Series([s.local_authority for s in trust.schools],
+                                     dtype="str"),
+        "joined_trust": pd.to_datetime(pd.Series([s.joined_trust for s in trust.schools],
+                                                 dtype=object)).astype("datetime64[ns]"),
+    })
+    return pd.concat([df, rows], ignore_index=True) if len(df) else rows
+
+
+def validate_drop(data_dir: Path, trust: Trust, params_file: str = "params/trust.yaml"
+                  ) -> list[Problem]:
     """Every problem in a data drop (errors and warnings), in file then row order."""
-    return check_drop(data_dir, trust)[1]
+    return check_drop(data_dir, trust, params_file)[1]
 
 
 def load_drop(data_dir: Path, trust: Trust) -> dict[str, pd.DataFrame]:

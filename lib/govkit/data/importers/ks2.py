@@ -11,9 +11,7 @@ between years: an indicator whose column is absent is simply not produced.
 
 from __future__ import annotations
 
-import csv
 import math
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,8 +153,8 @@ def read_ks2(path: str | Path, academic_year: str | None = None) -> tuple[Ks2Fil
     text, problems = decode_csv_bytes(data, label)
     if text is None:
         return None, problems
-    table, more = read_csv_text(Source("attainment", path), text)
-    problems += [p for p in more if p.severity == "error"]
+    table, more = read_csv_text(Source("attainment", path), text, strict=False)
+    problems += more
     if table is None:
         return None, problems
     # Headers as DfE wrote them, upper-cased (TNotFSM6CLA1A vs PTNOTFSM6CLA1A_17).
@@ -225,95 +223,52 @@ def national_headline(ks2: Ks2File) -> tuple[float | None, int | None]:
     return float(best["percent"]), int(best["cohort"])
 
 
-def _text(v: object) -> str:
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
-        return ""
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else format(v, ".10g")
-    return str(v)
+def la_comparison(ks2: Ks2File, indicator: str = "rwm_expected"
+                  ) -> list[tuple[str, float, float, float]]:
+    """The LA row's percentage beside its schools' (see importers.ks4.la_comparison):
+    (LA name, low, high, LA's), the range allowing withheld schools' pupils none to all."""
+    out = []
+    schools = ks2.schools[(ks2.schools["indicator"] == indicator)
+                          & (ks2.schools["pupil_group"] == "all")
+                          & ks2.schools["cohort"].notna()]
+    las = ks2.local_authorities[(ks2.local_authorities["indicator"] == indicator)
+                                & (ks2.local_authorities["pupil_group"] == "all")]
+    for _, la in las.iterrows():
+        if pd.isna(la["percent"]):
+            continue
+        total = float(schools["cohort"].astype("float64").sum())
+        known = schools["pupils"].notna()
+        done = float(schools.loc[known, "pupils"].astype("float64").sum())
+        unknown = float(schools.loc[~known, "cohort"].astype("float64").sum())
+        if total:
+            out.append((str(la["name"]) or str(la["lea"]), 100 * done / total,
+                        100 * (done + unknown) / total, float(la["percent"])))
+    return out
 
 
-def merge_attainment(existing: list[dict[str, str]], new: pd.DataFrame
-                     ) -> tuple[list[dict[str, str]], int]:
-    """Rows of attainment.csv as text: rows for the same urn / year / key stage as ``new``
-    replaced, every other row kept exactly as written. Returns rows and how many went."""
-    replaced = {(_text(u), y, k) for u, y, k in
-                zip(new["urn"], new["academic_year"], new["key_stage"], strict=True)}
+def _read_for_import(path: Path, year: str):  # -> Imported
+    from govkit.data.importers import Imported
 
-    def key(r: dict[str, str]) -> tuple[str, str, str]:
-        return (r.get("urn", "").strip(), r.get("academic_year", "").strip(),
-                r.get("key_stage", "").strip().lower())
-
-    kept = [r for r in existing if key(r) not in replaced]
-    added = [{c: _text(v) for c, v in zip(new.columns, rec, strict=True)}
-             for rec in new.itertuples(index=False)]
-    return kept + added, len(existing) - len(kept)
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import did, for the command to report."""
-
-    target: Path
-    schools: int
-    rows: int
-    replaced: int
-    academic_year: str
-    national_rwm: float | None
-    national_cohort: int | None
-    problems: list[Problem]
-    missing_urns: list[int]
-
-
-def import_ks2(path: str | Path, data_dir: str | Path, urns: list[int] | None,
-               academic_year: str | None = None) -> ImportResult:
-    """Import a KS2 file's school rows (for ``urns``, or all if None) into attainment.csv.
-
-    Raises DataError when the file cannot be read; the target is written atomically.
-    """
-    data_dir = Path(data_dir)
-    target = data_dir / "attainment.csv"
-    others = [q for q in data_dir.glob("*.xlsx") if q.stem.lower() == "attainment"] \
-        if data_dir.is_dir() else []
-    if others:
-        raise DataError([Problem(others[0].name, "attainment is kept in this workbook; "
-                                 "import writes attainment.csv: move one of them aside")])
-    ks2, problems = read_ks2(path, academic_year)
+    ks2, problems = read_ks2(path, year)
     if ks2 is None or any(p.severity == "error" for p in problems):
         raise DataError(problems)
-    rows = ks2.schools
-    if urns is not None:
-        rows = rows[rows["urn"].isin(urns)]
-    found = set(rows["urn"].dropna().astype(int))
-    existing, header = _read_existing(target)
-    merged, replaced = merge_attainment(existing, rows)
-    columns = header + [c for c in ATTAINMENT_COLUMNS if c not in header]
-    data_dir.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
-            w.writeheader()
-            for r in merged:
-                w.writerow({c: r.get(c, "") for c in columns})
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    checks = [f"{indicator_label} from the schools {lo:.1f} to {hi:.1f} (withheld schools' "
+              f"pupils none to all), the file's LA row ({name}) {la:g}"
+              for indicator_label in ("rwm_expected",)
+              for name, lo, hi, la in la_comparison(ks2)]
     rwm, cohort = national_headline(ks2)
-    return ImportResult(target, len(found), len(rows), replaced, ks2.academic_year, rwm,
-                        cohort, problems,
-                        sorted(set(urns) - found) if urns is not None else [])
+    if rwm is not None:
+        checks.append(f"for information: national reading, writing and maths at the "
+                      f"expected standard {rwm:g}% of {cohort:,} pupils (DfE, {year})")
+    return Imported(year, ks2.schools, {}, checks, problems)
 
 
-def _read_existing(target: Path) -> tuple[list[dict[str, str]], list[str]]:
-    """attainment.csv as text rows keyed by normalised header (so nothing is reinterpreted)."""
-    if not target.exists():
-        return [], []
-    text, problems = decode_csv_bytes(target.read_bytes(), target.name)
-    table, more = (None, []) if text is None else read_csv_text(
-        Source("attainment", target), text)
-    errors = [p for p in problems + more if p.severity == "error"]
-    if table is None or errors:
-        raise DataError(errors or [Problem(target.name, "cannot be read")])
-    frame = table.frame
-    return frame.to_dict("records"), list(frame.columns)
+def _register() -> None:
+    from govkit.data.importers import Importer, register
+
+    register(Importer("ks2", "KS2 performance tables, *_ks2final.csv (TELIG, PTRWM_EXP)",
+                      "attainment", frozenset({"URN", "TELIG", "PTRWM_EXP"}),
+                      ("urn", "academic_year", "key_stage"), _read_for_import))
+
+
+_register()

@@ -1,0 +1,210 @@
+"""DfE's own files into the data contract: each file recognised by its columns.
+
+An importer says which columns identify its file (``signature``), which domain of
+the contract it fills, and how to read the file into that domain's layout with
+the file's local-authority row kept aside so the importer can check itself (the
+LA's schools, aggregated as govkit aggregates, give the LA's published figure).
+``recognise`` picks the importer for a file as papermill picks an engine: the first
+registered one whose signature the file's header holds.
+
+``import_file`` then keeps the trust's schools (from trust.yaml), replaces any rows
+an earlier import of the same year wrote, and writes ``<domain>.csv`` atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from govkit.data.contract import DOMAINS
+from govkit.data.importers.dfe import academic_year, header_of, year_from_name
+from govkit.data.readers import Source, decode_csv_bytes, read_csv_text
+from govkit.errors import DataError, Problem
+from govkit.plan.config import Trust
+from govkit.terms import TermError
+
+
+@dataclass
+class Imported:
+    """What an importer read from one file, before it is narrowed to the trust."""
+
+    academic_year: str
+    rows: pd.DataFrame  # the domain's layout; urn set on every row
+    left_out: dict[str, int] = field(default_factory=dict)  # reason -> rows left out
+    checks: list[str] = field(default_factory=list)  # the LA self-check, in words
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Importer:
+    """One kind of DfE file."""
+
+    name: str
+    about: str
+    domain: str
+    signature: frozenset[str]  # upper-case columns the file must have
+    replace_by: tuple[str, ...]  # rows with these values in common are replaced
+    read: Callable[[Path, str], Imported]  # (file, academic year) -> rows; DataError if not
+    no_match: str = ""  # why a trust may find none of its schools in such a file
+
+
+REGISTRY: list[Importer] = []
+
+
+def register(importer: Importer) -> Importer:
+    REGISTRY.append(importer)
+    return importer
+
+
+def recognise(path: Path) -> Importer | None:
+    """The importer whose signature columns the file's header holds (None: not a DfE file
+    govkit knows)."""
+    _load_builtin()
+    header = header_of(path)
+    for imp in REGISTRY:
+        if imp.signature <= header:
+            return imp
+    return None
+
+
+def _load_builtin() -> None:
+    # Each module registers its importer when first imported; importing again is a no-op.
+    from govkit.data.importers import census, cfr, ks2, ks4  # noqa: F401
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the command to print."""
+
+    file: Path
+    importer: Importer
+    target: Path
+    academic_year: str
+    schools: int
+    rows: int
+    replaced: int
+    measures: list[str]
+    left_out: dict[str, int]
+    not_in_file: list[int]
+    checks: list[str]
+    problems: list[Problem]
+
+
+def choose_year(path: Path, year: str | None) -> str:
+    """The academic year from --year (checked) or the file's name; ConfigError-like
+    DataError naming the file when neither says."""
+    if year is not None:
+        try:
+            return academic_year(year)
+        except TermError as e:
+            raise DataError([Problem(path.name, f"--year {year}: {e}")]) from None
+    found = year_from_name(path)
+    if found is None:
+        raise DataError([Problem(path.name, "cannot tell the academic year from the file "
+                                 "name (e.g. 2018-2019_815_ks4final.csv): give it with "
+                                 "--year 2018-19")])
+    return found
+
+
+def import_file(path: str | Path, data_dir: str | Path, trust: Trust,
+                year: str | None = None) -> ImportReport:
+    """Import one DfE file's rows for the trust's schools into the drop."""
+    path, data_dir = Path(path), Path(data_dir)
+    if not path.is_file():
+        raise DataError([Problem(str(path), "no such file")])
+    imp = recognise(path)
+    if imp is None:
+        _load_builtin()
+        raise DataError([Problem(path.name, "not a DfE file govkit can import: its columns "
+                                 "match none of " + "; ".join(
+                                     f"{i.name} ({i.about})" for i in REGISTRY))])
+    target = data_dir / f"{imp.domain}.csv"
+    clash = [q for q in data_dir.glob("*.xlsx") if q.stem.lower() == imp.domain] \
+        if data_dir.is_dir() else []
+    if clash:
+        raise DataError([Problem(clash[0].name, f"{imp.domain} is kept in this workbook; "
+                                 f"import writes {target.name}: move one of them aside")])
+    got = imp.read(path, choose_year(path, year))
+    if any(p.severity == "error" for p in got.problems):
+        raise DataError(got.problems)
+    rows = got.rows
+    kept = rows[rows["urn"].isin(trust.urns)]
+    left_out = dict(got.left_out)
+    others = rows["urn"].nunique() - kept["urn"].nunique()
+    if others:
+        left_out[f"schools not in {trust.name}"] = others
+    if imp.domain != "attainment" and "term" in kept:
+        outside = ~kept["term"].isin(trust.terms)
+        if outside.any():
+            left_out[f"term {', '.join(sorted(set(kept.loc[outside, 'term'])))} not in "
+                     "trust.yaml's terms"] = int(outside.sum())
+            kept = kept[~outside]
+    existing, header = _read_existing(target)
+    merged, replaced = merge_rows(existing, kept, imp.replace_by)
+    columns = header + [c for c in DOMAINS[imp.domain].schema.columns if c not in header]
+    if len(kept):
+        _write(target, columns, merged)
+    measures = sorted(set(kept["indicator"])) if "indicator" in kept else [
+        c for c in DOMAINS[imp.domain].schema.columns
+        if c not in ("urn", "term") and c in kept and kept[c].notna().any()]
+    found = set(kept["urn"].astype(int))
+    return ImportReport(path, imp, target, got.academic_year, len(found), len(kept), replaced,
+                        measures, left_out, sorted(set(trust.urns) - found), got.checks,
+                        got.problems)
+
+
+def _text(v: object) -> str:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return ""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else format(v, ".10g")
+    return str(v)
+
+
+def merge_rows(existing: list[dict[str, str]], new: pd.DataFrame, by: tuple[str, ...]
+               ) -> tuple[list[dict[str, str]], int]:
+    """Rows as text: existing rows sharing ``by`` values with a new row replaced, every
+    other row kept exactly as written. Returns the rows and how many were replaced."""
+    texts = {c: [_text(v).strip().lower() for v in new[c]] for c in by}
+    replaced = set(zip(*(texts[c] for c in by), strict=True))
+
+    def key(r: dict[str, str]) -> tuple[str, ...]:
+        return tuple(str(r.get(c, "")).strip().lower() for c in by)
+
+    kept = [r for r in existing if key(r) not in replaced]
+    cols = list(new.columns)
+    added = [{c: _text(v) for c, v in zip(cols, rec, strict=True)}
+             for rec in new.itertuples(index=False)]
+    return kept + added, len(existing) - len(kept)
+
+
+def _read_existing(target: Path) -> tuple[list[dict[str, str]], list[str]]:
+    """The target file as text rows keyed by normalised header (nothing reinterpreted)."""
+    if not target.exists():
+        return [], []
+    text, problems = decode_csv_bytes(target.read_bytes(), target.name)
+    table, more = (None, []) if text is None else read_csv_text(
+        Source(target.stem, target), text)
+    errors = [p for p in problems + more if p.severity == "error"]
+    if table is None or errors:
+        raise DataError(errors or [Problem(target.name, "cannot be read")])
+    return table.frame.to_dict("records"), list(table.frame.columns)
+
+
+def _write(target: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
+            w.writeheader()
+            for r in rows:
+                w.writerow({c: r.get(c, "") for c in columns})
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)

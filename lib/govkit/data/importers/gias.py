@@ -1,0 +1,153 @@
+"""A trust's schools from Get Information about Schools' groups download.
+
+``group_links.csv`` links each group (trust, federation, sponsor) to its schools:
+URN, Group UID, Group Name, Group Type, Joined date, EstablishmentName,
+PhaseOfEducation (name), TypeOfEstablishment (name), LA (name). A copy saved
+from pandas has an extra unnamed first column; both layouts are read. A trust is
+found by its Group UID or its name (case and spacing ignored), with the closest
+names offered when nothing matches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from govkit.data.importers.dfe import read_table
+from govkit.errors import ConfigError, DataError, Problem
+
+NEEDED = ("URN", "GROUP UID", "GROUP NAME", "GROUP TYPE", "ESTABLISHMENTNAME",
+          "PHASEOFEDUCATION (NAME)")
+TRUST_TYPES = ("multi-academy trust", "single-academy trust", "federation", "trust")
+PHASE = {"primary": "primary", "middle deemed primary": "primary",
+         "secondary": "secondary", "middle deemed secondary": "secondary",
+         "16 plus": "secondary", "all-through": "all-through", "nursery": "nursery"}
+
+
+@dataclass(frozen=True)
+class GiasSchool:
+    urn: int
+    name: str
+    phase: str
+    joined: dt.date | None
+    local_authority: str | None
+
+
+@dataclass(frozen=True)
+class GiasTrust:
+    uid: str
+    name: str
+    group_type: str
+    schools: list[GiasSchool]
+    left_out: dict[str, list[str]]  # reason -> schools
+
+
+def phase_of(phase: str, establishment_type: str) -> str | None:
+    """Our phase from GIAS's phase and type ('Not applicable' is special or AP by type)."""
+    p = phase.strip().lower()
+    if p in PHASE:
+        return PHASE[p]
+    t = establishment_type.lower()
+    if "special" in t:
+        return "special"
+    if "alternative provision" in t or "pupil referral" in t:
+        return "alternative"
+    return None
+
+
+def _links(path: Path) -> pd.DataFrame:
+    table = read_table(path)
+    if isinstance(table, list) or table is None:
+        raise DataError(table or [Problem(path.name, "cannot be read")])
+    df = table.frame
+    missing = [c for c in NEEDED if c not in df.columns]
+    if missing:
+        raise DataError([Problem(path.name, f"no '{c}' column: is this GIAS's group links "
+                                 "file (group_links.csv)?", row=1, column=c) for c in missing])
+    return df
+
+
+def find_trust(path: Path, wanted: str) -> GiasTrust:
+    """The group whose UID is ``wanted`` or whose name matches it; ConfigError with the
+    closest names ('did you mean') when none does."""
+    df = _links(Path(path))
+    key = " ".join(wanted.split()).lower()
+    if key.isdigit():
+        rows = df[df["GROUP UID"].str.strip() == key]
+    else:
+        names = df["GROUP NAME"].str.split().str.join(" ").str.lower()
+        rows = df[names == key]
+    if rows.empty:
+        groups = df.drop_duplicates("GROUP UID")
+        choices = {f"{n} (Group UID {u}, {t})": n.lower() for n, u, t in
+                   zip(groups["GROUP NAME"], groups["GROUP UID"], groups["GROUP TYPE"],
+                       strict=True)}
+        close = difflib.get_close_matches(key, list(choices.values()), n=5, cutoff=0.6)
+        close += [v for v in choices.values() if key and key in v and v not in close][:5]
+        shown = list(dict.fromkeys(k for c in close for k, v in choices.items()
+                                   if v == c))[:8]
+        hint = ("; did you mean: " + "; ".join(shown)) if shown else ""
+        raise ConfigError(f"{Path(path).name}: no group named or numbered '{wanted}'{hint}")
+    uids = rows["GROUP UID"].unique()
+    if len(uids) > 1:  # a trust and its sponsor entry often share a name: take the trust
+        trusts = rows[rows["GROUP TYPE"].str.lower().isin(TRUST_TYPES)]
+        if trusts["GROUP UID"].nunique() == 1:
+            rows, uids = trusts, trusts["GROUP UID"].unique()
+    if len(uids) > 1:
+        raise ConfigError(f"'{wanted}' names {len(uids)} groups (Group UID "
+                          + ", ".join(uids) + "): give the Group UID")
+    schools, left_out = [], {}
+    for r in rows.to_dict("records"):
+        phase = phase_of(r["PHASEOFEDUCATION (NAME)"], r.get("TYPEOFESTABLISHMENT (NAME)", ""))
+        if phase is None:
+            left_out.setdefault("phase not known (give it by hand in trust.yaml)", []).append(
+                f"{r['ESTABLISHMENTNAME']} ({r['URN']})")
+            continue
+        joined = r.get("JOINED DATE", "").strip()
+        when = None
+        if joined and not joined.startswith("1900"):
+            try:
+                when = dt.date.fromisoformat(joined[:10])
+            except ValueError:
+                when = None
+        schools.append(GiasSchool(int(r["URN"]), r["ESTABLISHMENTNAME"].strip(), phase, when,
+                                  r.get("LA (NAME)", "").strip() or None))
+    schools.sort(key=lambda s: (s.name.lower(), s.urn))
+    first = rows.iloc[0]
+    return GiasTrust(str(first["GROUP UID"]), first["GROUP NAME"].strip(),
+                     first["GROUP TYPE"].strip(), schools, left_out)
+
+
+def trust_yaml(trust: GiasTrust, terms: list[str], plan: str = "plan.yaml",
+               data: str | None = "../data") -> str:
+    """trust.yaml text for the group: its schools, the terms, the plan and data folder."""
+    import yaml
+
+    doc: dict[str, object] = {"name": _title(trust.name), "plan": plan}
+    if data:
+        doc["data"] = data
+    doc["schools"] = [{k: v for k, v in {
+        "urn": s.urn, "name": s.name, "phase": s.phase, "joined_trust": s.joined,
+        "local_authority": s.local_authority}.items() if v is not None}
+        for s in trust.schools]
+    doc["terms"] = terms
+    head = (f"# {doc['name']}: started by `govkit init` from GIAS's group links "
+            f"(Group UID {trust.uid}, {trust.group_type}, {len(trust.schools)} schools).\n"
+            "# Check names and phases; add local_governing_body per school if you like.\n")
+    return head + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _title(name: str) -> str:
+    """GIAS writes many trusts in capitals: 'YORKSHIRE CAUSEWAY SCHOOLS TRUST' ->
+    'Yorkshire Causeway Schools Trust' (mixed case is kept as written)."""
+    if name != name.upper():
+        return name
+    small = {"and", "of", "the", "in", "for", "on", "at"}
+    upper = {"ce", "rc", "mat", "cofe", "uk"}
+    words = name.lower().split()
+    return " ".join(w.upper() if w in upper else w if i and w in small else w.capitalize()
+                    for i, w in enumerate(words))
