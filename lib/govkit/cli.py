@@ -77,7 +77,7 @@ def validate(
     from govkit.plan.measures import MEASURES
 
     trust = load_trust(params / "trust.yaml")
-    problems = validate_drop(data_dir, trust)
+    problems = validate_drop(data_dir, trust, str(params / "trust.yaml"))
     plan_file = params / trust.plan
     if data_dir.is_dir() and plan_file.is_file():  # what the plan will miss
         problems += plan_coverage(data_dir, load_plan(plan_file, set(MEASURES)))
@@ -130,35 +130,139 @@ def build_store_command(
               f"(drop {drop_hash(data)[:12]})", markup=False, soft_wrap=True)
 
 
-@app.command("import-ks2")
+@app.command("init")
+@user_errors
+def init_command(
+    gias_links: Annotated[Path, typer.Option("--gias-links", help="GIAS groups download's "
+                                             "links file, group_links.csv")],
+    trust_name: Annotated[str, typer.Option("--trust", help="the trust's name as GIAS "
+                                            "has it, or its Group UID")],
+    plan: Annotated[str, typer.Option("--plan", help="an example plan to start from (e.g. "
+                                      "odyssey-2024-27) or a plan file")] = "odyssey-2024-27",
+    params: ParamsOpt = DEFAULT_PARAMS,
+    first_year: Annotated[str | None, typer.Option(
+        "--first-year", help="first academic year to report on, e.g. 2016-17 (default: two "
+        "years before the last)")] = None,
+    last_year: Annotated[str | None, typer.Option(
+        "--last-year", help="last academic year, e.g. 2018-19 (default: this one)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="overwrite an existing "
+                                        "trust.yaml / plan.yaml")] = False,
+) -> None:
+    """Start a trust: params/trust.yaml from GIAS (every school of the trust with URN, name,
+    phase and joined date), a copy of an example plan, and the next steps."""
+    import datetime as dt
+    import shutil
+
+    from govkit.data.importers.dfe import academic_year
+    from govkit.data.importers.gias import find_trust, trust_yaml
+    from govkit.errors import ConfigError
+    from govkit.terms import TermError
+
+    examples = Path(__file__).resolve().parents[2] / "params" / "examples"
+    plan_file = Path(plan) if Path(plan).suffix in (".yaml", ".yml") else \
+        examples / f"{plan}.yaml"
+    if not plan_file.is_file():
+        known = sorted(p.stem for p in examples.glob("*.yaml"))
+        raise ConfigError(f"--plan {plan}: no such plan file or example (examples: "
+                          + ", ".join(known) + ")")
+    try:
+        today = dt.date.today()
+        last = academic_year(last_year) if last_year else (
+            f"{today.year - (today.month < 9)}-{(today.year + (today.month >= 9)) % 100:02d}")
+        first = academic_year(first_year) if first_year else \
+            f"{int(last[:4]) - 2}-{(int(last[:4]) - 1) % 100:02d}"
+    except TermError as e:
+        raise ConfigError(f"--first-year/--last-year: {e}") from None
+    if int(first[:4]) > int(last[:4]):
+        raise ConfigError(f"--first-year {first} comes after --last-year {last}")
+    terms = [f"{y}-{(y + 1) % 100:02d}-{s}" for y in range(int(first[:4]), int(last[:4]) + 1)
+             for s in ("autumn", "spring", "summer")]
+    found = find_trust(gias_links, trust_name)
+    if not found.schools:
+        raise ConfigError(f"{found.name} (Group UID {found.uid}) has no school govkit can "
+                          "place in a phase")
+    target, plan_target = params / "trust.yaml", params / "plan.yaml"
+    for f in (target, plan_target):
+        if f.exists() and not force:
+            raise ConfigError(f"{f} exists already: give --force to replace it")
+    params.mkdir(parents=True, exist_ok=True)
+    target.write_text(trust_yaml(found, terms), encoding="utf-8")
+    shutil.copyfile(plan_file, plan_target)
+    (params.parent / "data").mkdir(exist_ok=True)
+
+    def say(text: str) -> None:
+        out.print(text, markup=False, soft_wrap=True)
+
+    say(f"{target}: {found.name} (Group UID {found.uid}), {len(found.schools)} schools, "
+        f"terms {terms[0]} .. {terms[-1]}")
+    for reason, names in found.left_out.items():
+        say(f"  left out, {reason}: " + "; ".join(names))
+    say(f"{plan_target}: copied from {plan_file.name}: set your own targets")
+    say("next steps:")
+    say("  govkit import <DfE files: KS2/KS4 performance tables, census, CFR> "
+        f"--params {params}")
+    say(f"  govkit template --out trust-data.xlsx --params {params}   # what DfE does not "
+        "publish")
+    say(f"  govkit validate {params.parent / 'data'} --params {params}")
+    say(f"  govkit run --params {params} --term {terms[-1]}")
+
+
+@app.command("import")
+@user_errors
+def import_command(
+    files: Annotated[list[Path], typer.Argument(help="DfE files as downloaded: KS2 or KS4 "
+                                                "performance tables, census, CFR finance")],
+    data: DataOpt = DEFAULT_DATA,
+    params: ParamsOpt = DEFAULT_PARAMS,
+    year: Annotated[str | None, typer.Option("--year", help="academic year, e.g. 2018-19, "
+                                             "if a file's name does not say")] = None,
+) -> None:
+    """Import DfE files into the data drop: each recognised by its columns, the trust's
+    schools kept, rows from an earlier import of the same year replaced."""
+    from govkit.data.importers import import_file
+    from govkit.plan.config import load_trust
+
+    trust = load_trust(params / "trust.yaml")
+    data = configured_data(data, params)
+    for file in files:
+        _print_import(import_file(file, data, trust, year), trust.name)
+
+
+@app.command("import-ks2", hidden=True)
 @user_errors
 def import_ks2_command(
     file: Annotated[Path, typer.Argument(help="DfE KS2 performance table, *_ks2final.csv")],
-    data: Annotated[Path, typer.Option("--data", help="data drop folder to write "
-                                       "attainment.csv in")],
+    data: DataOpt = DEFAULT_DATA,
     params: ParamsOpt = DEFAULT_PARAMS,
-    all_schools: Annotated[bool, typer.Option("--all-schools", help="import every school "
-                                              "in the file, not only the trust's")] = False,
     year: Annotated[str | None, typer.Option("--year", help="academic year, e.g. 2018-19, "
                                              "if the file name does not say")] = None,
 ) -> None:
-    """Import DfE's KS2 results into attainment.csv, replacing earlier rows for the same year."""
-    from govkit.data.dfe_ks2 import import_ks2
-    from govkit.plan.config import load_trust
+    """Import DfE's KS2 results (kept for old scripts: `govkit import` does every file)."""
+    import_command([file], data, params, year)
 
-    urns = None if all_schools else load_trust(params / "trust.yaml").urns
-    r = import_ks2(file, data, urns, year)
+
+def _print_import(r: Any, trust_name: str) -> None:
+    """What an import took, what it left out and why, and the file's own LA check."""
+    def say(text: str) -> None:
+        out.print(text, markup=False, soft_wrap=True)
+
     for p in r.problems:
-        out.print(str(p), markup=False, soft_wrap=True)
-    out.print(f"{r.target}: imported {r.rows} row(s) for {r.schools} school(s), "
-              f"{r.academic_year} (replaced {r.replaced})", markup=False, soft_wrap=True)
-    if r.missing_urns:
-        out.print(f"not in the file: {', '.join(map(str, r.missing_urns))}", markup=False,
-                  soft_wrap=True)
-    if r.national_rwm is not None:
-        out.print(f"for information: national reading, writing and maths at the expected "
-                  f"standard {r.national_rwm:g}% of {r.national_cohort:,} pupils "
-                  f"(DfE, {r.academic_year})", markup=False, soft_wrap=True)
+        say(str(p))
+    say(f"{r.file.name}: {r.importer.name} ({r.academic_year}) -> {r.target}: {r.rows} "
+        f"row(s) for {r.schools} school(s), replacing {r.replaced}")
+    if r.measures:
+        say("  measures: " + ", ".join(r.measures))
+    for reason, n in r.left_out.items():
+        say(f"  left out: {n} {reason}")
+    if r.not_in_file:
+        say(f"  not in the file: {len(r.not_in_file)} of the trust's schools ("
+            + ", ".join(map(str, r.not_in_file)) + ")")
+    for line in r.checks:
+        say(f"  check: {line}")
+    if not r.schools:
+        err.print(f"warning: {r.file.name} has no school of {trust_name}: nothing written"
+                  + (f" ({r.importer.no_match})" if r.importer.no_match else ""),
+                  markup=False, soft_wrap=True)
 
 
 @app.command("contract-docs")

@@ -7,6 +7,7 @@ never shows.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from collections.abc import Iterable
@@ -58,6 +59,9 @@ class School(_Strict):
     name: str
     phase: Literal[PHASES]  # type: ignore[valid-type]
     local_governing_body: str | None = None
+    joined_trust: datetime.date | None = Field(None, description="date the school joined "
+                                               "the trust (GIAS 'Joined date')")
+    local_authority: str | None = None
 
     @field_validator("urn", mode="before")
     @classmethod
