@@ -349,16 +349,21 @@ class Evaluator:
                           priority: str | None, audience: str) -> None:
         """A trust row names the schools red on its KPI: a trust total in the amber must
         never hide a school in the red."""
-        frames = [(s.name, self.kpis(term, s.urn, priority, audience))
-                  for s in self.trust.schools]
+        # each school's red KPIs looked up once (kpi_id -> its first red row), not a
+        # filtered frame per trust row and school
+        reds: list[tuple[str, dict[str, Any]]] = []
+        for s in self.trust.schools:
+            f = self.kpis(term, s.urn, priority, audience)
+            f = f[f["rag"] == "red"].drop_duplicates("kpi_id")
+            reds.append((s.name, dict(zip(f["kpi_id"], f[["value", "unit", "status"]]
+                                          .to_dict("records"), strict=True))))
         for row in rows:
             if row["status"] == "narrative":
                 continue
             names, shown = [], []
-            for name, f in frames:
-                hit = f[(f["kpi_id"] == row["kpi_id"]) & (f["rag"] == "red")]
-                if len(hit):
-                    r = hit.iloc[0]
+            for name, red in reds:
+                r = red.get(row["kpi_id"])
+                if r is not None:
                     names.append(name)
                     shown.append(fmt.value(r["value"], r["unit"], r["status"]))
             row.update(red_schools="; ".join(names) or None,

@@ -54,12 +54,14 @@ def _is_red(r: Mapping[str, Any]) -> bool:
 
 
 def rag_grid(ctx: Context, frames: Mapping[str, pd.DataFrame] | None = None,
-             kpi_ids: Sequence[str] | None = None) -> pd.DataFrame:
+             kpi_ids: Sequence[str] | None = None,
+             records: Mapping[str, list[dict[str, Any]]] | None = None) -> pd.DataFrame:
     """Schools down (the trust last), KPIs across: each cell the value with its RAG symbol.
 
     Exceptions first: schools with the most red ratings (over every KPI, so the order is
     the same in every grid of a report) at the top, and the KPIs with the most reds on the
     left; ties keep the trust's and the plan's order. ``kpi_ids`` narrows the columns.
+    ``records``: the frames as row dicts, when a caller draws many grids from one set.
     Cells are HTML; school names are escaped here, column labels by ``table_html``.
     """
     frames = _grid_frames(ctx) if frames is None else frames
@@ -74,7 +76,7 @@ def rag_grid(ctx: Context, frames: Mapping[str, pd.DataFrame] | None = None,
     red_by_place = dict.fromkeys(frames, 0)
     for name, df in frames.items():
         cells[name] = {}
-        for r in df.to_dict("records"):
+        for r in (records[name] if records is not None else df.to_dict("records")):
             red_by_place[name] += _is_red(r)
             if r["kpi_id"] not in red_by_kpi:
                 continue
@@ -100,6 +102,7 @@ def show_rag_grid(ctx: Context) -> None:
     """One grid per success criterion, under its priority: a few columns each, so every
     grid fits the page instead of running off its right edge."""
     frames = _grid_frames(ctx)
+    records = {name: df.to_dict("records") for name, df in frames.items()}  # once, not per grid
     trust_frame = frames[f"Trust ({ctx.trust.name})"]
     note(GRID_NOTE + fmt.SUPPRESSED_FOOTNOTE)
     for p in ctx.plan.priorities:
@@ -112,7 +115,7 @@ def show_rag_grid(ctx: Context) -> None:
             ids = list(rows.loc[rows["criterion_id"] == c.id, "kpi_id"])
             if not ids:
                 continue
-            grid = rag_grid(ctx, frames, ids)
+            grid = rag_grid(ctx, frames, ids, records)
             # every cell was escaped or built by this module, so the cells are trusted HTML
             show_table(grid, html_columns=tuple(grid.columns[1:]) + ("School",),
                        caption=c.text)
