@@ -8,13 +8,14 @@ TERM_ID ?=
 AXE_VERSION ?= 4.14.1
 AXE    := .cache/npm/node_modules/axe-core/axe.min.js
 
-.PHONY: help install report test browser-deps pack lint lab bench demo-data contract-docs clean
+.PHONY: help install report test browser-deps pack lint lab bench bench-evaluate demo-data contract-docs clean
 
 help:
 	@echo "make report   build the demo trust's reports for its latest term"
 	@echo "make test     run the whole test suite (unit, notebooks, end to end)"
 	@echo "make lab      open the notebooks in JupyterLab"
-	@echo "make bench    time evaluating the plan, then the batch against the naive loop"
+	@echo "make bench    the batch against the naive loop, warm, on Dask (BIG=1: 300 schools)"
+	@echo "make bench-evaluate   time evaluating the whole plan"
 	@echo "make pack     the board pack PDF of the demo term (after make report)"
 	@echo "make lint     ruff"
 
@@ -66,9 +67,12 @@ lab: $(VENV)/.lab
 	$(BIN)/jupyter lab --config=jupyter_server_config.py --ServerApp.root_dir=. \
 		--LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
+# one table: naive loop, cold, warm, Dask; BIG=1 adds the 300-school run (hours)
 bench: $(STAMP)
+	$(BIN)/python benchmarks/batch.py $(if $(JOBS),--jobs $(JOBS)) $(if $(BIG),--big)
+
+bench-evaluate: $(STAMP)
 	$(BIN)/python benchmarks/evaluate.py
-	$(BIN)/python benchmarks/batch.py
 
 demo-data: $(STAMP)
 	$(BIN)/govkit demo-data data/demo --params params
