@@ -94,7 +94,8 @@ def test_run_writes_clean_reports_then_skips_everything(tmp_path, demo_drop):
         assert "data:image/png;base64," in text
         assert not re.search(r'(src|href)="https?://', text)
         assert 'href="../index.html"' in text
-        assert "audience public" in text if "report_card" in page.name else "audience board"
+        audience = "public" if page.name == "report_card.html" else "board"
+        assert f"audience {audience}" in text, (page, audience)
     manifest = json.loads((term_dir / "manifest.json").read_text())
     assert [r["status"] for r in manifest["reports"]] == ["ok"] * 3
     assert manifest["reports"][1]["parameters"]["urn"] == URNS[0]
