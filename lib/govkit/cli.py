@@ -207,6 +207,32 @@ def init_command(
     say(f"  govkit run --params {params} --term {terms[-1]}")
 
 
+@app.command("template")
+@user_errors
+def template_command(
+    out_file: Annotated[Path, typer.Option("--out", help="the workbook to write, e.g. "
+                                           "data/trust-data.xlsx")] = Path("trust-data.xlsx"),
+    params: ParamsOpt = DEFAULT_PARAMS,
+    force: Annotated[bool, typer.Option("--force", help="overwrite the workbook")] = False,
+) -> None:
+    """Write an Excel workbook for what DfE does not publish: a sheet per domain, header
+    notes, Excel's own validation (whole numbers, ranges, lists of URNs and terms)."""
+    from govkit.data.template import template_domains, write_template
+    from govkit.errors import ConfigError
+    from govkit.plan.config import load_trust
+
+    if out_file.suffix.lower() != ".xlsx":
+        raise ConfigError(f"--out {out_file}: give a .xlsx file name")
+    if out_file.exists() and not force:
+        raise ConfigError(f"{out_file} exists already (perhaps filled in): give --force to "
+                          "replace it")
+    trust = load_trust(params / "trust.yaml")
+    path = write_template(trust, out_file)
+    out.print(f"{path}: sheets {', '.join(template_domains())} for {len(trust.schools)} "
+              f"schools, {trust.terms[0]} .. {trust.terms[-1]}; fill it in, save it in the "
+              "data folder and run govkit validate", markup=False, soft_wrap=True)
+
+
 @app.command("import")
 @user_errors
 def import_command(
@@ -341,22 +367,20 @@ def kpis_command(
                 "trend", "status"):
         table.add_column(col, no_wrap=True, justify="left" if col in ("measure id", "status")
                          else "right")
-    def trend(r: dict) -> str:
-        """Change on the previous figure (last term's, or last year's for yearly results)."""
-        if not fmt.is_missing(r["change_last_term"]):
-            return fmt.change(r["change_last_term"], r["unit"]) + " on " + r["change_since"]
-        if not fmt.is_missing(r["change_last_year"]):
-            return fmt.change(r["change_last_year"], r["unit"]) + " on last year"
-        return fmt.MISSING
+    from govkit.plan import narrative
 
     for r in df.to_dict("records"):
         unit = r["unit"]
-        rating = r["rag"] if isinstance(r["rag"], str) else ""
+        # the one result the reports show: its rating (or "too few pupils to rate") and
+        # its change on its basis (the same term last year for attendance, ...)
+        rating = {"too_few": narrative.TOO_FEW}.get(r["rating"], r["rating"]) \
+            if isinstance(r["rating"], str) else ""
+        trend = narrative.change_cell(r)
         table.add_row(
             r["measure"] if isinstance(r["measure"], str) else r["kpi_id"],
             fmt.value(r["value"], unit, r["status"]), *_counts(r),
             fmt.value(r["target"], unit),
-            rating, trend(r), _status(r))
+            rating, trend, _status(r))
     _print_table(table)
 
 
