@@ -775,6 +775,8 @@ def trust_yaml_text(demo: DemoTrust, plan: str = "plan.yaml") -> str:
                      "local_governing_body": s.lgb} for s in demo.schools],
         "terms": list(demo.terms),
         "suppression": {"threshold": 5, "public_threshold": 10},
+        # a figure on fewer pupils is shown but not rated ("too few pupils to rate")
+        "min_cohort": 10,
         "audiences": ["board", "trust_leaders", "lgb", "school_leaders", "public"],
         "branding": {"primary_colour": "#1d3557", "accent_colour": "#457b9d",
                      "logo_text": "KVLT"},
