@@ -458,6 +458,8 @@ def run_command(
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --executor "
         "dask); every worker must see data, params and outputs at the same paths")] = None,
+    pack: Annotated[bool, typer.Option(
+        "--pack", help="then write the board pack PDF (one --school: that school's)")] = False,
 ) -> None:
     """Run every report of a term in parallel; skip unchanged ones; write HTML and an index."""
     from govkit.batch.executors import get_executor
@@ -473,7 +475,11 @@ def run_command(
                              school or None, report or None, jobs, force, timeout, fork,
                              executor=executor, scheduler=scheduler)
     if code:
+        if pack:
+            err.print("no board pack: not every report was built")
         raise typer.Exit(code)
+    if pack:
+        write_pack(params, out_dir, term, school[0] if school and len(school) == 1 else None)
 
 
 def write_pack(params: Path, out_dir: Path, term: str | None, school: int | None,
