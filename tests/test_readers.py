@@ -115,15 +115,19 @@ def test_xlsx_cells_as_excel_shows_them(tmp_path):
 def test_find_sources_workbook_sheets_and_unknown_files(tmp_path):
     wb = Workbook()
     wb.active.title = "Schools"
-    wb.create_sheet("census")
+    wb.create_sheet("census").append(["urn"])
+    wb["census"].append([100001])
     wb.create_sheet("notes")
+    wb.create_sheet("behaviour").append(["urn"])  # a header only: yields to behaviour.csv
     wb.save(tmp_path / "drop.xlsx")
     (tmp_path / "census.csv").write_text("urn\n")
+    (tmp_path / "behaviour.csv").write_text("urn\n100001\n")
     (tmp_path / "readme.txt").write_text("hello")
     (tmp_path / "~$drop.xlsx").write_text("lock")
     sources, problems = find_sources(tmp_path)
     assert sources["schools"].label == "drop.xlsx[Schools]"
     assert sources["census"].label == "census.csv"
+    assert sources["behaviour"].label == "behaviour.csv"
     assert [str(p) for p in problems] == [
         "drop.xlsx[notes]: warning: sheet is not a domain of the data contract; ignored",
         "readme.txt: warning: .txt files are not read: save it as CSV UTF-8 or .xlsx; "

@@ -25,6 +25,8 @@ from govkit.errors import Problem
 from govkit.terms import TermError, parse_academic_year, parse_term
 
 HEADER_ROW = 1
+# Sheets of govkit's own workbook (govkit template) that guide rather than hold data.
+GUIDE_SHEETS = ("instructions", "lists")
 
 
 class ParseError(ValueError):
@@ -66,6 +68,7 @@ def find_sources(data_dir: Path) -> tuple[dict[str, Source], list[Problem]]:
     if not data_dir.is_dir():
         return {}, [Problem(str(data_dir), "data folder not found")]
     found: dict[str, list[Source]] = {}
+    unfilled: dict[str, list[Source]] = {}  # workbook sheets holding a header at most
     for path in sorted(data_dir.iterdir()):
         if _ignored(path):
             continue
@@ -85,8 +88,11 @@ def find_sources(data_dir: Path) -> tuple[dict[str, Source], list[Problem]]:
             for s in sheets:
                 if s.strip().lower() in DOMAINS:
                     name = s.strip().lower()
+                    if sheets[s] <= HEADER_ROW:
+                        unfilled.setdefault(name, []).append(Source(name, path, s))
+                        continue
                     found.setdefault(name, []).append(Source(name, path, s))
-                elif known:
+                elif known and s.strip().lower() not in GUIDE_SHEETS:
                     problems.append(Problem(f"{path.name}[{s}]", "sheet is not a domain of "
                                             "the data contract; ignored", severity="warning"))
         elif suffix in (".xls", ".ods", ".xlsm", ".txt", ".tsv"):
@@ -95,6 +101,9 @@ def find_sources(data_dir: Path) -> tuple[dict[str, Source], list[Problem]]:
         else:
             problems.append(Problem(path.name, "not a file of the data contract (expected "
                                     "<domain>.csv or .xlsx); ignored", severity="warning"))
+    for name, options in unfilled.items():  # an empty sheet yields to a file with rows
+        if name not in found:
+            found[name] = options
     sources: dict[str, Source] = {}
     for name, options in found.items():
         if len(options) > 1:
@@ -105,15 +114,18 @@ def find_sources(data_dir: Path) -> tuple[dict[str, Source], list[Problem]]:
     return sources, problems
 
 
-def _sheet_names(path: Path) -> tuple[list[str], Problem | None]:
+def _sheet_names(path: Path) -> tuple[dict[str, int], Problem | None]:
+    """Each sheet's name and how many rows it spans (its recorded dimension)."""
     from openpyxl import load_workbook
 
     try:
         wb = load_workbook(path, read_only=True)
     except Exception as e:  # openpyxl raises many kinds on a damaged or disguised file
-        return [], Problem(path.name, f"cannot be opened as an Excel workbook ({e})")
+        return {}, Problem(path.name, f"cannot be opened as an Excel workbook ({e})")
     try:
-        return list(wb.sheetnames), None
+        # no recorded dimension: count it as holding rows (never skipped unread)
+        return {ws.title: HEADER_ROW + 1 if ws.max_row is None else ws.max_row
+                for ws in wb.worksheets}, None
     finally:
         wb.close()
 

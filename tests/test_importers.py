@@ -1,0 +1,141 @@
+"""Each DfE importer on the shared real files: the LA's schools, aggregated as govkit
+aggregates them, give the file's own local-authority row (within DfE's rounding)."""
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from govkit.cli import app
+from govkit.data.importers import census, cfr, import_file, ks4, recognise
+from govkit.data.importers.dfe import academic_year, read_value
+from govkit.data.importers.gias import find_trust, phase_of
+from govkit.data.importers.ks2 import la_comparison, read_ks2
+from govkit.data.validate import load_drop
+from govkit.errors import ConfigError, DataError
+from govkit.plan.config import School, Trust, load_trust
+from govkit.terms import TermError
+
+DFE = Path("/work/shared/dfe")
+pytestmark = pytest.mark.skipif(not DFE.is_dir(), reason="the shared DfE files are not here")
+YCST = 5599  # Yorkshire Causeway Schools Trust: nine schools, all in North Yorkshire
+ST_AIDANS = 137139  # its secondary school
+
+
+def test_each_file_is_recognised_by_its_columns():
+    names = {f: getattr(recognise(DFE / f), "name", None) for f in (
+        "ks2/2018-2019_850_ks2final.csv", "ks4/2016-2017_815_ks4final.csv",
+        "ks4/2017-2018_815_ks4final.csv", "census/2016-2017_815_census.csv",
+        "census/2018-2019_815_census.csv", "cfr/2017-2018_815_cfr.csv",
+        "gias/groups.csv")}
+    assert list(names.values()) == ["ks2", "ks4", "ks4", "census", "census", "cfr", None]
+
+
+def test_census_schools_add_up_to_the_la_rows_exactly():
+    got = census.read(DFE / "census/2018-2019_815_census.csv", "2018-19")
+    # The LA rows as printed in the file: NOR 45,523 primary, 36,225 secondary, 871 special.
+    assert got.checks == ["pupils on roll, schools vs the file's LA row: State-funded primary "
+                          "45,523 = 45,523; State-funded secondary 36,225 = 36,225; "
+                          "State-funded special school 871 = 871"]
+    assert got.left_out["no census figures (NA: independent schools)"] == 21
+    assert set(got.rows["term"]) == {"2018-19-spring"}
+
+
+@pytest.mark.parametrize("year,exact", [("2016-17", True), ("2017-18", False)])
+def test_ks4_schools_reproduce_the_la_row_within_rounding(year, exact):
+    path = DFE / f"ks4/{year[:4]}-20{year[5:]}_815_ks4final.csv"
+    schools, las, _ = ks4.read_ks4(path, year)
+    found = {ind: (lo, hi, la) for ind, lo, hi, la in ks4.la_comparison(schools, las)}
+    assert set(found) == {"eng_mat_grade4", "eng_mat_grade5", "ebacc_entered", "att8"}
+    for ind, (lo, hi, la) in found.items():
+        # Each school's percentage is printed to 1% (so its pupils to half a per cent of its
+        # cohort) and the LA's to 0.1: 0.15 points either way is DfE's rounding.
+        assert lo - 0.15 <= la <= hi + 0.15, (ind, lo, hi, la)
+    if exact:  # 2016-17: withheld schools' pupils reaching none: the LA row to the digit
+        for ind in ("eng_mat_grade4", "eng_mat_grade5", "ebacc_entered"):
+            assert round(found[ind][0], 1) == found[ind][2]
+
+
+def test_ks4_values_known_from_the_raw_file():
+    schools, _, _ = ks4.read_ks4(DFE / "ks4/2017-2018_815_ks4final.csv", "2017-18")
+    # Barlby High School: TPUP 99, ATT8SCR 45.9, P8PUP 99, P8MEA 0.25 (0.00 to 0.49),
+    # PTL2BASICS_94 60% of 99 = 59.4 -> 59 pupils.
+    b = schools[schools["urn"] == 144929].set_index("indicator")
+    assert (b.at["att8", "score"], b.at["att8", "cohort"]) == (45.9, 99)
+    assert (b.at["p8", "score"], b.at["p8", "lower"], b.at["p8", "upper"]) == (0.25, 0.0, 0.49)
+    assert b.at["eng_mat_grade4", "pupils"] == 59
+
+
+def test_ks2_schools_reproduce_the_la_row_within_rounding():
+    for year in ("2016-2017", "2017-2018", "2018-2019"):
+        ks2, _ = read_ks2(DFE / f"ks2/{year}_850_ks2final.csv")
+        [(name, lo, hi, la)] = la_comparison(ks2)
+        assert name == "Hampshire"
+        assert lo - 0.5 <= la <= hi + 0.5  # the LA row is printed to the whole per cent
+
+
+def test_cfr_totals_are_their_headings_within_rounding():
+    got = cfr.read(DFE / "cfr/2018-2019_815_cfr.csv", "2018-19")
+    assert got.checks == ["totals against their headings, per pupil: within £3 for every "
+                          "school (266 schools)"]
+    # URN 121268 as printed: PUPILS 35, TOTALINCOME "10,047", TOTALEXPENDITURE "8,004":
+    # income 35 x 10,047 = 351,645; expenditure 35 x 8,004 = 280,140.
+    r = got.rows.set_index("urn").loc[121268]
+    assert (r["income"], r["expenditure"]) == (351645, 280140)
+    assert r["term"] == "2018-19-summer"
+
+
+def test_read_value_and_years():
+    assert read_value("9,109") == (9109.0, None, None)
+    assert read_value("42.20%") == (42.2, None, None)
+    assert read_value("SUPP") == (None, "c", "SUPP")
+    assert academic_year("2018-2019") == "2018-19"
+    for bad in ("2019-18", "2018-2020", "2018"):
+        with pytest.raises(TermError):
+            academic_year(bad)
+
+
+def test_gias_finds_the_trust_not_its_sponsor_and_suggests_names():
+    t = find_trust(DFE / "gias/group_links.csv", "yorkshire  causeway schools trust")
+    assert (t.uid, t.group_type, len(t.schools)) == ("5599", "Multi-academy trust", 9)
+    st_aidans = next(s for s in t.schools if s.urn == ST_AIDANS)
+    assert (st_aidans.phase, st_aidans.joined.isoformat()) == ("secondary", "2011-08-01")
+    with pytest.raises(ConfigError, match="did you mean: YORKSHIRE CAUSEWAY SCHOOLS TRUST "
+                                          r"\(Group UID 5599, Multi-academy trust\)"):
+        find_trust(DFE / "gias/group_links.csv", "Yorkshire Causway Schools")
+    assert phase_of("Not applicable", "Academy special converter") == "special"
+    assert phase_of("Middle deemed secondary", "") == "secondary"
+
+
+def test_init_import_validate_from_an_empty_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner().invoke
+    r = run(app, ["init", "--gias-links", str(DFE / "gias/group_links.csv"), "--trust",
+                  str(YCST), "--first-year", "2016-17", "--last-year", "2018-19"])
+    assert r.exit_code == 0, r.output
+    trust = load_trust(tmp_path / "params/trust.yaml")
+    assert trust.name == "Yorkshire Causeway Schools Trust" and len(trust.urns) == 9
+    assert trust.terms[0] == "2016-17-autumn" and trust.terms[-1] == "2018-19-summer"
+    assert (tmp_path / "params/plan.yaml").is_file()
+    files = sorted(str(p) for d in ("ks4", "census", "cfr") for p in (DFE / d).glob("20*.csv"))
+    r = run(app, ["import", *files])
+    assert r.exit_code == 0, r.output
+    assert "has no school of Yorkshire Causeway Schools Trust: nothing written (CFR covers " \
+        "maintained schools only" in r.output
+    frames = load_drop(tmp_path / "data", trust)
+    att8 = frames["attainment"].query(f"urn == {ST_AIDANS} and indicator == 'att8'")
+    assert sorted(att8["academic_year"]) == ["2016-17", "2017-18"]
+    assert len(frames["census"]) == 5 + 7 + 8  # schools of the trust in each year's file
+    # importing the same files again replaces, never doubles
+    assert run(app, ["import", *files]).exit_code == 0
+    assert len(load_drop(tmp_path / "data", trust)["census"]) == 20
+    r = run(app, ["init", "--gias-links", str(DFE / "gias/group_links.csv"), "--trust",
+                  str(YCST)])
+    assert r.exit_code == 2 and "exists already" in r.output
+
+
+def test_a_file_govkit_does_not_know_is_refused(tmp_path):
+    trust = Trust(name="T", terms=["2018-19-summer"],
+                  schools=[School(urn=ST_AIDANS, name="S", phase="secondary")])
+    with pytest.raises(DataError, match="not a DfE file govkit can import"):
+        import_file(DFE / "gias/groups.csv", tmp_path, trust)

@@ -1,0 +1,83 @@
+"""The Excel workbook round-trips: written, filled as a leader would, validated clean; a
+bad cell named by sheet, row and column."""
+
+import datetime as dt
+
+from drops import URN_A, URN_B, make_trust
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from govkit.cli import app
+from govkit.data.template import template_domains, write_template
+from govkit.data.validate import load_drop, validate_drop
+
+
+def fill(path, workforce_rows, governance_rows=()):
+    wb = load_workbook(path)
+    for r in workforce_rows:
+        wb["workforce"].append(list(r))
+    for r in governance_rows:
+        wb["governance"].append(list(r))
+    wb.save(path)
+
+
+def test_template_has_a_sheet_per_domain_notes_and_excel_validation(tmp_path):
+    path = write_template(make_trust(), tmp_path / "trust-data.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["instructions", "lists", *template_domains()]
+    assert "census" not in wb.sheetnames and "attainment" not in wb.sheetnames
+    assert wb["lists"].sheet_state == "hidden"
+    ws = wb["workforce"]
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["urn", "term", "headcount", "fte"]
+    assert ws["C1"].comment.text == "staff in post (headcount) (required)"
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    assert rules["A2:A2001"].type == "list"
+    assert rules["A2:A2001"].formula1 == "'lists'!$A$2:$A$3"  # the trust's two URNs
+    assert rules["B2:B2001"].formula1 == "'lists'!$C$2:$C$5"  # its four terms
+    assert (rules["C2:C2001"].type, rules["C2:C2001"].formula1,
+            rules["C2:C2001"].formula2) == ("whole", "0", "5000")
+    assert [c.value for c in wb["lists"]["A"][1:3]] == [URN_A, URN_B]
+    gov = {str(dv.sqref): dv for dv in wb["governance"].data_validations.dataValidation}
+    assert gov["D2:D2001"].formula1 == '"board,lgb,committee"'
+
+
+def test_filled_workbook_validates_clean_and_loads(tmp_path):
+    path = write_template(make_trust(), tmp_path / "trust-data.xlsx")
+    fill(path, [(URN_A, "2024-25-autumn", 33, 28.5, 20, 40, 2, 1, 120, 900, 10, 9),
+                (URN_B, "2024-25-autumn", 120, 101.2, 70, 210, 5, 0, 400, 3500, 30, 30)],
+         [(None, "2024-25-autumn", dt.datetime(2024, 10, 3), "board", 10, 8, "yes")])
+    problems = validate_drop(tmp_path, make_trust())
+    assert [p for p in problems if p.severity == "error"] == []
+    frames = load_drop(tmp_path, make_trust())
+    assert list(frames["workforce"]["headcount"]) == [33, 120]
+    assert frames["governance"]["meeting_date"].iloc[0] == dt.datetime(2024, 10, 3)
+    # every sheet left empty says so, nothing else
+    empty = sorted(p.file for p in problems if "has a header but no rows" in p.message)
+    assert empty == sorted(f"trust-data.xlsx[{d}]" for d in template_domains()
+                           if d not in ("workforce", "governance"))
+
+
+def test_a_bad_cell_is_named_by_sheet_row_and_column(tmp_path):
+    path = write_template(make_trust(), tmp_path / "trust-data.xlsx")
+    fill(path, [(URN_A, "2024-25-autumn", 33, 28.5, 20, 40, 2, 1, 120, 900, 10, 9),
+                (URN_B, "2024-25-autumn", 120, "lots", 70, 210, 5, 0, 400, 3500, 30, 31)])
+    errors = [str(p) for p in validate_drop(tmp_path, make_trust()) if p.severity == "error"]
+    assert errors == [
+        "trust-data.xlsx[workforce]:3:fte: 'lots' is not a number",
+        "trust-data.xlsx[workforce]:3:appraisals_completed: appraisals_completed (31) is "
+        "more than appraisals_due (30)"]
+
+
+def test_template_command_refuses_to_overwrite(tmp_path):
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "trust.yaml").write_text(f"name: T\nterms: [2024-25-autumn]\nschools:\n"
+                                       f"  - {{urn: {URN_A}, name: A, phase: primary}}\n")
+    out = tmp_path / "data" / "trust-data.xlsx"
+    args = ["template", "--out", str(out), "--params", str(params)]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "sheets attendance, behaviour, workforce" in r.output
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 2 and "exists already" in r.output
