@@ -92,6 +92,19 @@ def _alarm(_signum: int, _frame: Any) -> None:
     raise JobTimeout()
 
 
+def _warm_store(store_path: str) -> None:
+    """Once per worker (and again only if the store is rebuilt): read the store's meta row
+    and tables here, so every kernel forked from this worker starts with them in memory
+    rather than opening DuckDB and reading every table for itself. Only pandas frames
+    are kept; the connection is closed before any fork."""
+    from govkit.data.store import store_meta
+    from govkit.plan.measures import preload_tables
+
+    with contextlib.suppress(Exception):  # the kernel reads the store itself as before
+        store_meta(store_path)
+        preload_tables(store_path)
+
+
 def _kernel_kwargs(spec: dict[str, Any]) -> dict[str, Any]:
     """Forked kernels when the spec asks for them (see govkit.batch.forkkernel)."""
     if not spec.get("fork"):
@@ -126,6 +139,8 @@ def run_job(spec: dict[str, Any]) -> Outcome:
     from govkit.reports.export import export_html
 
     started = time.perf_counter()
+    if spec.get("fork"):
+        _warm_store(str(spec["parameters"]["store_path"]))
     html, failed = Path(spec["html"]), Path(spec["failed"])
     html.parent.mkdir(parents=True, exist_ok=True)
     tmp = html.with_name(f".{html.stem}.{os.getpid()}.running.ipynb")

@@ -132,14 +132,38 @@ def read_table(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     return df
 
 
+def file_key(path: str | Path | None) -> tuple[str, int, int] | None:
+    """A file as it is now: real path, modification time, size (a rebuilt store is a new
+    key); None if there is no such file."""
+    if not path:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (os.path.realpath(path), st.st_mtime_ns, st.st_size)
+
+
+# meta rows already read, by file_key: a batch worker reads it once and the report kernels
+# it forks (each checking the store is fresh) find it here instead of opening DuckDB again
+_META: dict[tuple[str, int, int], dict[str, object]] = {}
+
+
 def store_meta(path: str | Path) -> dict[str, object]:
     """The store's meta row (built_at, data_dir, govkit_version, drop_hash, trust, contract)."""
+    key = file_key(path)
+    if key in _META:
+        return dict(_META[key])
     con = open_store(path)
     try:
         row = read_table(con, META)
     finally:
         con.close()
-    return row.iloc[0].to_dict() if len(row) else {}
+    meta = row.iloc[0].to_dict() if len(row) else {}
+    if key is not None and key == file_key(path):  # not rebuilt while it was read
+        _META.clear()
+        _META[key] = meta
+    return dict(meta)
 
 
 def is_stale(store_path: Path, data_dir: Path, trust_file: Path | None = None) -> bool:

@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from govkit.data.contract import DOMAINS, PHASES
+from govkit.data.store import file_key
 from govkit.terms import Term, parse_term
 
 PRIMARY = ("primary", "all-through", "special")
@@ -404,6 +405,37 @@ Cell = tuple[float | None, str | None]  # a school's sum for a period, and a GSS
 Cells = dict[str | None, dict[int | None, Cell]]  # period -> urn (None: trust rows) -> cell
 
 
+# A batch worker reads the store once (preload_tables) before it forks report kernels;
+# each kernel is a copy of the worker, so its Tables start from these frames.
+_SHARED_FRAMES: dict[tuple[str, int, int], dict[str, pd.DataFrame]] = {}
+
+
+def _read_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    return {name: _derived(name, con.execute(f'SELECT * FROM "{name}"').df())
+            for name in DOMAINS}
+
+
+def _database_file(con: duckdb.DuckDBPyConnection) -> str | None:
+    rows = con.execute("PRAGMA database_list").fetchall()
+    return rows[0][2] if rows and rows[0][2] else None
+
+
+def preload_tables(store_path: str) -> None:
+    """Read the store's tables into this process once, for the kernels it will fork:
+    a report's kernel then starts with them instead of reading DuckDB again. The
+    connection is closed here: a forked kernel inherits frames, never a database handle."""
+    key = file_key(str(store_path))
+    if key is None or key in _SHARED_FRAMES:
+        return
+    con = duckdb.connect(str(store_path), read_only=True)
+    try:
+        frames = _read_frames(con)
+    finally:
+        con.close()
+    _SHARED_FRAMES.clear()  # one store at a time
+    _SHARED_FRAMES[key] = frames
+
+
 class Tables:
     """The store's tables read once, and each Sum worked out per school and period once.
 
@@ -414,10 +446,9 @@ class Tables:
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
-        self.frames: dict[str, pd.DataFrame] = {}
-        for name in DOMAINS:
-            df = con.execute(f'SELECT * FROM "{name}"').df()
-            self.frames[name] = _derived(name, df)
+        shared = _SHARED_FRAMES.get(file_key(_database_file(con))) if _SHARED_FRAMES \
+            else None
+        self.frames: dict[str, pd.DataFrame] = dict(shared) if shared else _read_frames(con)
         self._cells: dict[tuple, Cells] = {}
         self._survey_terms: dict[tuple, dict[int | None, str]] = {}
         self._values: dict[tuple, MeasureValue] = {}
