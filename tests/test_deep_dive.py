@@ -147,7 +147,7 @@ def _paragraphs(page: str) -> set[str]:
     """Sentences a reader reads: <p> and <li> text, less the shared title line and notes."""
     out = set()
     for _tag, attrs, body in re.findall(r"<(p|li)([^>]*)>(.*?)</\1>", page, re.S):
-        if "gk-note" in attrs or "color:#444" in attrs:
+        if "gk-note" in attrs or "gk-subtitle" in attrs or "color:#444" in attrs:
             continue
         text = re.sub(r"<[^>]+>", "", body).strip()
         if text:
