@@ -43,7 +43,9 @@ def _exporter() -> HTMLExporter:
     exporter.exclude_output_prompt = True
     exporter.exclude_raw = True
     exporter.exclude_unknown = True
-    exporter.anchor_link_text = ""
+    # no heading anchor links: empty, they are links a screen reader cannot name (axe
+    # link-name); a governor has no use for them on paper or on screen
+    exporter.exclude_anchor_links = True
     tags = TagRemovePreprocessor(remove_cell_tags=set(REMOVE_CELL_TAGS),
                                  remove_input_tags=set(REMOVE_INPUT_TAGS),
                                  remove_all_outputs_tags=set(REMOVE_OUTPUT_TAGS),
