@@ -81,8 +81,8 @@ def test_a_special_school_gets_no_rows_of_dashes_and_says_whose_national(
     # results it has none of are left out, and money is never on a public card
     assert list(frame["measure"]) == ["attendance_rate", "persistent_absence"]
     assert rc.left_out_line(ctx) == (
-        "Not on this card: KS2 reading, writing and maths: expected standard and KS4 "
-        "Attainment 8 (average score) (no figure published for School 1 this year).")
+        "Not on this card: KS2 results and KS4 results (no figure published for School 1 "
+        "this year).")
     table = rc.card_table(ctx, frame).set_index("What we measure")
     # DfE's attendance for all schools (92.9%, 2023/24): no special-school figure, so
     # the card says whose it is; 89.8 is 3.1 points below
@@ -103,9 +103,8 @@ def test_a_primary_school_reads_against_the_primary_national(tmp_path: Path) -> 
     assert table.loc["Persistent absence (10% or more of sessions missed)",
                      "How we compare"] == "Well below all schools nationally (better)"
     assert rc.left_out_line(ctx) == (
-        "Not on this card: KS4 Attainment 8 (average score) (not for a primary school); "
-        "KS2 reading, writing and maths: expected standard (no figure published for "
-        "School 2 this year).")
+        "Not on this card: KS4 results (not for a primary school); KS2 results (no figure "
+        "published for School 2 this year).")
 
 
 def test_in_words_says_what_stands_out_not_every_row(tmp_path: Path) -> None:
@@ -130,7 +129,7 @@ def test_in_words_says_what_stands_out_not_every_row(tmp_path: Path) -> None:
         "One other measure is about the same as national or the trust, or only a little "
         "different.",
         "Not shown (c), because too few pupils are in the group to publish without "
-        "identifying them: year 1 phonics check."]
+        "identifying them: the Year 1 phonics check."]
 
 
 def test_glossary_explains_the_words_on_this_card() -> None:

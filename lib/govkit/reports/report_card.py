@@ -50,6 +50,24 @@ def public_kpis(ctx: Context) -> pd.DataFrame:
     return frame[frame["status"].isin(SHOWN)].reset_index(drop=True)
 
 
+# Short names for lists of measures, so a line naming what is left out or withheld stays
+# a line: every KS2 measure is "KS2 results" there (the tables keep the full labels).
+SHORT_NAMES = {"ks2_": "KS2 results", "ks4_": "KS4 results",
+               "phonics_": "the Year 1 phonics check",
+               "attendance_disadvantaged_gap": "the attendance gap for disadvantaged pupils",
+               "persistent_absence": "persistent absence", "severe_absence": "severe absence"}
+
+
+def short_names(rows: pd.DataFrame) -> str:
+    """'KS2 results, the Year 1 phonics check and severe absence': each topic once."""
+    names = []
+    for r in rows.to_dict("records"):
+        mid = str(r.get("measure") or "")
+        hit = next((v for k, v in SHORT_NAMES.items() if mid.startswith(k)), None)
+        names.append(hit or _lower_first(str(r.get("label") or mid)))
+    return narrative.join_list(list(dict.fromkeys(names)), most=99)
+
+
 def left_out_line(ctx: Context) -> str | None:
     """One line naming the measures left off the card, and why: not for a school of this
     phase, or no figure published for it this year."""
@@ -58,10 +76,7 @@ def left_out_line(ctx: Context) -> str | None:
     if gone.empty:
         return None
 
-    def names(rows: pd.DataFrame) -> str:
-        return narrative.join_list([str(r.get("label") or r.get("measure"))
-                                    for r in rows.to_dict("records")], most=99)
-
+    names = short_names
     phase = gone[gone["status"] == "not_applicable"]
     none = gone[gone["status"] != "not_applicable"]
     parts = []
@@ -229,11 +244,10 @@ def stand_out(ctx: Context, frame: pd.DataFrame, most: int = 3) -> list[str]:
         out.append(f"{fmt.count_words(same).capitalize()} other "
                    f"{'measure is' if same == 1 else 'measures are'} about the same as "
                    "national or the trust, or only a little different.")
-    hidden = [_lower_first(str(r.get("label") or r.get("measure")))
-              for r in frame.to_dict("records") if r.get("status") == "suppressed"]
-    if hidden:
+    hidden = frame[frame["status"] == "suppressed"]
+    if not hidden.empty:
         out.append(f"Not shown ({fmt.SUPPRESSED}), because too few pupils are in the group "
-                   f"to publish without identifying them: {narrative.join_list(hidden, most=99)}.")
+                   f"to publish without identifying them: {short_names(hidden)}.")
     return out
 
 
@@ -339,7 +353,8 @@ def over_time(ctx: Context, measure: str = "attendance_rate",
     if frame.empty or measure not in set(frame["measure"]):
         return
     heading(title, 2)
-    chart = measure_chart(ctx, measure, frame)
+    # a card has no targets: the chart draws the school, the trust and national only
+    chart = measure_chart(ctx, measure, frame.assign(target=None))
     if chart is not None:
         show_chart(chart)
 
