@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -134,31 +133,6 @@ class LocalExecutor(Executor):
         self.pool.shutdown(wait=not self.interrupted, cancel_futures=True)
 
 
-class _WorkerSetup:
-    """A Dask worker plugin: import the report libraries once per worker, as the local
-    pool's forkserver does (on workers that join later too), and for the LocalCluster
-    this run started, send its kernels' stderr chatter to the run log as the pool does."""
-
-    name = "govkit-worker-setup"
-
-    def __init__(self, log_path: str | None) -> None:
-        self.log_path = log_path
-
-    def setup(self, worker: Any) -> None:
-        from govkit.batch.forkkernel import preload
-
-        if self.log_path:
-            fd = os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-            os.dup2(fd, 2)
-            os.close(fd)
-        preload()
-
-
-def _sees(paths: list[str]) -> list[str]:
-    """Which of these paths this (worker) machine cannot see."""
-    return [p for p in paths if not os.path.exists(p)]
-
-
 @register_executor
 class DaskExecutor(Executor):
     """Jobs on a Dask cluster: ``scheduler="tcp://host:8786"``, or without one a
@@ -175,6 +149,8 @@ class DaskExecutor(Executor):
     def __enter__(self) -> DaskExecutor:
         try:
             from distributed import Client, LocalCluster
+
+            from govkit.batch.dask_worker import WorkerSetup
         except ImportError:
             raise ConfigError("the dask executor needs dask.distributed: "
                               "pip install 'govkit[dask]'") from None
@@ -193,13 +169,14 @@ class DaskExecutor(Executor):
             self.client = Client(self.cluster)
         self.futures: dict[Any, dict[str, Any]] = {}
         log = None if scheduler else self.options.get("log")
-        with contextlib.suppress(Exception):  # an older distributed: imports happen lazily
-            self.client.register_plugin(_WorkerSetup(log), name=_WorkerSetup.name)
+        self.client.register_plugin(WorkerSetup(log), name=WorkerSetup.name)
         return self
 
     def check_paths(self, paths: list[str]) -> None:
         """Refuse to start when a worker cannot see the data, params or outputs."""
-        missing = self.client.run(_sees, paths)
+        from govkit.batch.dask_worker import missing_paths
+
+        missing = self.client.run(missing_paths, paths)
         for worker, absent in sorted(missing.items()):
             if absent:
                 raise ConfigError(f"Dask worker {worker} cannot see {', '.join(absent)}: "
