@@ -201,3 +201,19 @@ def test_built_risk_register_agrees_with_the_kpi(demo_term: Path) -> None:
         assert int(m.group(1)) == high, s.urn
         shown = page.count("<tr>") - page.split("Open risks rated high (scoring")[0].count("<tr>")
         assert shown == high + 1 or high == 0, s.urn  # the header row and one per risk
+
+
+def test_a_special_school_sees_no_empty_groups_or_results(tmp_path: Path) -> None:
+    # every pupil of a special school has SEND: 50 pupils, 900 of 1000 sessions (90.0%);
+    # no "without SEND" row of dashes, no KS2 progress rows that never had a figure
+    ctx = _ctx(tmp_path, URN_A, ("special", "primary"), attendance=[
+        attendance(URN_A, SUMMER, 1000, 100, pupils=50),
+        attendance(URN_A, SUMMER, 1000, 100, pupils=50, group="send")])
+    table = dd.group_table(ctx)
+    assert list(table["Pupils"]) == ["All pupils", "With SEND"]
+    assert list(table["Attendance"]) == ["90.0%", "90.0%"]
+    rows = dd.three_year_table(ctx, "education")["What we measure"].tolist()
+    assert "Attendance" in rows and not any("progress" in r for r in rows)
+    # the only special school: the school-by-school table holds it alone
+    assert list(dd.school_table(ctx, "education")["School"]) == ["School 1 (this school)"]
+    assert dd.subject_table(ctx).empty and dd.score_lines(ctx) == []

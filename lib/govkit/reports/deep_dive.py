@@ -128,8 +128,8 @@ def three_year_rows(ctx: Context, name: str) -> list[dict[str, Any]]:
     rows = []
     for mid in dive_measures(name):
         vals = [ctx.ev.value(mid, t, ctx.urn, ctx.audience) for t in terms]
-        if all(v.status in NOT_STATUSES for v in vals):
-            continue
+        if not any(v.status in ("ok", "suppressed") for v in vals):
+            continue  # never a figure here (KS2 progress DfE withheld, KS4 at a primary)
         first, last = vals[0], vals[-1]
         unit = MEASURES[mid].unit
         change = (as_shown(last.value, unit) - as_shown(first.value, unit)
@@ -283,6 +283,9 @@ def show_school_by_school(ctx: Context, name: str) -> None:
     if not lines and table.empty:
         paragraph(f"No school-by-school figures for {fmt.term_label(ctx.term)}.")
         return
+    if ctx.urn and len(table) == 1:
+        lines.append(f"{ctx.place} is the trust's only {ctx.phase} school: there is no "
+                     "school like it in the trust to set it beside.")
     bullets(lines)
     if not table.empty:
         show_table(table, caption=f"School by school, {fmt.term_label(ctx.term)}")
@@ -336,8 +339,10 @@ def group_table(ctx: Context) -> pd.DataFrame:
             GROUP_COLUMNS[2]: fmt.value(ks2.value, "percent", ks2.status) + _cohort(ks2),
         })
     df = pd.DataFrame(rows)
-    keep = [c for c in df.columns if not df[c].isin([fmt.NOT_APPLICABLE, fmt.MISSING]).all()]
-    return df[keep]
+    empty = [fmt.NOT_APPLICABLE, fmt.MISSING, fmt.NOT_AVAILABLE]
+    df = df[~df[list(GROUP_COLUMNS)].isin(empty).all(axis=1)]  # a group this school hasn't
+    keep = [c for c in df.columns if not df[c].isin(empty).all()]
+    return df[keep].reset_index(drop=True)
 
 
 def gap_sentence(what: str, a: tuple[str, MeasureValue], b: tuple[str, MeasureValue],
@@ -412,7 +417,7 @@ def subject_table(ctx: Context) -> pd.DataFrame:
     items = [(n, m) for n, m in KS2_SUBJECTS] + [(MEASURES[m].label, m) for m in KS4_HEADLINES]
     for label, mid in items:
         mv = ctx.ev.value(mid, ctx.term, ctx.urn, ctx.audience)
-        if mv.status in NOT_STATUSES:
+        if mv.status not in ("ok", "suppressed"):
             continue
         unit = _unit(mid)
         ago = ctx.ev.value(mid, year_ago, ctx.urn, ctx.audience) \
@@ -432,7 +437,10 @@ def subject_table(ctx: Context) -> pd.DataFrame:
 
 def score_lines(ctx: Context) -> list[str]:
     """KS2 scaled scores and progress by subject in words, with why progress is missing."""
-    out = []
+    out: list[str] = []
+    scores = [ctx.ev.value(s, ctx.term, ctx.urn, ctx.audience) for _, s, _ in KS2_SCORES if s]
+    if not any(v.status == "ok" for v in scores):
+        return out  # no KS2 results here: nothing to say subject by subject
     for subject, score, progress in KS2_SCORES:
         parts = []
         if score:
