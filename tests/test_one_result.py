@@ -234,3 +234,12 @@ def test_not_a_clear_difference_and_pupils_to_change_in_words():
     assert ("Not a clear difference from the target: its 95% interval (44.6% to 73.7%) "
             "includes it.") in s
     assert "2 more pupils at the expected standard would make this green." in s
+
+
+def test_priority_summary_names_what_is_too_few_to_rate_and_counts_it_nowhere():
+    rows = [dict(label="Attendance", status="ok", rag="green", rating="green"),
+            dict(label="KS2 SEND", status="ok", rag=None, rating="too_few"),
+            dict(label="KS2 disadvantaged", status="ok", rag=None, rating="too_few")]
+    assert narrative.priority_summary(rows) == (
+        "Of 1 KPI with a rating, 1 green (on target). Every rated KPI is on target. Two "
+        "rest on too few pupils to rate: KS2 SEND and KS2 disadvantaged.")

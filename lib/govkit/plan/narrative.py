@@ -323,6 +323,11 @@ def priority_summary(rows: Sequence[Mapping[str, Any]], title: str | None = None
             text += " Needs attention: " + _list(reds) + "."
         elif counts["green"] == len(rated):
             text += " Every rated KPI is on target."
+    few = [_label(r) for r in rows if rating_of(r) == "too_few"]
+    if few:  # shown, not rated, and not hidden either
+        n = len(few)
+        text += (f" {fmt.count_words(n).capitalize()} {'rests' if n == 1 else 'rest'} on too "
+                 f"few pupils to rate: {_list(few, most=3)}.")
     waiting = [r for r in rows if str(_get(r, "status")) == "narrative" and not _get(r, "comment")]
     if waiting:
         n = len(waiting)
