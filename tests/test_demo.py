@@ -121,7 +121,7 @@ def test_cli_writes_csvs_and_trust_yaml(tmp_path):
     assert len(load_trust(tmp_path / "p" / "trust.yaml").schools) == 6
     bad = CliRunner().invoke(app, ["demo-data", str(tmp_path / "e"), "--schools", "0"])
     assert bad.exit_code == 2
-    assert "between 1 and 150" in bad.output
+    assert "between 1 and 300" in bad.output
     assert not (tmp_path / "e").exists()
 
 
@@ -164,8 +164,11 @@ def test_roster_phases_and_urns():
     assert [s.phase for s in sixty].count("special") == 5
     assert len({s.urn for s in sixty}) == 60 and len({s.name for s in sixty}) == 60
     assert all(100000 <= s.urn <= 999999 for s in sixty)
-    with pytest.raises(ConfigError, match="between 1 and 150"):
-        roster(151)
+    with pytest.raises(ConfigError, match="between 1 and 300"):
+        roster(301)
+    # the benchmark's big trust: every name still unique once the name parts run out
+    big = roster(300)
+    assert len({s.name for s in big}) == 300 and len({s.urn for s in big}) == 300
 
 
 def test_module_docstring_names_the_struggling_schools():

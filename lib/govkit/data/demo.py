@@ -48,7 +48,7 @@ TRUST_NAME = "Kestrel Valley Learning Trust"
 YEARS = ("2022-23", "2023-24", "2024-25")
 SEASONS = ("autumn", "spring", "summer")
 TERMS = tuple(f"{y}-{s}" for y in YEARS for s in SEASONS)
-MAX_SCHOOLS = 150
+MAX_SCHOOLS = 300  # the batch benchmark's big trust (make bench BIG=1)
 URN_BASE, URN_STEP = 148101, 13
 STRUGGLING = (148127, 148166)
 SMALL_SCHOOL = 148192
@@ -121,6 +121,7 @@ def roster(schools: int = 12) -> list[DemoSchool]:
     n_spe = (schools + 6) // 12 if schools >= 6 else 0
     n_pri = schools - n_sec - n_spe
     out: list[DemoSchool] = []
+    used: dict[str, int] = {}  # name -> how many schools have had it
     extra = 0
     for i in range(schools):
         urn = URN_BASE + URN_STEP * i
@@ -146,6 +147,10 @@ def roster(schools: int = 12) -> list[DemoSchool]:
             base, capacity = _SPECIALS[0]
             name = base if j == 0 else f"{_ROOT1[j % len(_ROOT1)]} {base}"
             phase = "special"
+        if name in used:  # a big trust runs out of name parts: number the repeats
+            used[name] += 1
+            name = f"{name} {used[name]}"
+        used.setdefault(name, 1)
         struggling = urn in STRUGGLING
         if struggling:
             joined = dt.date(2022, 4, 1)  # sponsored into the trust recently
