@@ -72,19 +72,27 @@ def _count_html(term_dir: Path | None) -> int:
     return sum(1 for p in term_dir.glob("*/*.html"))
 
 
-def measured(cmd: list[str], term_dir: Path | None = None, every: float = 0.5) -> Run:
-    """Run ``cmd``, sampling its process tree's memory (and the reports written)."""
+def measured(cmd: list[str], term_dir: Path | None = None, every: float = 0.5,
+             log: Path | None = None) -> Run:
+    """Run ``cmd``, sampling its process tree's memory (and the reports written); each
+    sample also goes to ``log`` (CSV: seconds, tree RSS MB, reports) as it is taken."""
     import psutil
 
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     ps = psutil.Process(proc.pid)
     samples: list[tuple[float, float, int]] = []
+    out = open(log, "w", buffering=1) if log else None  # noqa: SIM115 - closed below
     while proc.poll() is None:
         samples.append((time.perf_counter() - started, _tree_rss_mb(ps), _count_html(term_dir)))
+        if out:
+            t, rss, done = samples[-1]
+            out.write(f"{t:.1f},{rss:.0f},{done}\n")
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=every)
     seconds = time.perf_counter() - started
+    if out:
+        out.close()
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)}: exit {proc.returncode}")
     samples.append((seconds, 0.0, _count_html(term_dir)))
@@ -137,10 +145,10 @@ def naive(params: Path, data: Path, work: Path, sample: int | None) -> tuple[Run
 
 
 def govkit_run(params: Path, data: Path, out: Path, term: str, jobs: int | None,
-               *extra: str) -> Run:
+               *extra: str, log: Path | None = None) -> Run:
     cmd = [str(BIN / "govkit"), "run", "--params", str(params), "--data", str(data),
            "--out", str(out), *(["--jobs", str(jobs)] if jobs else []), *extra]
-    return measured(cmd, out / term)
+    return measured(cmd, out / term, every=2.0 if log else 0.5, log=log)
 
 
 def breakdown(out: Path, term: str) -> str:
@@ -180,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--big", action="store_true",
                     help="add the big synthetic trust's cold run (see --big-schools)")
     ap.add_argument("--big-schools", type=int, default=300)
+    ap.add_argument("--big-log", type=Path, default=None,
+                    help="CSV of the big run's samples as they are taken (seconds, peak "
+                         "RSS MB, reports written), to watch it")
     ap.add_argument("--jobs", type=int, default=None, help="govkit run --jobs")
     args = ap.parse_args(argv)
 
@@ -230,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
             btrust, bplan = load_params(bp)
             bn = len(build_matrix(btrust, bplan, btrust.latest_term, bp, bd, work / "y.duckdb"))
             print(f"  big: {args.big_schools} schools, {bn} reports ...", flush=True)
-            big = govkit_run(bp, bd, work / "out-big", btrust.latest_term, args.jobs)
+            big = govkit_run(bp, bd, work / "out-big", btrust.latest_term, args.jobs,
+                             log=args.big_log)
             times, peaks = quarters(big, bn)
             rows.append((f"govkit run, cold, {args.big_schools} schools", bn, big,
                          breakdown(work / "out-big", btrust.latest_term)))
