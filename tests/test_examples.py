@@ -110,7 +110,10 @@ def _why_unexplained(row: dict, urn: int | None, phase: str | None) -> str | Non
     if status == "narrative":
         return None if row["evidence"] == "narrative" else "narrative without evidence: narrative"
     if status == "ok":
-        if row["value"] is None or row["target"] is None or row["rag"] not in RAGS:
+        # a figure on fewer pupils than trust.yaml's min_cohort is explained: too few to rate
+        few = row.get("rating") == "too_few" and row["cohort"] < 10
+        if row["value"] is None or row["target"] is None or (row["rag"] not in RAGS
+                                                             and not few):
             return f"ok but value {row['value']}, target {row['target']}, rating {row['rag']}"
         return None
     if status == "not_published":
