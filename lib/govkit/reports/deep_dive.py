@@ -223,9 +223,10 @@ def rank_line(ctx: Context, measure: str) -> str | None:
     best, worst = ranked[0], ranked[-1]
     unit = m.unit
     if ctx.urn is None:
-        return (f"{m.label}: best {best[0].name} ({fmt.value(best[1], unit)}), "
-                f"weakest {worst[0].name} ({fmt.value(worst[1], unit)}), "
-                f"across {len(ranked)} schools.")
+        # the phase beside each name: a special school's costs are not a primary's
+        return (f"{m.label}: best {best[0].name} ({best[0].phase}, "
+                f"{fmt.value(best[1], unit)}), weakest {worst[0].name} ({worst[0].phase}, "
+                f"{fmt.value(worst[1], unit)}), across {len(ranked)} schools.")
     mine = vals.get(ctx.urn)
     if mine is None or mine.status != "ok":
         why = fmt.value(None, unit, mine.status if mine else None)
