@@ -161,9 +161,10 @@ class Trust(_Strict):
 class Target(_Strict):
     """A number, or relative to national, the trust, or the same term last year."""
 
-    value: float | None = None
+    # .nan would never rate and .inf always be met: a target is a finite number
+    value: float | None = Field(None, allow_inf_nan=False)
     relative_to: Literal["national", "trust", "last_year"] | None = None
-    offset: float = 0.0
+    offset: float = Field(0.0, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
@@ -188,7 +189,8 @@ class KPI(_Strict):
     label: str | None = None
     evidence: Literal["data", "narrative"] = "data"
     target: Target | None = None
-    tolerance: float = Field(0.0, ge=0, description="how far short of target is amber")
+    tolerance: float = Field(0.0, ge=0, allow_inf_nan=False,
+                             description="how far short of target is amber")
     direction: Direction | None = None
     audience: list[Audience] | None = None
 

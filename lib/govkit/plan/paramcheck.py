@@ -64,6 +64,35 @@ def plan_warnings(plan: Plan, path: Path) -> list[str]:
     return out
 
 
+# The values a measure of each unit can take: a target outside can never be met or missed.
+UNIT_RANGES = {"percent": (0.0, 100.0), "count": (0.0, None), "GBP": (None, None),
+               "days": (0.0, None), "hours": (0.0, None), "kwh": (0.0, None)}
+
+
+def target_problems(plan: Plan, path: Path) -> list[str]:
+    """KPI targets outside what their measure can be (150 on a percentage)."""
+    out = []
+    for pi, p in enumerate(plan.priorities):
+        for ci, c in enumerate(p.success_criteria):
+            for ki, k in enumerate(c.kpis):
+                if not (k.measure and k.target) or k.measure not in MEASURES:
+                    continue
+                unit = MEASURES[k.measure].unit
+                lo, hi = UNIT_RANGES.get(unit, (None, None))
+                where = f"{path}: priorities[{pi}].success_criteria[{ci}].kpis[{ki}].target"
+                if k.target.value is not None:
+                    v = k.target.value
+                    if (lo is not None and v < lo) or (hi is not None and v > hi):
+                        out.append(f"{where}: {v:g} is outside what {k.measure} can be ("
+                                   f"{unit}: {lo:g} to {hi:g})" if hi is not None else
+                                   f"{where}: {v:g} is outside what {k.measure} can be "
+                                   f"({unit}: {lo:g} or more)")
+                elif hi is not None and lo is not None and abs(k.target.offset) > hi - lo:
+                    out.append(f"{where}.offset: {k.target.offset:g} is more than {k.measure} "
+                               f"can differ by ({unit}: {lo:g} to {hi:g})")
+    return out
+
+
 def check_commentary(commentary_dir: Path, trust: Trust, plan: Plan,
                      plan_path: Path) -> str:
     """Every commentary file names a trust term, its schools and the plan's KPI ids.
@@ -124,6 +153,8 @@ def check_params(params_dir: str | Path, plan_file: str | Path | None = None) ->
     if plan_file is not None:
         plan_path = Path(plan_file)
         plan = load_plan(plan_path, set(MEASURES))
+        if problems := target_problems(plan, plan_path):
+            raise ConfigError("\n".join(problems))
         report.summary.append(plan_summary(plan, plan_path))
         report.warnings.extend(plan_warnings(plan, plan_path))
         return report
@@ -132,6 +163,8 @@ def check_params(params_dir: str | Path, plan_file: str | Path | None = None) ->
     trust = load_trust(trust_path)
     plan_path = params_dir / trust.plan
     plan = load_plan(plan_path, set(MEASURES))
+    if problems := target_problems(plan, plan_path):
+        raise ConfigError("\n".join(problems))
     report.summary.append(trust_summary(trust, trust_path))
     report.summary.append(plan_summary(plan, plan_path))
     report.warnings.extend(plan_warnings(plan, plan_path))
