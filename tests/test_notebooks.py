@@ -82,11 +82,13 @@ def test_a_leaders_save_in_lab_keeps_the_notebook_tidy():
     saved = nbformat.from_dict(stored)
     saved.metadata["language_info"] = {"name": "python", "version": "3.11.9"}
     saved.metadata["widgets"] = {}
+    saved.metadata["kernelspec"]["display_name"] = "Python 3 (ipykernel)"
     for i, cell in enumerate(saved.cells):
         cell.metadata["collapsed"] = False
-        if cell.cell_type == "code" and "nbval-check-output" not in cell.metadata.get("tags", []):
-            cell.execution_count = i
-            cell.outputs = [nbformat.v4.new_output("stream", text="x\n")]
+        if cell.cell_type == "code":
+            cell.execution_count = i + 1
+            if "nbval-check-output" not in cell.metadata.get("tags", []):
+                cell.outputs = [nbformat.v4.new_output("stream", text="x\n")]
     model = {"type": "notebook", "content": saved}
     pre_save_hook(model=model, path="notebooks/trust_overview.ipynb")
     assert model["content"] == stored

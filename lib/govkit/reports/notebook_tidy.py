@@ -19,9 +19,11 @@ FOLDER = "notebooks/"  # the project's report notebooks; a leader's own copies e
 
 def tidy(nb: dict[str, Any]) -> dict[str, Any]:
     """The notebook (a dict or NotebookNode, changed in place and returned) without outputs
-    or execution counts (except checked cells') or metadata other than tags and kernelspec."""
+    (except checked cells'), run counts, or metadata other than tags and kernelspec."""
     meta = nb.get("metadata", {})
     kept = {k: meta[k] for k in NOTEBOOK_METADATA if k in meta}
+    if kept.get("kernelspec", {}).get("name") == "python3":  # Lab writes "(ipykernel)"
+        kept["kernelspec"] = {**kept["kernelspec"], "display_name": "Python 3"}
     kept["language_info"] = {"name": meta.get("language_info", {}).get("name", "python")}
     nb["metadata"] = kept
     for cell in nb.get("cells", []):
@@ -31,9 +33,16 @@ def tidy(nb: dict[str, Any]) -> dict[str, Any]:
             cell.pop("outputs", None)
             cell.pop("execution_count", None)
             continue
-        if CHECKED not in tags:  # a checked cell keeps its run as nbval compares it
+        if CHECKED not in tags:
             cell["execution_count"] = None
             cell["outputs"] = []
+            continue
+        # a checked cell keeps its outputs for nbval to compare, and a count (nbval refuses
+        # an unrun cell with outputs): always 1, so a save in Lab changes nothing
+        cell["execution_count"] = 1 if cell.get("outputs") else None
+        for out in cell.get("outputs", []):
+            if "execution_count" in out:
+                out["execution_count"] = cell["execution_count"]
     return nb
 
 
