@@ -471,6 +471,7 @@ def run_command(
     if scheduler and executor != "dask":
         raise ConfigError("--scheduler is for --executor dask")
     check_params(params)  # trust.yaml, the plan, every commentary file: exit 2 before work
+    _check_term_data(params, configured_data(data, params), term)
     code = run_with_progress(out, params, configured_data(data, params), out_dir, term,
                              school or None, report or None, jobs, force, timeout, fork,
                              executor=executor, scheduler=scheduler)
@@ -480,6 +481,23 @@ def run_command(
         raise typer.Exit(code)
     if pack:
         write_pack(params, out_dir, term, school[0] if school and len(school) == 1 else None)
+
+
+def _check_term_data(params: Path, data: Path, term: str | None) -> None:
+    """Stop before any report when a file the plan needs holds nothing for the term."""
+    from govkit.errors import DataError
+    from govkit.plan.coverage import term_gaps
+    from govkit.plan.params import load_params
+
+    if not data.is_dir():
+        return  # the run says so itself
+    trust, plan = load_params(params)
+    problems = term_gaps(data, plan, term or trust.latest_term)
+    for p in problems:
+        if p.severity == "warning":
+            out.print(str(p), markup=False, soft_wrap=True)
+    if any(p.severity == "error" for p in problems):
+        raise DataError(problems)
 
 
 def write_pack(params: Path, out_dir: Path, term: str | None, school: int | None,
