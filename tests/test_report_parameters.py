@@ -184,3 +184,21 @@ def test_a_store_from_another_folder_is_rebuilt_and_says_so(two_drops, tmp_path)
     said.clear()
     ensure_store(params, other, store, notify=said.append)
     assert said == []  # fresh: nothing rebuilt, nothing said
+
+
+def test_build_store_and_run_take_the_configured_folder_and_the_variable_over_it(
+        two_drops, tmp_path, monkeypatch):
+    from govkit.cli import configured_data
+
+    monkeypatch.delenv(paths.DATA_ENV, raising=False)
+    params = two_drops / "params"
+    assert configured_data(None, params) == two_drops / "data" / "ours"
+    assert configured_data(Path("mine"), params) == Path("mine")  # --data wins
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(two_drops / "data" / "ours", elsewhere)
+    monkeypatch.setenv(paths.DATA_ENV, str(elsewhere))
+    assert configured_data(None, params) == elsewhere
+    store = tmp_path / "store.duckdb"
+    r = CliRunner().invoke(app, ["build-store", "--params", str(params), "--store", str(store)])
+    assert r.exit_code == 0, r.output
+    assert store_meta(store)["data_dir"] == str(elsewhere)
