@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from govkit.errors import ConfigError
 from govkit.terms import TermError, parse_term
@@ -104,6 +112,8 @@ class Branding(_Strict):
 
 
 class Trust(_Strict):
+    # Indexed once: evaluating a big trust asks for a school by URN per KPI and school.
+    _by_urn: dict[int, School] = PrivateAttr(default_factory=dict)
     name: str
     plan: str = "plan.yaml"
     schools: list[School] = Field(min_length=1)
@@ -143,15 +153,18 @@ class Trust(_Strict):
                         "URN {key} is listed", "urn")
         return self
 
+    def model_post_init(self, context: Any, /) -> None:
+        self._by_urn = {s.urn: s for s in self.schools}
+
     @property
     def latest_term(self) -> str:
         return self.terms[-1]
 
     def school(self, urn: int) -> School:
-        for s in self.schools:
-            if s.urn == urn:
-                return s
-        raise KeyError(f"URN {urn} is not a school of {self.name}")
+        try:
+            return self._by_urn[urn]
+        except KeyError:
+            raise KeyError(f"URN {urn} is not a school of {self.name}") from None
 
     @property
     def urns(self) -> list[int]:
