@@ -168,8 +168,7 @@ def read_ks2(path: str | Path, academic_year: str | None = None) -> tuple[Ks2Fil
     schools, las, nations = [], [], []
     rectypes: dict[str, str] = {}
     unknown: dict[str, int] = {}
-    for row_no, r in raw.iterrows():
-        cells = {k: str(v) for k, v in r.items()}
+    for row_no, cells in zip(raw.index, raw.to_dict("records"), strict=True):
         urn_text, lea = cells.get("URN", "").strip(), cells.get("LEA", "").strip()
         if urn_text:
             if not urn_text.isdigit():
