@@ -122,7 +122,7 @@ def test_broken_report_fails_alone(tmp_path, demo_drop):
     assert (term_dir / "trust" / "trust_overview.html").is_file()
     for urn in URNS:
         assert not (term_dir / str(urn) / "report_card.html").exists()
-        kept = term_dir / str(urn) / "report_card.failed.ipynb"
+        kept = term_dir / "_failed" / str(urn) / "report_card.failed.ipynb"
         assert "deliberately broken" in kept.read_text()
     assert f"FAILED {URNS[0]}/report_card: ValueError: deliberately broken for the runner " \
            "tests" in output

@@ -74,7 +74,7 @@ def test_dask_run_isolates_a_failing_report(tmp_path, demo_drop):
                       "148114/report_card": "failed"}
     assert all(e.error for e in result.failures)
     term_dir = root / "outputs" / TERM
-    assert (term_dir / "148101" / "report_card.failed.ipynb").is_file()
+    assert (term_dir / "_failed" / "148101" / "report_card.failed.ipynb").is_file()
     assert not (term_dir / "148101" / "report_card.html").exists()
     assert not list(term_dir.rglob(".*.running.ipynb"))
 

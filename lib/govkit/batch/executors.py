@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from govkit.batch.forkkernel import PRELOAD
+from govkit.batch.lifeline import Lifeline, worker_init
 from govkit.errors import ConfigError
 
 
@@ -90,12 +91,16 @@ class LocalExecutor(Executor):
 
     def __enter__(self) -> LocalExecutor:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload([self.job.__module__, "papermill", "nbconvert",
+        ctx.set_forkserver_preload(["govkit.batch.forkserver_guard", self.job.__module__,
+                                    "papermill", "nbconvert",
                                     *(PRELOAD if self.options.get("fork") else ())])
         self.term_dir.mkdir(parents=True, exist_ok=True)
-        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
-                                        initializer=self.options.get("initializer"),
-                                        initargs=self.options.get("initargs", ()))
+        # the workers die with this process, even on SIGKILL (govkit.batch.lifeline)
+        self.lifeline = Lifeline(ctx)
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=ctx, initializer=worker_init,
+            initargs=(self.lifeline.reader, self.options.get("initializer"),
+                      self.options.get("initargs", ())))
         self.pending: dict[Future, dict[str, Any]] = {}
         self.interrupted = False
         return self
@@ -116,21 +121,28 @@ class LocalExecutor(Executor):
                 yield spec, outcome
 
     def stop(self) -> int:
+        # Futures are not cancelled: Python 3.11's pool then sets BrokenProcessPool on the
+        # cancelled ones and prints "InvalidStateError: CANCELLED" from its thread. The
+        # workers are stopped instead (SIGTERM: each kills its kernel, then itself), and
+        # every future left ends broken, unread.
         self.interrupted = True
-        for fut in self.pending:
-            fut.cancel()
-        dropped = sum(f.cancelled() for f in self.pending)
+        dropped = sum(not f.running() and not f.done() for f in self.pending)
         procs = list((getattr(self.pool, "_processes", None) or {}).values())
-        for proc in procs:  # their kernels notice their parent is gone and exit
+        for proc in procs:
             with contextlib.suppress(Exception):
                 proc.terminate()
         for proc in procs:
             with contextlib.suppress(Exception):
                 proc.join(timeout=5)
+                if proc.is_alive():
+                    proc.kill()
+        self.lifeline.close()
         return dropped
 
     def __exit__(self, *exc: Any) -> None:
-        self.pool.shutdown(wait=not self.interrupted, cancel_futures=True)
+        # after stop() every worker is gone: waiting for the pool's thread is quick
+        self.pool.shutdown(wait=True, cancel_futures=not self.interrupted)
+        self.lifeline.close()
 
 
 @register_executor

@@ -52,7 +52,17 @@ class Job:
         return out_dir / self.term / self.folder / f"{self.report}.html"
 
     def failed_path(self, out_dir: Path) -> Path:
-        return out_dir / self.term / self.folder / f"{self.report}.failed.ipynb"
+        """A failed run's executed notebook (tracebacks, paths): apart from what is
+        published, under outputs/<term>/_failed/, and never linked from the index."""
+        return failed_path(out_dir / self.term, f"{self.folder}/{self.report}.html")
+
+
+FAILED = "_failed"  # outputs/<term>/_failed/: failed notebooks, never published
+
+
+def failed_path(term_dir: Path, output: str) -> Path:
+    """Where the failed notebook of the report at ``output`` (relative HTML path) is kept."""
+    return term_dir / FAILED / Path(output).with_suffix(".failed.ipynb")
 
 
 def _title(notebook: str, priority_title: str | None, where: str) -> str:

@@ -24,9 +24,10 @@ from typing import Any
 
 from govkit.batch.executors import get_executor
 from govkit.batch.forkkernel import CAN_FORK
+from govkit.batch.lifeline import signal_of, signals_ignored, stop_signals, term_lock
 from govkit.batch.manifest import MANIFEST, Entry, Manifest, job_hash, shared_inputs_hash
 from govkit.batch.matrix import Job, build_matrix
-from govkit.errors import ConfigError
+from govkit.errors import ConfigError, OutputError
 from govkit.plan.config import Trust
 from govkit.plan.params import load_params
 
@@ -67,13 +68,25 @@ class RunResult:
     interrupted: bool = False
     started: int = 0  # notebooks actually executed (0 on a run with nothing changed)
     notes: list[str] = field(default_factory=list)
+    # what this run did (skipped or finished), in the order it happened: an interrupted
+    # run's entries above still hold earlier runs' results for what it did not reach
+    this_run: list[Entry] = field(default_factory=list)
+    stopped_by: int = 0  # the signal that stopped the run: SIGINT (Ctrl-C), SIGTERM, SIGHUP
+    total: int = 0  # reports in this run's matrix
 
     @property
     def failures(self) -> list[Entry]:
-        return [e for e in self.entries if e.status == "failed"]
+        """This run's failures (not an earlier run's that this one did not reach)."""
+        return [e for e in self.this_run if e.status == "failed"]
 
     def count(self, status: str) -> int:
-        return sum(e.status == status for e in self.entries)
+        """How many of this run's reports ended so."""
+        return sum(e.status == status for e in self.this_run)
+
+    @property
+    def not_run(self) -> int:
+        """Reports of the matrix an interrupted run did not reach."""
+        return self.total - len(self.this_run)
 
 
 # --- the worker side ---------------------------------------------------------------------
@@ -92,17 +105,42 @@ def _alarm(_signum: int, _frame: Any) -> None:
     raise JobTimeout()
 
 
-def _warm_store(store_path: str) -> None:
+def _warm_store(parameters: dict[str, Any]) -> None:
     """Once per worker (and again only if the store is rebuilt): read the store's meta row
-    and tables here, so every kernel forked from this worker starts with them in memory
-    rather than opening DuckDB and reading every table for itself. Only pandas frames
-    are kept; the connection is closed before any fork."""
-    from govkit.data.store import store_meta
+    and tables, and evaluate the term's KPIs for the trust and every school, here, so
+    every kernel forked from this worker starts with them in memory: no report opens
+    DuckDB to read every table, or works out a KPI another report of the batch needed
+    too. Only pandas frames and results are kept; the connection is closed before any
+    fork. A kernel whose inputs differ (another store, trust or plan) works alone."""
+    from govkit.data.store import file_key, open_store, store_meta
+    from govkit.plan import evaluate
     from govkit.plan.measures import preload_tables
+    from govkit.plan.params import load_params
 
+    store_path = str(parameters["store_path"])
     with contextlib.suppress(Exception):  # the kernel reads the store itself as before
         store_meta(store_path)
         preload_tables(store_path)
+        key = (file_key(store_path), parameters["params_dir"], parameters["term"])
+        if _WARMED.get("key") == key:
+            return
+        params_dir = Path(parameters["params_dir"])
+        trust, plan = load_params(params_dir)
+        con = open_store(store_path)
+        try:
+            ev = evaluate.Evaluator(trust, plan, con, params_dir / "commentary")
+            for urn in [None, *trust.urns]:
+                for audience in ("board", "public") if urn else ("board",):
+                    ev.kpis(parameters["term"], urn, None, audience)
+        finally:
+            con.close()
+        evaluate.share(ev)
+        _WARMED["key"] = key
+
+
+_WARMED: dict[str, Any] = {}  # what this worker last evaluated for its kernels
+
+
 
 
 def _kernel_kwargs(spec: dict[str, Any]) -> dict[str, Any]:
@@ -140,9 +178,10 @@ def run_job(spec: dict[str, Any]) -> Outcome:
 
     started = time.perf_counter()
     if spec.get("fork"):
-        _warm_store(str(spec["parameters"]["store_path"]))
+        _warm_store(spec["parameters"])
     html, failed = Path(spec["html"]), Path(spec["failed"])
     html.parent.mkdir(parents=True, exist_ok=True)
+    failed.parent.mkdir(parents=True, exist_ok=True)
     tmp = html.with_name(f".{html.stem}.{os.getpid()}.running.ipynb")
     attempts = 0
     # the wall-clock limit is a SIGALRM, which only a main thread can take: a Dask worker
@@ -281,8 +320,26 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
 
     ``progress(entry, done, total)`` is called in the main process after each report
     (skipped ones included); ``on_start(to_run, total)`` once the work is known.
-    Raises DataError/ConfigError before anything is written to outputs/<term>/.
+    Raises DataError/ConfigError before anything is written to outputs/<term>/, and
+    OutputError if another run is writing the term's outputs (govkit.batch.lifeline).
+    SIGTERM and SIGHUP stop the run as Ctrl-C does (``stopped_by`` says which).
     """
+    with contextlib.ExitStack() as hold:
+        hold.enter_context(stop_signals())
+        return _run_batch(params_dir, data_dir, out_dir, term, schools, reports, jobs, force,
+                          notebooks_dir, store_path, timeout, progress, on_start,
+                          fork_kernels, executor, scheduler, hold)
+
+
+def _run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None,
+               schools: list[int] | None, reports: list[str] | None, jobs: int | None,
+               force: bool, notebooks_dir: Path | None, store_path: Path | None,
+               timeout: float, progress: Callable[[Entry, int, int], None] | None,
+               on_start: Callable[[int, int], None] | None, fork_kernels: bool,
+               executor: str, scheduler: str | None,
+               hold: contextlib.ExitStack) -> RunResult:
+    """run_batch's work; ``hold`` keeps the term's lock (and, once stopping, the signals
+    ignored) until the run returns."""
     from govkit.batch.index_page import write_index
     from govkit.reports.scope import report_measures
 
@@ -298,6 +355,7 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
     data_hash = validate_and_store(params_dir, data_dir, store_path, trust)
 
     term_dir = out_dir / term
+    hold.enter_context(term_lock(out_dir, term))  # one run at a time writes these
     manifest = Manifest.load(term_dir / MANIFEST, term, trust.name)
     shared = shared_inputs_hash(params_dir, params_dir / trust.plan, data_hash)
     nb_bytes: dict[str, bytes] = {}
@@ -305,6 +363,7 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
     total = len(matrix)
     keys = [j.key for j in matrix]
     skipped: list[Entry] = []
+    this_run: list[Entry] = []
     for job in matrix:
         path = notebooks_dir / f"{job.notebook}.ipynb"
         if job.notebook not in nb_bytes:
@@ -323,6 +382,7 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
         on_start(len(todo), total)
     done = 0
     for entry in skipped:
+        this_run.append(entry)
         done += 1
         if progress:
             progress(entry, done, total)
@@ -354,6 +414,7 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
                        error=outcome.error, rag=rag, counts=counts, finished=finished,
                        timings=outcome.timings)
         manifest.record(entry)
+        this_run.append(entry)
         # after every report; in a big batch at most once a second (rewriting a 3,000-entry
         # manifest per report is quadratic): the final save below writes the rest
         if total <= SAVE_EVERY_REPORT or time.monotonic() - saved[0] >= 1.0:
@@ -364,6 +425,7 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
             progress(entry, done, total)
 
     interrupted = False
+    stopped_by = 0
     started = 0
     runnable: list[tuple[Job, str]] = []
     checked: dict[tuple[str, tuple[str, ...]], str | None] = {}
@@ -398,9 +460,14 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
                 started = len(specs)
                 for spec, outcome in pool.run(specs, worker_stopped):
                     finish(*by_key[spec["key"]], outcome)
-            except KeyboardInterrupt:
-                interrupted = True
+            except KeyboardInterrupt as e:  # Ctrl-C, SIGTERM, SIGHUP
+                interrupted, stopped_by = True, signal_of(e)
+                hold.enter_context(signals_ignored())  # a second one can't cut this short
                 started -= pool.stop()
+            except BaseException:  # e.g. a full disk at the manifest: stop, then say so
+                with signals_ignored():
+                    pool.stop()
+                raise
         if interrupted:
             _remove_leftovers(term_dir)  # the stopped workers' half-run notebooks
 
@@ -408,11 +475,16 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
         manifest.entries = {k: manifest.entries[k] for k in keys if k in manifest.entries}
     ordered = _ordered_keys(manifest, keys)
     mpath = manifest.save(ordered)
-    index = write_index(term_dir / "index.html", trust, plan, term,
-                        [manifest.entries[k] for k in ordered])
+    try:
+        index = write_index(term_dir / "index.html", trust, plan, term,
+                            [manifest.entries[k] for k in ordered])
+    except OSError as e:
+        raise OutputError.writing(term_dir / "index.html", e, "the last index written is "
+                                  "kept") from None
     entries = [manifest.entries[k] for k in keys if k in manifest.entries]
     return RunResult(term, out_dir, entries, index, mpath, time.perf_counter() - began,
-                     interrupted, started)
+                     interrupted, started, this_run=this_run, stopped_by=stopped_by,
+                     total=total)
 
 
 def _notebooks_dir(params_dir: Path) -> Path:
@@ -420,7 +492,7 @@ def _notebooks_dir(params_dir: Path) -> Path:
     beside = params_dir.parent / "notebooks"
     if beside.is_dir():
         return beside
-    return Path(__file__).resolve().parents[2] / "notebooks"
+    return Path(__file__).resolve().parents[3] / "notebooks"  # lib/govkit/batch/ -> root
 
 
 def _ordered_keys(manifest: Manifest, keys: list[str]) -> list[str]:
