@@ -599,9 +599,13 @@ def _compute(tables: Tables, m: Measure, term: str,
                 and (den is None or (u in den and den[u][0] is not None))]
     if not complete:
         codes = [c[1] for c in list(num.values()) + list((den or {}).values())]
-        for code in ("x", "c", "z", "low", "u"):
-            if code in codes:
-                return MeasureValue(None, None, None, period, GSS_TO_STATUS[code])
+        # The reason most schools give (SUPP for most, blank for one: suppressed), ties in
+        # this order.
+        order = ("x", "c", "z", "low", "u")
+        found = [c for c in order if c in codes]
+        if found:
+            code = max(found, key=lambda c: (codes.count(c), -order.index(c)))
+            return MeasureValue(None, None, None, period, GSS_TO_STATUS[code])
         if period in m.unpublished:  # no rows, but the publisher withheld it that year
             return MeasureValue(None, None, None, period, "not_published")
         return MeasureValue(None, None, None, period, "no_data")
