@@ -12,21 +12,15 @@ between years: an indicator whose column is absent is simply not produced.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from govkit.data.contract import DOMAINS, SCORE_INDICATORS
+from govkit.data.importers.dfe import BLANK, CODES, read_value, year_from_name
 from govkit.data.readers import Source, decode_csv_bytes, read_csv_text
 from govkit.errors import DataError, Problem
-
-# DfE code -> GSS status: c confidential (suppressed), z not applicable, x not available,
-# low low coverage.
-CODES = {"SUPP": "c", "NA": "z", "NE": "x", "LOWCOV": "low", "NEW": "x", "NP": "x",
-         "DNS": "x", "NEP": "z"}
-BLANK = "blank"
 
 # group -> (column suffix, cohort column)
 GROUPS = {
@@ -49,8 +43,6 @@ INDICATOR_COLUMNS = {
     "writ_progress": "WRITPROG",
     "mat_progress": "MATPROG",
 }
-_YEAR_IN_NAME = re.compile(r"(?<!\d)(\d{4})[-_]?(\d{4}|\d{2})(?!\d)")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?%?$")
 ATTAINMENT_COLUMNS = list(DOMAINS["attainment"].schema.columns)
 
 
@@ -63,26 +55,6 @@ class Ks2File:
     local_authorities: pd.DataFrame  # urn blank, plus 'lea', 'name', DfE's 'percent'
     national: pd.DataFrame  # urn blank, plus 'rectype' and DfE's 'percent'
     rectypes: dict[str, str]  # RECTYPE code -> school / local_authority / national
-
-
-def year_from_name(path: Path) -> str | None:
-    """'2018-2019_850_ks2final.csv' -> '2018-19' (also 201819, 2018-19)."""
-    m = _YEAR_IN_NAME.search(path.name)
-    if not m:
-        return None
-    start, end = int(m.group(1)), int(m.group(2)[-2:])
-    return f"{start}-{end:02d}" if (start + 1) % 100 == end else None
-
-
-def read_value(text: str) -> tuple[float | None, str | None, str | None]:
-    """A cell as (number, GSS status, DfE code): '53%' -> (53, None, None), 'SUPP' -> c."""
-    s = text.strip()
-    if not s:
-        return None, "x", BLANK
-    if _NUMBER.match(s):
-        return float(s.rstrip("%")), None, None
-    code = s.upper()
-    return None, CODES.get(code, "x"), s
 
 
 def _count(text: str) -> tuple[int | None, str | None]:
