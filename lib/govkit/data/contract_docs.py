@@ -35,6 +35,16 @@ named after the domains. Check one with `govkit validate DATA_DIR`: it prints
 every problem as `file:row:column: message` (row as Excel shows it, the header
 is row 1) and exits 2 if there is any error.
 
+Where the files come from: `govkit import` writes `attainment.csv`, `census.csv`
+and `finance.csv` from DfE's own files as downloaded (KS2 and KS4 performance
+tables, the performance tables' census and CFR files); the school roster is
+`params/trust.yaml`'s (so `schools.csv` is optional); `govkit template` writes a
+workbook (`trust-data.xlsx`) with a sheet for each of the other domains, header
+notes and Excel's own validation. No file is required: a missing one is read as
+no rows, and `govkit validate` warns which of the plan's KPIs it leaves without
+data. A file with a header but no rows is a warning; `govkit run` stops on one
+the plan needs.
+
 How cells are read:
 
 - CSV as UTF-8 (with or without Excel's byte-order mark); Windows-1252 text
@@ -47,6 +57,9 @@ How cells are read:
   a count is a whole number and never a percentage (53% is refused).
 - Yes/no columns take yes/no, y/n, true/false or 1/0.
 - Unknown columns and files are reported as warnings and ignored.
+- Every row must have as many cells as the header (a row cut short is an error).
+- A value no school can have is an error (the range is in the table below); one
+  few schools have is a warning ("warns above").
 """
 
 
