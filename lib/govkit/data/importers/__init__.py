@@ -170,17 +170,28 @@ def merge_rows(existing: list[dict[str, str]], new: pd.DataFrame, by: tuple[str,
                ) -> tuple[list[dict[str, str]], int]:
     """Rows as text: existing rows sharing ``by`` values with a new row replaced, every
     other row kept exactly as written. Returns the rows and how many were replaced."""
-    texts = {c: [_text(v).strip().lower() for v in new[c]] for c in by}
-    replaced = set(zip(*(texts[c] for c in by), strict=True))
+    text = _text_frame(new)
+    replaced = set(zip(*(text[c].str.strip().str.lower() for c in by), strict=True))
 
     def key(r: dict[str, str]) -> tuple[str, ...]:
         return tuple(str(r.get(c, "")).strip().lower() for c in by)
 
     kept = [r for r in existing if key(r) not in replaced]
-    cols = list(new.columns)
-    added = [{c: _text(v) for c, v in zip(cols, rec, strict=True)}
-             for rec in new.itertuples(index=False)]
-    return kept + added, len(existing) - len(kept)
+    return kept + text.to_dict("records"), len(existing) - len(kept)
+
+
+def _text_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as the CSV will hold it, a column at a time: 12 not 12.0, blank for
+    missing (a national file is half a million rows)."""
+    out = {}
+    for c in df.columns:
+        col = df[c]
+        if col.dtype == "float64":
+            shown = col.map(_text, na_action="ignore")
+        else:
+            shown = col.astype("string")
+        out[c] = shown.astype(object).where(col.notna(), "").astype(str)
+    return pd.DataFrame(out, index=df.index)
 
 
 def _read_existing(target: Path) -> tuple[list[dict[str, str]], list[str]]:
@@ -201,10 +212,9 @@ def _write(target: Path, columns: list[str], rows: list[dict[str, str]]) -> None
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with tmp.open("w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
-            w.writeheader()
-            for r in rows:
-                w.writerow({c: r.get(c, "") for c in columns})
+            w = csv.writer(f)
+            w.writerow(columns)
+            w.writerows([r.get(c, "") for c in columns] for r in rows)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
