@@ -61,6 +61,13 @@ def test_notebook_is_stored_tidy(name):
     if name != "report_card":  # the card is always public and says so
         for word in ("board", "trust_leaders", "lgb", "school_leaders", "public"):
             assert f'"{word}"' in params[0].source, "the parameters cell lists every audience"
+    trust = load_params(ROOT / "params")[0]
+    listed = params[0].source
+    assert f'"{trust.terms[0]}" .. "{trust.terms[-1]}"' in listed, "the terms to choose from"
+    for school in trust.schools:
+        assert f"{school.urn}  {school.name}" in listed, "every school's URN and name"
+    if name == "priority":
+        assert all(f'"{p.id}"' in listed for p in PLAN.priorities), "every priority id"
 
 
 @pytest.mark.parametrize("name", NAMES)
