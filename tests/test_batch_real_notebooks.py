@@ -160,6 +160,7 @@ def test_a_whole_run_then_a_failed_report_keeps_the_last_good_page(real_project)
         if job.urn:
             assert trust.school(job.urn).name in text, job.key
     card = term_dir / str(trust.urns[0]) / "report_card.html"
+    one_card = ("--report", "report_card", "--school", str(trust.urns[0]))
     good = card.read_bytes()
 
     # a leader's edit that breaks the report card: the run fails it, the page stays
@@ -169,7 +170,7 @@ def test_a_whole_run_then_a_failed_report_keeps_the_last_good_page(real_project)
     nb.cells.append(nbformat.v4.new_code_cell('raise ValueError("broken by a leader")'))
     nbformat.write(nb, nb_path)
     try:
-        code, output = _run(real_project, "--report", "report_card")
+        code, output = _run(real_project, *one_card)
     finally:
         nb_path.write_bytes(kept)
     assert code == 1, output
@@ -180,6 +181,6 @@ def test_a_whole_run_then_a_failed_report_keeps_the_last_good_page(real_project)
     assert after["trust/trust_overview"]["status"] in ("ok", "skipped")
 
     # mended: the next run writes it again
-    code, output = _run(real_project, "--report", "report_card")
+    code, output = _run(real_project, *one_card)
     assert code == 0, output
     assert _manifest(term_dir)[f"{trust.urns[0]}/report_card"]["status"] == "ok"
