@@ -60,3 +60,33 @@ def test_store_meta_is_read_once_per_store_file(tmp_path):
     with mock.patch.object(store_mod, "open_store", wraps=store_mod.open_store) as opened:
         assert store_meta(path) == first
     assert opened.call_count == 1
+
+
+def test_kernels_start_from_the_workers_evaluation_and_get_the_same_figures(tmp_path):
+    from pathlib import Path
+
+    from govkit.batch import runner
+    from govkit.plan import evaluate
+    from govkit.plan.params import load_params
+
+    root = Path(__file__).resolve().parents[1]
+    params = root / "params"
+    trust, plan = load_params(params)
+    path = build_store(root / "data" / "demo", trust, tmp_path / "govkit.duckdb")
+    term, urn = trust.latest_term, trust.urns[2]
+    cold = evaluate.Evaluator(trust, plan, open_store(path), params / "commentary")
+    expected = {u: cold.kpis(term, u) for u in (None, urn)}
+    evaluate._SHARED.clear()
+    runner._WARMED.clear()
+    runner._warm_store({"store_path": str(path), "params_dir": str(params), "term": term})
+    (warm,) = evaluate._SHARED
+    assert warm.con is None  # nothing a forked kernel could inherit a handle from
+    ev = evaluate.Evaluator(trust, plan, open_store(path), params / "commentary")
+    assert ev.tables is warm.tables and len(ev._kpis) == len(warm._kpis) > 2 * len(trust.urns)
+    with mock.patch.object(evaluate.Evaluator, "_evaluate", side_effect=AssertionError):
+        for u, frame in expected.items():  # already worked out: not evaluated again
+            assert ev.kpis(term, u).equals(frame)
+    # another plan (or trust, store, commentary) is never served the worker's results
+    other = plan.model_copy(update={"name": plan.name + " (draft)"})
+    assert evaluate.Evaluator(trust, other, open_store(path), params / "commentary")._kpis == {}
+    evaluate._SHARED.clear()

@@ -30,6 +30,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from govkit.data.store import file_key
 from govkit.errors import ConfigError
 from govkit.plan import fmt, suppression, uncertainty
 from govkit.plan.commentary import Comments, comment_for, load_commentary
@@ -40,6 +41,7 @@ from govkit.plan.measures import (
     Tables,
     applies,
     compute_from,
+    database_file,
     pupils_in_scope,
 )
 from govkit.plan.national import Benchmark, national
@@ -105,6 +107,19 @@ def _like_for_like(m: Any, phase: str, bench: Benchmark | None) -> bool | None:
     return bench.phase == "all" and mainstream == [phase]
 
 
+# A batch worker evaluates the term once (share) before it forks the report kernels; an
+# Evaluator a kernel makes for the same store, trust, plan and commentary starts from
+# those results instead of working them all out again (govkit.batch.runner).
+_SHARED: list[Evaluator] = []
+
+
+def share(ev: Evaluator) -> None:
+    """Offer ``ev``'s results to every Evaluator made later in this process (or in a
+    process forked from it) for the same inputs; its connection is dropped."""
+    ev.con = None
+    _SHARED[:] = [ev]
+
+
 class Evaluator:
     """Everything a report asks about the plan, for any school or the trust and any term."""
 
@@ -114,12 +129,26 @@ class Evaluator:
         self.plan = plan
         self.con = con
         self.commentary_dir = Path(commentary_dir) if commentary_dir else None
-        self.tables = Tables(con)
+        self.store_key = file_key(database_file(con))
         self._raw: dict[tuple[str, str, int | None], MeasureValue] = {}
         self._shown: dict[tuple[str, str, int | None, str], MeasureValue] = {}
         self._comments: dict[str, Comments] = {}
         self._kpis: dict[tuple, pd.DataFrame] = {}
         self.plan_measures = sorted(plan.measures())
+        warm = next((ev for ev in _SHARED if ev.serves(self)), None)
+        if warm is None:
+            self.tables = Tables(con)
+        else:  # what the batch worker already worked out: same store, trust, plan
+            self.tables = warm.tables
+            self._raw, self._shown = dict(warm._raw), dict(warm._shown)
+            self._comments, self._kpis = dict(warm._comments), dict(warm._kpis)
+
+    def serves(self, other: Evaluator) -> bool:
+        """Would ``other`` work out exactly what this one has (same store file, trust,
+        plan and commentary folder)?"""
+        return (self.store_key is not None and self.store_key == other.store_key
+                and self.commentary_dir == other.commentary_dir
+                and self.trust == other.trust and self.plan == other.plan)
 
     @classmethod
     def from_paths(cls, params_dir: str | Path | None = None,

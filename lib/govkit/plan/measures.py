@@ -415,7 +415,8 @@ def _read_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
             for name in DOMAINS}
 
 
-def _database_file(con: duckdb.DuckDBPyConnection) -> str | None:
+def database_file(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The file a DuckDB connection reads (None for an in-memory database)."""
     rows = con.execute("PRAGMA database_list").fetchall()
     return rows[0][2] if rows and rows[0][2] else None
 
@@ -446,7 +447,7 @@ class Tables:
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
-        shared = _SHARED_FRAMES.get(file_key(_database_file(con))) if _SHARED_FRAMES \
+        shared = _SHARED_FRAMES.get(file_key(database_file(con))) if _SHARED_FRAMES \
             else None
         self.frames: dict[str, pd.DataFrame] = dict(shared) if shared else _read_frames(con)
         self._cells: dict[tuple, Cells] = {}
