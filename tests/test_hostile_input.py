@@ -190,3 +190,12 @@ def test_a_full_disk_at_manifest_save_is_an_output_error(tmp_path):
     assert r.stdout.splitlines() == [f"{tmp_path / 'manifest.json'}: could not write: File "
                                      "too large; the last manifest written is kept 1"], r.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_params_folder_elsewhere_runs_the_shipped_notebooks(tmp_path):
+    # with no notebooks/ beside params/, the batch uses the repo's (it looked in lib/)
+    from govkit.batch.runner import _notebooks_dir
+
+    (tmp_path / "params").mkdir()
+    assert _notebooks_dir(tmp_path / "params") == ROOT / "notebooks"
+    assert (ROOT / "notebooks" / "report_card.ipynb").is_file()
