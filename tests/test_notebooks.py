@@ -181,7 +181,7 @@ def store(tmp_path_factory) -> Path:
 def _page(term_dir: Path, folder: str, report: str) -> str:
     path = term_dir / folder / f"{report}.html"
     if not path.is_file():
-        failed = path.with_suffix(".failed.ipynb")
+        failed = term_dir / "_failed" / folder / f"{report}.failed.ipynb"
         pytest.fail(f"{path.name} was not built" + (f" (kept: {failed})" if failed.exists()
                                                       else ""))
     return path.read_text(encoding="utf-8")
