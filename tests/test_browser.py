@@ -158,7 +158,8 @@ def test_board_pack_opens_with_contents_and_bookmarks_each_report(browser, demo_
     from govkit.plan.params import load_params
 
     trust, plan = load_params(ROOT / "params")
-    result = build_pack(demo_term, trust, plan, out_path=ARTEFACTS / "board-pack.pdf")
+    result = build_pack(demo_term, trust, plan, out_path=ARTEFACTS / "board-pack.pdf",
+                        browser=browser)
     reader = PdfReader(result.path)
     assert len(reader.pages) == result.pages == 2 + sum(i.pages for i in result.items)
     assert [i.title for i in result.items] == ["Trust overview"] + [

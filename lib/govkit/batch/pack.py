@@ -17,6 +17,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -134,8 +135,15 @@ def _copy_outline(writer: object, reader: object, outline: list, parent: object,
 
 
 def build_pack(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None,
-               out_path: Path | None = None) -> PackResult:
-    """Write the pack PDF (default ``<term_dir>/board-pack[-<urn>].pdf``) atomically."""
+               out_path: Path | None = None, browser: Any = None) -> PackResult:
+    """Write the pack PDF (default ``<term_dir>/board-pack[-<urn>].pdf``) atomically.
+
+    ``browser``: an open playwright context (govkit.batch.browser.chromium) to print with,
+    e.g. the browser tests' own; by default one is started and closed here.
+    """
+    if browser is None:
+        with chromium() as ctx:
+            return build_pack(term_dir, trust, plan, urn, out_path, ctx)
     from pypdf import PdfReader, PdfWriter
 
     term = term_dir.name
@@ -144,8 +152,8 @@ def build_pack(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None,
     footer = f"{trust.name} · Board pack · {parse_term(term).label}"
     out_path = out_path or term_dir / ("board-pack.pdf" if urn is None
                                        else f"board-pack-{urn}.pdf")
-    with chromium() as ctx:
-        page = ctx.new_page()
+    page = browser.new_page()
+    try:
         page.emulate_media(media="print")
         # The front's length first (its numbers do not change how many pages it takes),
         # then each report numbered on from it, then the front again with the real numbers.
@@ -161,6 +169,8 @@ def build_pack(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None,
             start += item.pages
         page.set_content(_front_html(trust, term, scope, items, start - 1, footer))
         front = _print(page, 1, footer, True)
+    finally:
+        page.close()
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
     writer.add_outline_item("Contents", front_pages - 1)
