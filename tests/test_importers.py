@@ -3,6 +3,7 @@ aggregates them, give the file's own local-authority row (within DfE's rounding)
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -129,6 +130,15 @@ def test_init_import_validate_from_an_empty_folder(tmp_path, monkeypatch):
     # importing the same files again replaces, never doubles
     assert run(app, ["import", *files]).exit_code == 0
     assert len(load_drop(tmp_path / "data", trust)["census"]) == 20
+    # kpis straight from the import: no schools.csv, census or attendance needed. St
+    # Aidan's 2017-18 as printed: ATT8SCR 59.8 of TPUP 247; PTL2BASICS_94 88% of 247 ->
+    # 217 pupils.
+    r = run(app, ["kpis", "--term", "2017-18-summer", "--school", str(ST_AIDANS), "--csv",
+                  "kpis.csv"])
+    assert r.exit_code == 0, r.output
+    kpis = pd.read_csv(tmp_path / "kpis.csv").set_index("measure")
+    assert kpis.at["ks4_attainment8", "value"] == pytest.approx(59.8)
+    assert kpis.at["ks4_eng_mat_grade4", "numerator"] == 217
     r = run(app, ["init", "--gias-links", str(DFE / "gias/group_links.csv"), "--trust",
                   str(YCST)])
     assert r.exit_code == 2 and "exists already" in r.output
