@@ -49,7 +49,9 @@ class Importer:
     domain: str
     signature: frozenset[str]  # upper-case columns the file must have
     replace_by: tuple[str, ...]  # rows with these values in common are replaced
-    read: Callable[[Path, str], Imported]  # (file, academic year) -> rows; DataError if not
+    # (file, academic year, the trust's URNs: the rows it must give in full) -> rows;
+    # DataError if the file cannot be read
+    read: Callable[[Path, str, frozenset[int] | None], Imported]
     no_match: str = ""  # why a trust may find none of its schools in such a file
 
 
@@ -129,7 +131,7 @@ def import_file(path: str | Path, data_dir: str | Path, trust: Trust,
     if clash:
         raise DataError([Problem(clash[0].name, f"{imp.domain} is kept in this workbook; "
                                  f"import writes {target.name}: move one of them aside")])
-    got = imp.read(path, choose_year(path, year))
+    got = imp.read(path, choose_year(path, year), frozenset(trust.urns))
     if any(p.severity == "error" for p in got.problems):
         raise DataError(got.problems)
     rows = got.rows

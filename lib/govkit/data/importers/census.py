@@ -25,7 +25,8 @@ COLUMNS = {"pupils_on_roll": "NOR", "disadvantaged": "NUMFSMEVER",
 REQUIRED = ("pupils_on_roll", "disadvantaged", "send_support", "ehcp")
 
 
-def read(path: Path, year: str) -> Imported:
+def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
+    # keep: the trust's schools (this file is small enough to read whole)
     table = read_table(path)
     if isinstance(table, list) or table is None:
         raise DataError(table or [Problem(path.name, "cannot be read")])

@@ -49,7 +49,8 @@ def rounding_gap(v: dict[str, float | None]) -> tuple[float | None, float | None
     return gap("TOTALINCOME", INCOME_PARTS), gap("TOTALEXPENDITURE", SPEND_PARTS)
 
 
-def read(path: Path, year: str) -> Imported:
+def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
+    # keep: the trust's schools (this file is small enough to read whole)
     table = read_table(path)
     if isinstance(table, list) or table is None:
         raise DataError(table or [Problem(path.name, "cannot be read")])

@@ -44,6 +44,7 @@ INDICATOR_COLUMNS = {
     "mat_progress": "MATPROG",
 }
 ATTAINMENT_COLUMNS = list(DOMAINS["attainment"].schema.columns)
+CHECKED = frozenset({("all", "rwm_expected")})  # what la_comparison reads
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,18 @@ def _count(text: str) -> tuple[int | None, str | None]:
     return int(value), None
 
 
-def _rows_for(cells: dict[str, str], year: str, urn: int | None) -> list[dict[str, object]]:
-    """Attainment rows for one school (or LA / national) row of the wide file."""
+def _rows_for(cells: dict[str, str], year: str, urn: int | None,
+              only: frozenset[tuple[str, str]] | None = None) -> list[dict[str, object]]:
+    """Attainment rows for one school (or LA / national) row of the wide file (``only``:
+    just these (group, indicator) rows)."""
     out = []
     for group, (suffix, cohort_col) in GROUPS.items():
         if cohort_col.upper() not in cells:
             continue
         cohort, cohort_code = _count(cells[cohort_col.upper()])
         for indicator, base in INDICATOR_COLUMNS.items():
+            if only is not None and (group, indicator) not in only:
+                continue
             col = (base + suffix).upper()
             if col not in cells:
                 continue  # not published in this year's layout
@@ -109,9 +114,12 @@ def _frame(rows: list[dict[str, object]], extra: list[str] | None = None) -> pd.
     return df
 
 
-def read_ks2(path: str | Path, academic_year: str | None = None) -> tuple[Ks2File | None,
-                                                                           list[Problem]]:
-    """Read a wide KS2 file: schools, LA and national rows, and problems found on the way."""
+def read_ks2(path: str | Path, academic_year: str | None = None,
+             keep: frozenset[int] | None = None) -> tuple[Ks2File | None, list[Problem]]:
+    """Read a wide KS2 file: schools, LA and national rows, and problems found on the way.
+
+    ``keep``: only these schools get every row; the others only the row the LA check
+    needs (reading, writing and maths, all pupils), as a national file has 16,000."""
     path = Path(path)
     label = path.name
     year = academic_year or year_from_name(path)
@@ -147,7 +155,9 @@ def read_ks2(path: str | Path, academic_year: str | None = None) -> tuple[Ks2Fil
                 problems.append(Problem(label, f"'{urn_text}' is not a URN", row=int(row_no),
                                         column="URN"))
                 continue
-            kind, rows = "school", _rows_for(cells, year, int(urn_text))
+            urn = int(urn_text)
+            kind, rows = "school", _rows_for(cells, year, urn, None if keep is None
+                                             or urn in keep else CHECKED)
             schools += rows
         elif lea:
             kind, rows = "local_authority", _rows_for(cells, year, None)
@@ -217,10 +227,10 @@ def la_comparison(ks2: Ks2File, indicator: str = "rwm_expected"
     return out
 
 
-def _read_for_import(path: Path, year: str):  # -> Imported
+def _read_for_import(path: Path, year: str, keep: frozenset[int] | None = None):
     from govkit.data.importers import Imported
 
-    ks2, problems = read_ks2(path, year)
+    ks2, problems = read_ks2(path, year, keep)
     if ks2 is None or any(p.severity == "error" for p in problems):
         raise DataError(problems)
     checks = [f"{indicator_label} from the schools {lo:.1f} to {hi:.1f} (withheld schools' "

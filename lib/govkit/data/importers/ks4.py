@@ -144,7 +144,8 @@ def la_comparison(schools: pd.DataFrame, las: pd.DataFrame
     return out
 
 
-def read(path: Path, year: str) -> Imported:
+def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
+    # keep: the trust's schools (this file is small enough to read whole)
     schools, las, problems = read_ks4(path, year)
     checks = [f"{ind} from the schools {lo:.1f} to {hi:.1f} (withheld schools' pupils "
               f"none to all), the file's LA row {la:g}"
