@@ -115,10 +115,12 @@ def test_xlsx_cells_as_excel_shows_them(tmp_path):
 def test_find_sources_workbook_sheets_and_unknown_files(tmp_path):
     wb = Workbook()
     wb.active.title = "Schools"
+    wb.active.append(["urn"])
+    wb.active.append([100001])
     wb.create_sheet("census").append(["urn"])
     wb["census"].append([100001])
     wb.create_sheet("notes")
-    wb.create_sheet("behaviour").append(["urn"])  # a header only: yields to behaviour.csv
+    wb.create_sheet("behaviour").append(["urn"])  # a header only: as if not given
     wb.save(tmp_path / "drop.xlsx")
     (tmp_path / "census.csv").write_text("urn\n")
     (tmp_path / "behaviour.csv").write_text("urn\n100001\n")
@@ -128,6 +130,10 @@ def test_find_sources_workbook_sheets_and_unknown_files(tmp_path):
     assert sources["schools"].label == "drop.xlsx[Schools]"
     assert sources["census"].label == "census.csv"
     assert sources["behaviour"].label == "behaviour.csv"
+    wb.remove(wb["census"])
+    wb.save(tmp_path / "drop.xlsx")
+    (tmp_path / "behaviour.csv").unlink()
+    assert "behaviour" not in find_sources(tmp_path)[0]  # an empty sheet is not a source
     assert [str(p) for p in problems] == [
         "drop.xlsx[notes]: warning: sheet is not a domain of the data contract; ignored",
         "readme.txt: warning: .txt files are not read: save it as CSV UTF-8 or .xlsx; "

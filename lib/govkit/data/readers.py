@@ -68,7 +68,6 @@ def find_sources(data_dir: Path) -> tuple[dict[str, Source], list[Problem]]:
     if not data_dir.is_dir():
         return {}, [Problem(str(data_dir), "data folder not found")]
     found: dict[str, list[Source]] = {}
-    unfilled: dict[str, list[Source]] = {}  # workbook sheets holding a header at most
     for path in sorted(data_dir.iterdir()):
         if _ignored(path):
             continue
@@ -89,7 +88,10 @@ def find_sources(data_dir: Path) -> tuple[dict[str, Source], list[Problem]]:
                 if s.strip().lower() in DOMAINS:
                     name = s.strip().lower()
                     if sheets[s] <= HEADER_ROW:
-                        unfilled.setdefault(name, []).append(Source(name, path, s))
+                        # a sheet of a workbook holding its header at most (govkit
+                        # template's, not filled in) is a domain not given: read as
+                        # absent, so it never clashes with a file and the plan's coverage
+                        # warning speaks for it
                         continue
                     found.setdefault(name, []).append(Source(name, path, s))
                 elif known and s.strip().lower() not in GUIDE_SHEETS:
@@ -101,9 +103,6 @@ def find_sources(data_dir: Path) -> tuple[dict[str, Source], list[Problem]]:
         else:
             problems.append(Problem(path.name, "not a file of the data contract (expected "
                                     "<domain>.csv or .xlsx); ignored", severity="warning"))
-    for name, options in unfilled.items():  # an empty sheet yields to a file with rows
-        if name not in found:
-            found[name] = options
     sources: dict[str, Source] = {}
     for name, options in found.items():
         if len(options) > 1:
