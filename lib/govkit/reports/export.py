@@ -14,13 +14,14 @@ import functools
 import os
 import uuid
 from pathlib import Path
-
-import nbformat
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
+from typing import TYPE_CHECKING
 
 import govkit
 from govkit.plan.config import Trust
+
+if TYPE_CHECKING:  # imported where used: `govkit run` with nothing to rebuild needs neither
+    import nbformat
+    from nbconvert import HTMLExporter
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "govkit"
@@ -33,6 +34,9 @@ REMOVE_OUTPUT_TAGS = frozenset({"remove-output", "hide-output"})
 @functools.lru_cache(maxsize=1)
 def _exporter() -> HTMLExporter:
     """One configured exporter per process (building its Jinja environment costs ~0.1 s)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     if not (TEMPLATES / TEMPLATE_NAME / "index.html.j2").is_file():  # pragma: no cover
         raise FileNotFoundError(f"{TEMPLATES / TEMPLATE_NAME}: the house template is missing; "
                                 "reinstall govkit (package-data templates/**/*)")
@@ -63,6 +67,8 @@ def house_css() -> str:
 def for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy without what a reader should never see: warnings and other stderr, error
     outputs, papermill's error banner, and code cells' sources (blanked, belt and braces)."""
+    import nbformat
+
     nb = nbformat.from_dict(nb)  # deep copy: the caller's notebook is left alone
     kept = []
     for cell in nb.cells:
