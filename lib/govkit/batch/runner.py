@@ -341,7 +341,6 @@ def _run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None
     """run_batch's work; ``hold`` keeps the term's lock (and, once stopping, the signals
     ignored) until the run returns."""
     from govkit.batch.index_page import write_index
-    from govkit.reports.scope import report_measures
 
     began = time.perf_counter()
     params_dir, data_dir, out_dir = (Path(params_dir).resolve(), Path(data_dir).resolve(),
@@ -406,6 +405,10 @@ def _run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None
             finished = dt.datetime.now().isoformat(timespec="seconds")
             # the report is written; a missing headline is not a failure
             with contextlib.suppress(Exception):
+                # imported here: it brings matplotlib, which a run with nothing to rebuild
+                # never needs (several seconds of a warm run on a busy machine)
+                from govkit.reports.scope import report_measures
+
                 rag, counts = evaluator().ratings(term, job.urn, job.priority, job.audience,
                                                   measures=report_measures(job.notebook))
         else:  # the last good HTML, if any, is still there: keep its date for the index
