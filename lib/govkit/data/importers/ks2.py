@@ -145,6 +145,8 @@ def read_ks2(path: str | Path, academic_year: str | None = None,
                                     "table (*_ks2final.csv)?", row=1, column=needed))
     if any(p.severity == "error" for p in problems):
         return None, problems
+    read = _columns_read()  # of 318 columns, about a third are read: keep only those
+    raw = raw.loc[:, [c for c in raw.columns if c in read]]
     schools, las, nations = [], [], []
     rectypes: dict[str, str] = {}
     unknown: dict[str, int] = {}
@@ -176,6 +178,17 @@ def read_ks2(path: str | Path, academic_year: str | None = None,
                                 "not available (x)", severity="warning"))
     return Ks2File(year, _frame(schools), _frame(las, ["lea", "name", "percent"]),
                    _frame(nations, ["rectype", "percent"]), rectypes), problems
+
+
+def _columns_read() -> set[str]:
+    """Every column _rows_for and read_ks2 look at."""
+    cols = {"URN", "LEA", "RECTYPE", "SCHNAME"}
+    for suffix, cohort_col in GROUPS.values():
+        cols.add(cohort_col.upper())
+        for base in INDICATOR_COLUMNS.values():
+            col = (base + suffix).upper()
+            cols |= {col, col + "_LOWER", col + "_UPPER"}
+    return cols
 
 
 def read_ks2_file(path: str | Path, academic_year: str | None = None
