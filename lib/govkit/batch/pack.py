@@ -130,8 +130,8 @@ def _copy_outline(writer: object, reader: object, outline: list, parent: object,
             _copy_outline(writer, reader, node, last, offset)
             continue
         page_no = reader.get_destination_page_number(node)  # type: ignore[attr-defined]
-        last = writer.add_outline_item(str(node.title), offset + page_no,  # type: ignore
-                                       parent=parent)
+        last = writer.add_outline_item(title=str(node.title),  # type: ignore[attr-defined]
+                                       page_number=offset + page_no, parent=parent)
 
 
 def build_pack(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None,
@@ -173,12 +173,12 @@ def build_pack(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None,
         page.close()
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
-    writer.add_outline_item("Contents", front_pages - 1)
+    writer.add_outline_item(title="Contents", page_number=front_pages - 1)
     for item, pdf in zip(items, parts, strict=True):
         reader = PdfReader(io.BytesIO(pdf))
         writer.append(reader, import_outline=False)
         label = item.title if item.title == "Trust overview" else f"{item.title}: {item.place}"
-        mark = writer.add_outline_item(label, item.start - 1)
+        mark = writer.add_outline_item(title=label, page_number=item.start - 1)
         # the report's own headings (Chromium's outline) beneath it; its one h1 is the
         # report's title again, so its children come up a level
         outline = reader.outline
