@@ -157,11 +157,17 @@ def _render(name: str, out: Path, store: Path, edit=None, **params) -> str:
         source = out / f"{name}.edited.ipynb"
         nbformat.write(nb, source)
     executed = out / f"{name}.ipynb"
-    pm.execute_notebook(str(source), str(executed), kernel_name="python3", progress_bar=False,
-                        cwd=str(NOTEBOOKS), parameters={
-                            "params_dir": str(ROOT / "params"),
-                            "data_dir": str(ROOT / "data" / "demo"),
-                            "store_path": str(store), **params})
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(str(source), str(executed), kernel_name="python3",
+                                progress_bar=False, cwd=str(NOTEBOOKS), parameters={
+                                    "params_dir": str(ROOT / "params"),
+                                    "data_dir": str(ROOT / "data" / "demo"),
+                                    "store_path": str(store), **params})
+            break
+        except RuntimeError as e:  # a kernel that did not start (ZMQ port taken meanwhile),
+            if attempt == 2 or "Kernel died" not in str(e):  # as the runner, once more
+                raise
     trust = load_trust(ROOT / "params" / "trust.yaml")
     html = export_html(nbformat.read(executed, as_version=4), out / f"{name}.html", trust,
                        name.replace("_", " ").title())
