@@ -54,3 +54,19 @@ def test_govkit_pack_on_an_unbuilt_term_exits_2_with_one_line(tmp_path):
     result = CliRunner().invoke(app, ["pack", "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "not built yet" in result.output and "govkit run" in result.output
+
+
+def test_a_wrapped_heading_keeps_its_spaces_in_the_bookmark(tmp_path):
+    # Chromium names a bookmark after the heading's laid-out lines joined with no space:
+    # "...where every child attends" / "well" came out as "attendswell"
+    from govkit.batch.pack import _squash, page_headings
+
+    page = tmp_path / "p.html"
+    page.write_text("<h1>Education</h1><h2 id='a'>Schools are safe, caring and happy "
+                    "places where every child attends\n   well</h2><h3>Pupils &amp; staff"
+                    "</h3>", encoding="utf-8")
+    names = page_headings(page)
+    chromium = "Schools are safe, caring and happy places where every child attendswell"
+    assert names[_squash(chromium)] == ("Schools are safe, caring and happy places where "
+                                        "every child attends well")
+    assert names[_squash("Pupils &staff")] == "Pupils & staff"

@@ -14,7 +14,9 @@ the SVG charts as vectors. Each report is printed on its own with its page numbe
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,16 +123,36 @@ def _print(page: object, start: int, footer: str, cover: bool = False) -> bytes:
                     outline=True, tagged=True)
 
 
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def page_headings(page: Path) -> dict[str, str]:
+    """A built page's headings as a reader sees them, keyed by their text without spaces.
+
+    Chromium names a bookmark after a heading's laid-out lines joined with no space, so a
+    heading that wraps ("... every child attends" / "well") comes out as "attendswell";
+    the page's own heading text puts the space back.
+    """
+    found = re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", page.read_text(encoding="utf-8"),
+                       flags=re.S | re.I)
+    texts = [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", h)).split()) for h in found]
+    return {_squash(t): t for t in texts if t}
+
+
 def _copy_outline(writer: object, reader: object, outline: list, parent: object,
-                  offset: int) -> None:
-    """Add a part's bookmarks under ``parent``, their pages moved by ``offset``."""
+                  offset: int, names: dict[str, str] | None = None) -> None:
+    """Add a part's bookmarks under ``parent``, their pages moved by ``offset``, named as
+    the page's headings (``names``, from page_headings) read."""
     last = parent
+    names = names or {}
     for node in outline:
         if isinstance(node, list):
-            _copy_outline(writer, reader, node, last, offset)
+            _copy_outline(writer, reader, node, last, offset, names)
             continue
         page_no = reader.get_destination_page_number(node)  # type: ignore[attr-defined]
-        last = writer.add_outline_item(title=str(node.title),  # type: ignore[attr-defined]
+        title = str(node.title)  # type: ignore[attr-defined]
+        last = writer.add_outline_item(title=names.get(_squash(title), title),
                                        page_number=offset + page_no, parent=parent)
 
 
@@ -184,7 +206,8 @@ def build_pack(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None,
         outline = reader.outline
         if len(outline) == 2 and isinstance(outline[1], list):
             outline = outline[1]
-        _copy_outline(writer, reader, outline, mark, item.start - 1)
+        _copy_outline(writer, reader, outline, mark, item.start - 1,
+                      page_headings(item.path))
     writer.add_metadata({"/Title": f"Board pack, {parse_term(term).label}: {trust.name}",
                          "/Creator": "govkit"})
     writer.page_mode = "/UseOutlines"
