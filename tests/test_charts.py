@@ -233,3 +233,27 @@ def test_report_card_groups_measures_under_plain_headings_in_a_fixed_order():
         ("What pupils and parents say", ["parent_survey_agreement"]),
         ("Our school and its community", ["roll_vs_capacity"]),
     ]
+
+
+def test_drawing_every_chart_kind_raises_no_matplotlib_warning():
+    # a leader running a report in Lab saw a MatplotlibDeprecationWarning (formatter.locs)
+    # under every chart: the tick formatter now only uses the supported set_locs
+    import io
+    import warnings
+
+    made = [
+        charts.trend_chart(["2023-24-autumn", "2023-24-spring", "2023-24-summer"],
+                           [90.0, 91.25, 92.5], "Attendance", "percent", national=93.0,
+                           target=95.0, comparison=[91.0, 92.0, None],
+                           comparison_label="Trust", place="A school", title="t"),
+        charts.trend_chart(["2023-24-autumn", "2023-24-spring"], [1, 3], "Exclusions",
+                           "count"),
+        charts.compare_chart(["A", "B", "C"], [1.5, 2.25, None], "Spend", "GBP",
+                             statuses=["ok", "ok", "suppressed"], highlight="B"),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for c in made:
+            c.fig.savefig(io.StringIO(), format="svg")
+            labels = [t.get_text() for t in c.fig.axes[0].get_yticklabels()]
+            assert any(labels), labels
