@@ -74,6 +74,23 @@ def test_table_html_escapes_data_text_but_not_badges():
     assert 'class="rag rag-green"' in out and "style=" not in out
 
 
+def test_figure_hooks_go_on_their_cells_escaped():
+    # a figure cell says which place, term and measure it is, and its value as shown
+    hooks = blocks.figure_hooks("attendance_rate", "2024-25-summer", 148192.0, 95.24, "percent")
+    assert hooks == {"measure": "attendance_rate", "term": "2024-25-summer", "urn": "148192",
+                     "value": "95.2%"}
+    assert blocks.figure_hooks("vacancies", "2024-25-summer", None, None, "count",
+                               "suppressed")["urn"] == "trust"
+    df = pd.DataFrame({"School": ['A "school"'], "Attendance": ["95.2%"]})
+    out = blocks.table_html(df, cell_hooks=[{"Attendance": hooks, "School": {"x": '"<'}}])
+    assert ('<td class="gk-nowrap" data-measure="attendance_rate" data-term="2024-25-summer" '
+            'data-urn="148192" data-value="95.2%">95.2%</td>') in out
+    assert 'data-x="&quot;&lt;"' in out
+    # a KPI row with no change says direction "none", not the frame's NaN
+    row = {"kpi_id": "k", "rag": "green", "moved": float("nan"), "change_basis": None}
+    assert blocks.kpi_hooks(row)["direction"] == "none"
+
+
 def test_kpi_table_formats_and_suppresses():
     kpis = pd.DataFrame([
         dict(label="Attendance", unit="percent", value=94.06, target=95.0, rag="amber",

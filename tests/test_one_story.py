@@ -1,23 +1,32 @@
 """One figure, one story, on the built demo term: for every report page and every KPI, the
-table row, the sentence and the chart title agree on direction, rating and basis.
+table row, the sentence and the chart title agree on direction, rating and basis; and every
+figure cell (a deep dive's three years, schools, pupil groups and subjects, a report card's
+rows) shows the value of the one evaluated result for its place, term and measure.
 
 The pages carry what each element says for machines (data-kpi, data-rating,
 data-direction, data-basis, and a chart's data-title); this test checks that the elements
 about one KPI on one page carry the same, AND that each element's own words say it (a
 badge reading "Amber", a sentence "Up ... on the same term last year", a title "up on the
 same term last year; close to target"), so neither the hooks nor the words can drift.
+An element that shows only part of a result says which (data-shows: a report card's row
+shows the figure, its chart title the change, neither a rating: a card has no targets).
+A figure cell carries data-measure, data-term, data-urn and data-value.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+import shutil
+from collections import Counter, defaultdict
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
+from govkit.plan import fmt
 from govkit.plan.evaluate import Evaluator
+from govkit.plan.measures import MEASURES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,14 +56,28 @@ def pages(demo_term: Path) -> dict[str, BeautifulSoup]:
     return _pages(demo_term)
 
 
+@pytest.fixture(scope="module")
+def ev(demo_term: Path) -> Evaluator:
+    return Evaluator.from_paths(ROOT / "params", ROOT / "data" / "demo",
+                                ROOT / "outputs" / "test-demo" / "one-story.duckdb")
+
+
+SHOWS_ALL = "value rating change"
+
+
 def _words_of(el) -> list[str]:
     """What an element's own words say, as the problems found (empty: it agrees)."""
     rating, direction, basis = el["data-rating"], el["data-direction"], el["data-basis"]
+    shows = set(el.get("data-shows", SHOWS_ALL).split())
+    if "change" not in shows:
+        basis = "none"  # it shows no change: its words must not claim one
     problems = []
     if el.name == "tr":
         cells = [td.get_text(" ", strip=True) for td in el.find_all("td")]
-        if not any(c.endswith(BADGE[rating]) for c in cells):
+        if "rating" in shows and not any(c.endswith(BADGE[rating]) for c in cells):
             problems.append(f"no badge '{BADGE[rating]}' in {cells}")
+        if "rating" not in shows and el.select(".rag"):
+            problems.append(f"a rating badge in a row that shows none: {cells}")
         change = [c for c in cells if c.endswith(tuple(f" on {w}" for w in CELL_BASIS.values()))]
         if basis != "none":
             want = f" on {CELL_BASIS[basis]}"
@@ -94,6 +117,8 @@ def _words_of(el) -> list[str]:
             problems.append(f"title moves {moves} with no basis")
         if rating in TITLE_RATING and TITLE_RATING[rating] not in title:
             problems.append(f"title '{title}' does not say '{TITLE_RATING[rating]}'")
+        if rating == "none" and any(w in title for w in TITLE_RATING.values()):
+            problems.append(f"title '{title}' gives a rating it does not have")
     elif el.name == "span" and (  # an overview grid cell: its badge class and word
             f"rag-{BADGE[rating].lower().replace(' ', '-')}" not in el.get("class", [])
             or el.select_one(".gk-sr").get_text(strip=True) != f"{BADGE[rating]}:"):
@@ -101,8 +126,10 @@ def _words_of(el) -> list[str]:
     return problems
 
 
-def test_every_kpi_tells_one_story_on_every_page(pages):
-    """Table, sentence and chart title agree on rating, direction and basis, and say so."""
+def story_problems(pages: dict[str, BeautifulSoup]) -> tuple[list[str], int,
+                                                             dict[str, set[str]]]:
+    """Every KPI's elements on every page: where they disagree with each other or their own
+    words with their hooks; with how many were checked and the element kinds per page."""
     checked, problems = 0, []
     kinds: dict[str, set[str]] = defaultdict(set)
     for name, soup in pages.items():
@@ -117,6 +144,77 @@ def test_every_kpi_tells_one_story_on_every_page(pages):
                 kinds[name].add(e.name)
                 problems += [f"{name} {place} {kpi} <{e.name}>: {p}" for p in _words_of(e)]
                 checked += 1
+    return problems, checked, kinds
+
+
+def _audience(page: str) -> str:
+    """The batch gives report cards the public audience, every other report the board."""
+    return "public" if page.endswith("report_card.html") else "board"
+
+
+def figure_problems(pages: dict[str, BeautifulSoup], ev: Evaluator) -> tuple[list[str], Counter]:
+    """Every figure cell (data-value) against its own words and the one evaluated result
+    for its place, term and measure: the KPI frame's value where the plan has a KPI on the
+    measure, else the store's measure; and every KPI row's Value cell against the frame."""
+    frames: dict[tuple, pd.DataFrame] = {}
+    problems: list[str] = []
+    counted: Counter = Counter()
+
+    def frame(term: str, urn: int | None, audience: str) -> pd.DataFrame:
+        if (term, urn, audience) not in frames:
+            df = ev.kpis(term, urn=urn, audience=audience)
+            frames[(term, urn, audience)] = df[df["status"] != "narrative"]
+        return frames[(term, urn, audience)]
+
+    for name, soup in pages.items():
+        audience = _audience(name)
+        for td in soup.select("td[data-value], li[data-value]"):
+            measure, term, where, value = (td["data-measure"], td["data-term"],
+                                           td["data-urn"], td["data-value"])
+            text = td.get_text(" ", strip=True)
+            # a cell is the figure (with its pupils); a rank line "Attendance: 95.2%, 2nd..."
+            if not (text == value or text.startswith(value + " (") if td.name == "td"
+                    else f": {value}," in text):
+                problems.append(f"{name} {where} {term} {measure}: cell '{text}', not {value}")
+            urn = None if where == "trust" else int(where)
+            rows = frame(term, urn, audience)
+            rows = rows[rows["measure"] == measure]
+            if len(rows):
+                shown = {fmt.value(r["value"], r["unit"], r["status"])
+                         for r in rows.to_dict("records")}
+                counted["kpi frame"] += 1
+            else:
+                mv = ev.value(measure, term, urn, audience)
+                shown = {fmt.value(mv.value, MEASURES[measure].unit, mv.status)}
+                counted["store"] += 1
+            if shown != {value}:
+                problems.append(f"{name} {where} {term} {measure}: shows {value}, the one "
+                                f"result is {sorted(shown)}")
+        # a KPI table's Value column (priority reports): the frame's value for that KPI
+        term, place = ev.trust.latest_term, name.split("/")[0]  # the batch's term
+        for table in soup.select("table"):
+            heads = [th.get_text(strip=True) for th in table.select("thead th")]
+            if "Value" not in heads:
+                continue
+            at = heads.index("Value")
+            urn = None if place == "trust" else int(place)
+            for tr in table.select("tr[data-kpi]"):
+                rows = frame(term, urn, audience)
+                rows = rows[rows["kpi_id"] == tr["data-kpi"]]
+                if not len(rows):
+                    continue  # a narrative KPI: it shows no figure
+                r = rows.iloc[0]
+                want = fmt.value(r["value"], r["unit"], r["status"])
+                got = tr.find_all("td")[at].get_text(" ", strip=True)
+                counted["kpi rows"] += 1
+                if got != want:
+                    problems.append(f"{name} {tr['data-kpi']}: Value '{got}', the frame's {want}")
+    return problems, counted
+
+
+def test_every_kpi_tells_one_story_on_every_page(pages):
+    """Table, sentence and chart title agree on rating, direction and basis, and say so."""
+    problems, checked, kinds = story_problems(pages)
     assert not problems, "\n".join(problems[:40])
     # the check really ran: every priority page has tables, sentences and charts to compare
     priority_pages = [n for n in pages if "priority-" in n]
@@ -124,7 +222,92 @@ def test_every_kpi_tells_one_story_on_every_page(pages):
     for n in priority_pages:
         assert {"tr", "p", "img"} <= kinds[n], (n, kinds[n])
     assert "span" in kinds["trust/trust_overview.html"]
+    # report cards: each row and the attendance chart say the KPI, with no rating
+    cards = [n for n in pages if n.endswith("report_card.html")]
+    assert len(cards) >= 12 and all("tr" in kinds[n] for n in cards)  # one per school
+    assert sum("img" in kinds[n] for n in cards) >= 10
     assert checked > 1500  # elements: rows, sentences, titles and grid cells
+
+
+PAGE_KINDS = ("priority-", "trust_overview", "education", "workforce", "finance",
+              "governance", "report_card")
+
+
+def test_every_figure_is_the_one_evaluated_result(pages, ev):
+    """Deep dives and report cards: each figure cell shows what its hooks say, and that is
+    the KPI frame's value (or the store's measure) for its place, term and measure."""
+    problems, counted = figure_problems(pages, ev)
+    assert not problems, "\n".join(problems[:40])
+    # every page kind is covered: KPI hooks or figure cells on every page
+    for kind in PAGE_KINDS:
+        named = [n for n in pages if kind in n]
+        assert named, kind
+        for n in named:
+            assert pages[n].select("[data-kpi], td[data-value]"), n
+    for n in pages:  # every deep dive and card shows its figures with their hooks
+        if n.endswith(("/education.html", "/workforce.html", "/finance.html",
+                       "/governance.html", "/report_card.html")):
+            assert pages[n].select("td[data-value]"), n
+    deep = [n for n in pages if n.endswith("/education.html")]
+    assert sum(bool(pages[n].select("li[data-value]")) for n in deep) >= 10  # rank lines
+    assert counted["kpi frame"] > 1000 and counted["store"] > 100 and \
+        counted["kpi rows"] > 400, counted
+
+
+def test_a_drifted_figure_or_title_is_caught(demo_term, tmp_path, ev):
+    """Edit a built page copy: a deep dive's figure, a card chart's title, a sentence."""
+    def drifted(rel: str, old: str, new: str) -> dict[str, BeautifulSoup]:
+        copy = tmp_path / rel
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        text = (demo_term / rel).read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        copy.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return _pages(tmp_path)
+
+    term = demo_term.name
+    # a deep dive's three-year cell for this term, figure and hook changed together: it
+    # no longer agrees with the KPI frame
+    soup = BeautifulSoup((demo_term / "148192" / "education.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    td = soup.select_one(f'td[data-measure="attendance_rate"][data-term="{term}"]'
+                         '[data-urn="148192"]')
+    shown = td["data-value"]
+    other = f"{float(shown.rstrip('%')) + 0.1:.1f}%"
+    cell = str(td)
+    pages = drifted("148192/education.html", cell,
+                    cell.replace(shown, other))
+    problems, _ = figure_problems(pages, ev)
+    assert any("attendance_rate" in p and "the one result is" in p for p in problems), problems
+    # the same cell's words changed alone: they no longer say what its hooks say
+    shutil.rmtree(tmp_path / "148192")
+    pages = drifted("148192/education.html", cell,
+                    cell.replace(f">{shown}<", f">{other}<"))
+    problems, _ = figure_problems(pages, ev)
+    assert any(f"cell '{other}', not {shown}" in p for p in problems), problems
+    shutil.rmtree(tmp_path / "148192")
+    # a report card's chart title turned round
+    card = (demo_term / "148192" / "report_card.html").read_text(encoding="utf-8")
+    title = re.search(r'data-title="Attendance: (up|down) on', card)
+    assert title, "the card's attendance chart has no change in its title"
+    turned = {"up": "down", "down": "up"}[title.group(1)]
+    pages = drifted("148192/report_card.html", title.group(0),
+                    title.group(0).replace(title.group(1), turned))
+    problems, _, _ = story_problems(pages)
+    assert any("report_card.html" in p and "title moves" in p for p in problems), problems
+    # a priority report's sentence says Down where the result went up
+    shutil.rmtree(tmp_path / "148192")
+    prio = BeautifulSoup((demo_term / "148192" / "priority-education.html")
+                         .read_text(encoding="utf-8"), "html.parser")
+    p = prio.select_one('p[data-kpi][data-direction="up"]')
+    pages = drifted("148192/priority-education.html", ">Up ", ">Down ") \
+        if p and p.get_text().startswith("Up ") else None
+    if pages is None:  # the sentence opens with the figure: turn its "Up" inside
+        words = p.get_text()
+        pages = drifted("148192/priority-education.html", words,
+                        words.replace(" Up ", " Down ", 1))
+    problems, _, _ = story_problems(pages)
+    assert any("priority-education.html" in p and "sentence moves" in p
+               for p in problems), problems
 
 
 def test_no_column_is_headed_since_last_term(pages):
@@ -219,9 +402,7 @@ def test_every_cohort_shown_on_a_percentage_of_pupils(pages):
         assert re.search(r"\d+ of \d+ pupils", row.get_text(" ")), kpi
 
 
-def test_no_red_trigger_or_attention_rests_on_too_few_pupils():
-    ev = Evaluator.from_paths(ROOT / "params", ROOT / "data" / "demo",
-                              ROOT / "outputs" / "test-demo" / "one-story.duckdb")
+def test_no_red_trigger_or_attention_rests_on_too_few_pupils(ev):
     term, least = ev.trust.latest_term, ev.trust.min_cohort
     reds = 0
     for s in ev.trust.schools:

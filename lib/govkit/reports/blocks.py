@@ -90,10 +90,14 @@ def paragraph(text: str, css_class: str | None = None) -> None:
     _display(HTML(paragraph_html(text, css_class)))
 
 
-def bullets(items: Iterable[str]) -> None:
+def bullets(items: Iterable[str], hooks: Sequence[Mapping[str, Any]] | None = None) -> None:
+    """A list; ``hooks``, if given, are each item's data-* attributes (figure_hooks)."""
     from IPython.display import HTML
 
-    _display(HTML("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"))
+    items = list(items)
+    held = list(hooks) if hooks is not None else [{}] * len(items)
+    _display(HTML("<ul>" + "".join(f"<li{hooks_html(h)}>{esc(i)}</li>"
+                                    for i, h in zip(items, held, strict=True)) + "</ul>"))
 
 
 def kpi_hooks(row: Mapping[str, Any], **extra: Any) -> dict[str, str]:
@@ -104,11 +108,24 @@ def kpi_hooks(row: Mapping[str, Any], **extra: Any) -> dict[str, str]:
     hooks = {
         "kpi": str(row.get("measure") if fmt.is_missing(kid) else kid),
         "rating": narrative.rating_of(row) or "none",
-        "direction": str(row.get("moved") or "none"),
+        # no change: None, or NaN from a frame's records, never "nan"
+        "direction": "none" if fmt.is_missing(row.get("moved")) or not row.get("moved")
+        else str(row["moved"]),
         "basis": narrative.basis_key(row.get("change_basis")) or "none",
     }
     hooks.update({k: str(v) for k, v in extra.items()})
     return hooks
+
+
+def figure_hooks(measure: str, term: str, urn: Any, value: Any, unit: str | None,
+                 status: str | None = None) -> dict[str, str]:
+    """What one figure in a table cell is, for machines: the measure, term and place it is
+    for, and the value as shown. A figure that is not a KPI's (a deep dive's three years,
+    a pupil group, another school) carries these, so a test can check it against the one
+    evaluated result wherever a page shows the same place, term and measure."""
+    return {"measure": str(measure), "term": str(term),
+            "urn": "trust" if fmt.is_missing(urn) else str(int(urn)),
+            "value": fmt.value(value, unit, status)}
 
 
 def hooks_html(hooks: Mapping[str, Any] | None) -> str:
@@ -153,9 +170,11 @@ def show_chart(chart: charts.Chart | Any, alt: str | None = None,
 
 def table_html(df: pd.DataFrame, html_columns: Sequence[str] = (),
                caption: str | None = None,
-               row_hooks: Sequence[Mapping[str, Any]] | None = None) -> str:
+               row_hooks: Sequence[Mapping[str, Any]] | None = None,
+               cell_hooks: Sequence[Mapping[str, Mapping[str, Any]]] | None = None) -> str:
     """A plain HTML table. Every cell is escaped except columns named in ``html_columns``,
-    which must hold HTML made by these helpers (such as rag_badge).
+    which must hold HTML made by these helpers (such as rag_badge). ``row_hooks`` are a
+    row's data-* attributes, ``cell_hooks`` (per row, by column) a cell's.
 
     The look is the house stylesheet's (table.govkit); the table sits in a box that
     scrolls sideways on a narrow screen, keyboard-reachable and named by its caption.
@@ -163,13 +182,14 @@ def table_html(df: pd.DataFrame, html_columns: Sequence[str] = (),
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in df.columns)
     body = []
     hooks = list(row_hooks) if row_hooks is not None else [{}] * len(df)
-    for row, hook in zip(df.itertuples(index=False), hooks, strict=True):
+    per_cell = list(cell_hooks) if cell_hooks is not None else [{}] * len(df)
+    for row, hook, held in zip(df.itertuples(index=False), hooks, per_cell, strict=True):
         cells = []
         for col, v in zip(df.columns, row, strict=True):
             inner = str(v) if col in html_columns else esc(v)
             # short figures such as "-GBP 44k" or "Summer 2025" must not break in two
             wrap = ' class="gk-nowrap"' if len(str(v)) <= 14 else ""
-            cells.append(f"<td{wrap}>{inner}</td>")
+            cells.append(f"<td{wrap}{hooks_html(held.get(col))}>{inner}</td>")
         body.append(f"<tr{hooks_html(hook)}>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     region = f' role="region" aria-label="{esc(caption)}"' if caption else ""
@@ -180,10 +200,11 @@ def table_html(df: pd.DataFrame, html_columns: Sequence[str] = (),
 
 def show_table(df: pd.DataFrame, html_columns: Sequence[str] = (),
                caption: str | None = None,
-               row_hooks: Sequence[Mapping[str, Any]] | None = None) -> None:
+               row_hooks: Sequence[Mapping[str, Any]] | None = None,
+               cell_hooks: Sequence[Mapping[str, Mapping[str, Any]]] | None = None) -> None:
     from IPython.display import HTML
 
-    _display(HTML(table_html(df, html_columns, caption, row_hooks)))
+    _display(HTML(table_html(df, html_columns, caption, row_hooks, cell_hooks)))
 
 
 def note(text: str) -> None:

@@ -15,7 +15,15 @@ import pandas as pd
 from govkit.plan import fmt, narrative
 from govkit.plan.measures import HIGH_RISK_SCORE, MEASURES, MeasureValue, applies, is_high_risk
 from govkit.reports import charts
-from govkit.reports.blocks import bullets, heading, note, paragraph, show_chart, show_table
+from govkit.reports.blocks import (
+    bullets,
+    figure_hooks,
+    heading,
+    note,
+    paragraph,
+    show_chart,
+    show_table,
+)
 from govkit.reports.context import (
     Context,
     _school_name,
@@ -156,6 +164,16 @@ def three_year_table(ctx: Context, name: str) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def three_year_hooks(ctx: Context, name: str) -> list[dict[str, dict[str, str]]]:
+    """Each three-year row's figures, for machines: measure, term, place, value as shown
+    (the row for this term is the KPI's value where the plan has a KPI on the measure)."""
+    terms = three_years(ctx)
+    return [{fmt.term_label(t): figure_hooks(r["measure"], t, ctx.urn, v.value,
+                                             _unit(r["measure"]), v.status)
+             for t, v in zip(terms, r["values"], strict=True)}
+            for r in three_year_rows(ctx, name)]
+
+
 def three_year_summary(ctx: Context, name: str) -> str:
     """Which measures are better and which worse than the same term two years before."""
     terms = three_years(ctx)
@@ -189,7 +207,8 @@ def show_three_years(ctx: Context, name: str) -> None:
         paragraph(f"No figures for {ctx.place} in the last three years.")
         return
     paragraph(three_year_summary(ctx, name))
-    show_table(table, caption=f"{ctx.place}: the same term each year")
+    show_table(table, caption=f"{ctx.place}: the same term each year",
+               cell_hooks=three_year_hooks(ctx, name))
     note("Results (KS2, KS4, phonics) are the latest published by each term; surveys the "
          "latest in the twelve months to it. The change is from the first year to this one.")
 
@@ -242,25 +261,44 @@ def rank_line(ctx: Context, measure: str) -> str | None:
             f"trust (best first){lead}.")
 
 
+def rank_hooks(ctx: Context, measure: str) -> dict[str, str]:
+    """A school's rank line's own figure, for machines (the trust's names two schools)."""
+    if ctx.urn is None:
+        return {}
+    mv = ctx.ev.value(measure, ctx.term, ctx.urn, ctx.audience)
+    return figure_hooks(measure, ctx.term, ctx.urn, mv.value, _unit(measure)) \
+        if mv.status == "ok" else {}
+
+
 def school_table(ctx: Context, name: str) -> pd.DataFrame:
     """Schools down (this school marked), the deep dive's school-by-school measures across."""
+    return _school_table(ctx, name)[0]
+
+
+def _school_table(ctx: Context, name: str) -> tuple[pd.DataFrame,
+                                                    list[dict[str, dict[str, str]]]]:
+    """The school-by-school table and each cell's figure hooks (that school, this term)."""
     measures = [m for m in SCHOOL_BY_SCHOOL[name] if _peers(ctx, m)]
     schools = list(dict.fromkeys(s for m in measures for s in _peers(ctx, m)))
-    rows = []
+    rows, hooks = [], []
     for s in schools:
         row = {"School": s.name + (" (this school)" if s.urn == ctx.urn else "")}
+        held = {}
         if ctx.urn is None:
             row["Phase"] = s.phase
         for mid in measures:
             mv = ctx.ev.value(mid, ctx.term, s.urn, ctx.audience)
             row[MEASURES[mid].label] = fmt.value(mv.value, _unit(mid), mv.status)
+            held[MEASURES[mid].label] = figure_hooks(mid, ctx.term, s.urn, mv.value,
+                                                     _unit(mid), mv.status)
         rows.append(row)
+        hooks.append(held)
     df = pd.DataFrame(rows)
     if df.empty:
-        return df
+        return df, hooks
     # a measure no school here has (KS4 among primaries) is left out
     keep = [c for c in df.columns if not (df[c] == fmt.NOT_APPLICABLE).all()]
-    return df[keep]
+    return df[keep], hooks
 
 
 def school_bars(ctx: Context, measure: str) -> bool:
@@ -279,17 +317,21 @@ def school_bars(ctx: Context, measure: str) -> bool:
 
 def show_school_by_school(ctx: Context, name: str) -> None:
     """Where this school stands among the trust's schools (or each school, for the trust)."""
-    lines = [x for x in (rank_line(ctx, m) for m in SCHOOL_BY_SCHOOL[name]) if x]
-    table = school_table(ctx, name)
+    ranked = [(x, rank_hooks(ctx, m)) for m in SCHOOL_BY_SCHOOL[name]
+              if (x := rank_line(ctx, m))]
+    lines, hooks_of_lines = [x for x, _ in ranked], [h for _, h in ranked]
+    table, hooks = _school_table(ctx, name)
     if not lines and table.empty:
         paragraph(f"No school-by-school figures for {fmt.term_label(ctx.term)}.")
         return
     if ctx.urn and len(table) == 1:
         lines.append(f"{ctx.place} is the trust's only {ctx.phase} school: there is no "
                      "school like it in the trust to set it beside.")
-    bullets(lines)
+        hooks_of_lines.append({})
+    bullets(lines, hooks_of_lines)
     if not table.empty:
-        show_table(table, caption=f"School by school, {fmt.term_label(ctx.term)}")
+        show_table(table, caption=f"School by school, {fmt.term_label(ctx.term)}",
+                   cell_hooks=hooks)
     drawn = 0
     for mid in SCHOOL_BY_SCHOOL[name]:
         if drawn < BARS and school_bars(ctx, mid):
@@ -328,9 +370,18 @@ def group_values(ctx: Context) -> list[tuple[str, list[MeasureValue]]]:
 
 def group_table(ctx: Context) -> pd.DataFrame:
     """Groups down; attendance, persistent absence and KS2 (with its cohort) across."""
-    rows = []
+    return _group_table(ctx)[0]
+
+
+def _group_table(ctx: Context) -> tuple[pd.DataFrame, list[dict[str, dict[str, str]]]]:
+    """The pupil-group table and each figure cell's hooks (measure, term, place, value)."""
+    rows, hooks = [], []
+    measures = {g: mids for g, *mids in GROUPS}
     for g, vals in group_values(ctx):
         att, pa, ks2 = vals
+        hooks.append({col: figure_hooks(mid, ctx.term, ctx.urn, mv.value, "percent",
+                                        mv.status)
+                      for col, mid, mv in zip(GROUP_COLUMNS, measures[g], vals, strict=True)})
         rows.append({
             "Pupils": g,
             "On roll (attendance)": fmt.number(att.base) if att.status == "ok"
@@ -342,8 +393,9 @@ def group_table(ctx: Context) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     empty = [fmt.NOT_APPLICABLE, fmt.MISSING, fmt.NOT_AVAILABLE]
     df = df[~df[list(GROUP_COLUMNS)].isin(empty).all(axis=1)]  # a group this school hasn't
+    hooks = [hooks[i] for i in df.index]
     keep = [c for c in df.columns if not df[c].isin(empty).all()]
-    return df[keep].reset_index(drop=True)
+    return df[keep].reset_index(drop=True), hooks
 
 
 def gap_sentence(what: str, a: tuple[str, MeasureValue], b: tuple[str, MeasureValue],
@@ -379,13 +431,13 @@ def group_sentences(ctx: Context) -> list[str]:
 
 def show_pupil_groups(ctx: Context) -> None:
     """Disadvantaged pupils and pupils with SEND beside the others, with their numbers."""
-    table = group_table(ctx)
+    table, hooks = _group_table(ctx)
     lines = group_sentences(ctx)
     if len(table.columns) <= 2 and not lines:
         paragraph(f"No pupil-group figures for {ctx.place} in {fmt.term_label(ctx.term)}.")
         return
     bullets(lines)
-    show_table(table, caption=f"Pupil groups, {fmt.term_label(ctx.term)}")
+    show_table(table, caption=f"Pupil groups, {fmt.term_label(ctx.term)}", cell_hooks=hooks)
     vals = group_values(ctx)
     att = [(g, v[0]) for g, v in vals]
     if sum(v.status == "ok" for _, v in att) >= 2:
@@ -413,7 +465,12 @@ KS4_HEADLINES = ["ks4_attainment8", "ks4_progress8", "ks4_eng_mat_grade4",
 def subject_table(ctx: Context) -> pd.DataFrame:
     """KS2 subjects (or KS4 headline measures): this place, last year, the trust and
     national, each from the evaluated figures."""
-    rows = []
+    return _subject_table(ctx)[0]
+
+
+def _subject_table(ctx: Context) -> tuple[pd.DataFrame, list[dict[str, dict[str, str]]]]:
+    """The subject table and its figure cells' hooks (this place, a year before, trust)."""
+    rows, hooks = [], []
     year_ago = parse_term(ctx.term).year_ago().id
     items = [(n, m) for n, m in KS2_SUBJECTS] + [(MEASURES[m].label, m) for m in KS4_HEADLINES]
     for label, mid in items:
@@ -432,8 +489,16 @@ def subject_table(ctx: Context) -> pd.DataFrame:
         if ctx.urn:
             row["Trust"] = fmt.value(trust_mv.value, unit, trust_mv.status)
         row["National"] = fmt.value(bench.value if bench else None, unit)
+        held = {ctx.place: figure_hooks(mid, ctx.term, ctx.urn, mv.value, unit, mv.status)}
+        if ago is not None and ago.period != mv.period:
+            held["A year before"] = figure_hooks(mid, year_ago, ctx.urn, ago.value, unit,
+                                                 ago.status)
+        if ctx.urn:
+            held["Trust"] = figure_hooks(mid, ctx.term, None, trust_mv.value, unit,
+                                         trust_mv.status)
         rows.append(row)
-    return pd.DataFrame(rows)
+        hooks.append(held)
+    return pd.DataFrame(rows), hooks
 
 
 def score_lines(ctx: Context) -> list[str]:
@@ -486,14 +551,14 @@ def subject_chart(ctx: Context) -> bool:
 
 def show_subjects(ctx: Context) -> None:
     """Results subject by subject, with last year, the trust and national beside them."""
-    table = subject_table(ctx)
+    table, hooks = _subject_table(ctx)
     if table.empty:
         paragraph(f"No subject results for {ctx.place} up to {fmt.term_label(ctx.term)}.")
         return
     lines = score_lines(ctx)
     if lines:
         bullets(lines)
-    show_table(table, caption="Results by subject")
+    show_table(table, caption="Results by subject", cell_hooks=hooks)
     subject_chart(ctx)
 
 

@@ -14,14 +14,21 @@ from govkit.reports.blocks import (
     _is_total,
     bullets,
     esc,
+    figure_hooks,
     heading,
+    kpi_hooks,
     note,
     paragraph,
     show_chart,
     show_table,
 )
 from govkit.reports.context import AUDIENCE_WORDS, CONFIDENTIAL_MEASURES, Context, kpis
-from govkit.reports.measure_section import measure_chart
+from govkit.reports.measure_section import measure_chart, measure_result
+
+# A card shows no targets, so no ratings: its hooks say so, and say a row shows the figure
+# (not a rating or a change) and the trend chart's title the change.
+CARD_ROW_HOOKS = {"rating": "none", "shows": "value"}
+CARD_CHART_HOOKS = {"rating": "none", "shows": "change"}
 
 
 def public(ctx: Context) -> Context:
@@ -206,6 +213,21 @@ def card_table(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
     return out if ctx.urn else out.drop(columns=["Trust"])
 
 
+def card_cell_hooks(ctx: Context, frame: pd.DataFrame) -> list[dict[str, dict[str, str]]]:
+    """Each card row's figures for machines: this place's and the trust's, from the KPI
+    frame (the test checks them against it and the words against them)."""
+    out = []
+    for r in frame.to_dict("records"):
+        unit = r.get("unit")
+        held = {ctx.place: figure_hooks(r["measure"], ctx.term, ctx.urn, r.get("value"), unit,
+                                        r.get("status"))}
+        if ctx.urn and not _is_total(r.get("measure")):
+            held["Trust"] = figure_hooks(r["measure"], ctx.term, None, r.get("trust_value"),
+                                         unit)
+        out.append(held)
+    return out
+
+
 def _lower_first(label: str) -> str:
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
@@ -329,7 +351,8 @@ def at_a_glance(ctx: Context) -> None:
     heading("At a glance", 2)
     for title, part in card_groups(frame):
         heading(title, 3)
-        show_table(card_table(ctx, part))
+        show_table(card_table(ctx, part), cell_hooks=card_cell_hooks(ctx, part),
+                   row_hooks=[kpi_hooks(r, **CARD_ROW_HOOKS) for r in part.to_dict("records")])
     line = left_out_line(ctx)
     if line:
         note(line)
@@ -354,9 +377,11 @@ def over_time(ctx: Context, measure: str = "attendance_rate",
         return
     heading(title, 2)
     # a card has no targets: the chart draws the school, the trust and national only
-    chart = measure_chart(ctx, measure, frame.assign(target=None))
+    shown = frame.assign(target=None)
+    chart = measure_chart(ctx, measure, shown)
     if chart is not None:
-        show_chart(chart)
+        show_chart(chart, hooks=kpi_hooks(measure_result(ctx, measure, shown),
+                                          title=chart.title, **CARD_CHART_HOOKS))
 
 
 def footnotes(ctx: Context) -> None:
