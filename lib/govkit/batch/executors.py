@@ -20,7 +20,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 from typing import Any, ClassVar
 
-from govkit.batch.forkkernel import PRELOAD
 from govkit.batch.lifeline import Lifeline, worker_init
 from govkit.errors import ConfigError
 
@@ -90,6 +89,8 @@ class LocalExecutor(Executor):
     name = "local"
 
     def __enter__(self) -> LocalExecutor:
+        from govkit.batch.forkkernel import PRELOAD  # brings jupyter_client: only here
+
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["govkit.batch.forkserver_guard", self.job.__module__,
                                     "papermill", "nbconvert",
