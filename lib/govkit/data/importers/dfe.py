@@ -115,3 +115,23 @@ def pupils_from_percent(percent: float, cohort: int) -> int:
     import math
 
     return math.floor(percent * cohort / 100 + 0.5)
+
+
+class UnknownCodes:
+    """A tally of cell codes DfE's key does not list, so one warning per code names how
+    often it was read as not available, whichever file kind it came from."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def add(self, rows: list[dict]) -> None:
+        for row in rows:
+            note = row["note"]
+            if note and note != BLANK and not str(note).startswith("cohort") \
+                    and str(note).upper() not in CODES:
+                self.counts[str(note)] = self.counts.get(str(note), 0) + 1
+
+    def problems(self, label: str) -> list[Problem]:
+        return [Problem(label, f"unknown DfE code '{code}' in {n} cell(s): read as "
+                        "not available (x)", severity="warning")
+                for code, n in sorted(self.counts.items())]

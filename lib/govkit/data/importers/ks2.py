@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from govkit.data.contract import DOMAINS, SCORE_INDICATORS
-from govkit.data.importers.dfe import BLANK, CODES, read_value, year_from_name
+from govkit.data.importers.dfe import UnknownCodes, read_value, year_from_name
 from govkit.data.readers import Source, decode_csv_bytes, read_csv_text
 from govkit.errors import DataError, Problem
 
@@ -149,7 +149,7 @@ def read_ks2(path: str | Path, academic_year: str | None = None,
     raw = raw.loc[:, [c for c in raw.columns if c in read]]
     schools, las, nations = [], [], []
     rectypes: dict[str, str] = {}
-    unknown: dict[str, int] = {}
+    unknown = UnknownCodes()
     for row_no, cells in zip(raw.index, raw.to_dict("records"), strict=True):
         urn_text, lea = cells.get("URN", "").strip(), cells.get("LEA", "").strip()
         if urn_text:
@@ -168,14 +168,8 @@ def read_ks2(path: str | Path, academic_year: str | None = None,
             kind, rows = "national", _rows_for(cells, year, None)
             nations += [{**x, "rectype": cells.get("RECTYPE", "")} for x in rows]
         rectypes.setdefault(cells.get("RECTYPE", "").strip(), kind)
-        for x in rows:
-            note = x["note"]
-            if note and note != BLANK and not str(note).startswith("cohort") \
-                    and str(note).upper() not in CODES:
-                unknown[str(note)] = unknown.get(str(note), 0) + 1
-    for code, n in sorted(unknown.items()):
-        problems.append(Problem(label, f"unknown DfE code '{code}' in {n} cell(s): read as "
-                                "not available (x)", severity="warning"))
+        unknown.add(rows)
+    problems += unknown.problems(label)
     return Ks2File(year, _frame(schools), _frame(las, ["lea", "name", "percent"]),
                    _frame(nations, ["rectype", "percent"]), rectypes), problems
 

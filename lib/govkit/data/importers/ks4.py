@@ -18,8 +18,7 @@ import pandas as pd
 from govkit.data.contract import DOMAINS
 from govkit.data.importers import Imported, Importer, register
 from govkit.data.importers.dfe import (
-    BLANK,
-    CODES,
+    UnknownCodes,
     counted,
     pupils_from_percent,
     read_table,
@@ -88,7 +87,7 @@ def read_ks4(path: Path, year: str) -> tuple[pd.DataFrame, pd.DataFrame, list[Pr
         raise DataError([Problem(path.name, f"no {c} column: is this a KS4 performance "
                                  "table (*_ks4final.csv)?", row=1, column=c) for c in missing])
     schools, las = [], []
-    unknown: dict[str, int] = {}
+    unknown = UnknownCodes()
     for row_no, cells in zip(df.index, df.to_dict("records"), strict=True):
         urn, lea = cells["URN"].strip(), cells.get("LEA", "").strip()
         if urn:
@@ -103,14 +102,8 @@ def read_ks4(path: Path, year: str) -> tuple[pd.DataFrame, pd.DataFrame, list[Pr
             las += rows
         else:
             continue  # national rows
-        for r in rows:
-            note = r["note"]
-            if note and note != BLANK and not str(note).startswith("cohort") \
-                    and str(note).upper() not in CODES:
-                unknown[str(note)] = unknown.get(str(note), 0) + 1
-    for code, n in sorted(unknown.items()):
-        table.problems.append(Problem(path.name, f"unknown DfE code '{code}' in {n} cell(s): "
-                                      "read as not available (x)", severity="warning"))
+        unknown.add(rows)
+    table.problems += unknown.problems(path.name)
     return _frame(schools), _frame(las), table.problems
 
 
