@@ -162,3 +162,25 @@ def test_no_school_of_the_trust_in_the_file_warns_and_writes_nothing(tmp_path):
     assert r.exit_code == 0
     assert "has no school of T: nothing written" in r.output
     assert not (tmp_path / "drop" / "attainment.csv").exists()
+
+
+def test_a_code_dfe_does_not_list_is_read_as_x_with_one_warning(tmp_path):
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(Y1819.read_text(encoding="utf-8-sig"))))
+    head = rows[0]
+    urn_col, exp_col = head.index("URN"), head.index("PTRWM_EXP")
+    hit = next(r for r in rows[1:] if r[urn_col] == str(ANSTEY))
+    hit[exp_col] = "QQQ"
+    path = tmp_path / Y1819.name
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    df, problems = read_ks2_file(path)
+    unknown = [p for p in problems if "unknown DfE code" in p.message]
+    assert [p.message for p in unknown] == [
+        "unknown DfE code 'QQQ' in 1 cell(s): read as not available (x)"]
+    assert unknown[0].severity == "warning"
+    cell = row(df, ANSTEY, "all", "rwm_expected")
+    assert (cell["status"], cell["note"]) == ("x", "QQQ")
+    assert pd.isna(cell["pupils"])
