@@ -440,7 +440,7 @@ def run_command(
         "--report", help="only this report: a notebook name or priority-<id> (repeatable)")
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", min=1,
-                                             help="worker processes (default: cores)")] = None,
+                                             help="worker processes (default: cores + 2)")] = None,
     force: Annotated[bool, typer.Option("--force", help="rerun reports even if unchanged")
                      ] = False,
     data: DataOpt = DEFAULT_DATA,

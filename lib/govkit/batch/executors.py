@@ -93,7 +93,7 @@ class LocalExecutor(Executor):
 
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["govkit.batch.forkserver_guard", self.job.__module__,
-                                    "papermill", "nbconvert",
+                                    "govkit.batch.papermill_engine", "nbconvert",
                                     *(PRELOAD if self.options.get("fork") else ())])
         self.term_dir.mkdir(parents=True, exist_ok=True)
         # the workers die with this process, even on SIGKILL (govkit.batch.lifeline)
@@ -102,6 +102,11 @@ class LocalExecutor(Executor):
             max_workers=self.workers, mp_context=ctx, initializer=worker_init,
             initargs=(self.lifeline.reader, self.options.get("initializer"),
                       self.options.get("initargs", ())))
+        # start the fork server now: it imports the report libraries (seconds) while the
+        # main process checks the notebooks, instead of after
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
         self.pending: dict[Future, dict[str, Any]] = {}
         self.interrupted = False
         return self

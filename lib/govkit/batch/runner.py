@@ -37,6 +37,16 @@ RUN_LOG = "run.log"  # in outputs/<term>/: what kernels and workers wrote to std
 SAVE_EVERY_REPORT = 300  # batches up to this size rewrite the manifest after every report
 
 
+def default_jobs() -> int:
+    """Worker processes when --jobs is not given: two more than the cores.
+
+    A report is two processes taking turns, its worker (papermill, the export) and its
+    kernel, with waits on each other between cells: one report a core left a fifth of the
+    CPU idle (a 2-core machine: 77 s for the demo term with 2 workers, 62 s with 4).
+    """
+    return (os.cpu_count() or 1) + 2
+
+
 class JobTimeout(Exception):
     """A report ran past its wall-clock limit."""
 
@@ -143,12 +153,12 @@ _WARMED: dict[str, Any] = {}  # what this worker last evaluated for its kernels
 
 
 def _kernel_kwargs(spec: dict[str, Any]) -> dict[str, Any]:
-    """Forked kernels when the spec asks for them (see govkit.batch.forkkernel)."""
-    if not spec.get("fork"):
-        return {}
-    from govkit.batch.forkkernel import ForkingKernelManager
+    """Forked kernels when the spec asks for them (see govkit.batch.forkkernel); either
+    way a kernel manager without jupyter_client's fixed waits."""
+    from govkit.batch.forkkernel import ForkingKernelManager, QuickKernelManager
 
-    return {"kernel_manager_class": ForkingKernelManager}
+    return {"kernel_manager_class": ForkingKernelManager if spec.get("fork")
+            else QuickKernelManager}
 
 
 def first_error_line(exc: BaseException) -> str:
@@ -168,10 +178,10 @@ def run_job(spec: dict[str, Any]) -> Outcome:
     HTML is written (the previous good one, if any, stays). A kernel that fails to start
     is retried once; a notebook error is not (it would fail the same way).
     """
-    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from govkit.batch.papermill_engine import ENGINE
     from govkit.plan.config import load_trust
     from govkit.reports.export import export_html
 
@@ -194,9 +204,10 @@ def run_job(spec: dict[str, Any]) -> Outcome:
                 signal.setitimer(signal.ITIMER_REAL, float(spec["timeout"]))
             called = dt.datetime.now(dt.UTC)
             try:
-                papermill.execute_notebook(
+                nb = papermill.execute_notebook(
                     spec["notebook"], str(tmp), parameters=spec["parameters"],
-                    kernel_name=KERNEL, progress_bar=False, log_output=False,
+                    engine_name=ENGINE, kernel_name=KERNEL, progress_bar=False,
+                    log_output=False,
                     start_timeout=START_TIMEOUT, execution_timeout=int(spec["timeout"]),
                     # the notebook is finished and saved: a graceful shutdown only waits
                     # (about 0.3 s a report) for a kernel nobody will talk to again
@@ -220,7 +231,6 @@ def run_job(spec: dict[str, Any]) -> Outcome:
                 if alarm:
                     signal.setitimer(signal.ITIMER_REAL, 0)
         executed = time.perf_counter()
-        nb = nbformat.read(tmp, as_version=4)
         trust = load_trust(Path(spec["parameters"]["params_dir"]) / "trust.yaml")
         export_html(nb, html, trust, spec["title"], spec["index_href"])
         failed.unlink(missing_ok=True)
@@ -429,37 +439,38 @@ def _run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None
     interrupted = False
     stopped_by = 0
     started = 0
-    runnable: list[tuple[Job, str]] = []
-    checked: dict[tuple[str, tuple[str, ...]], str | None] = {}
-    for job, h in todo:
-        nb = notebooks_dir / f"{job.notebook}.ipynb"
-        sig = (job.notebook, tuple(sorted(job.parameters)))
-        if sig not in checked:
-            checked[sig] = check_parameters(nb, job.parameters)
-        if checked[sig]:
-            finish(job, h, Outcome(job.key, "failed", 0.0, checked[sig]))
-        else:
-            runnable.append((job, h))
-
-    if runnable:
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(runnable)))
+    if todo:
+        workers = max(1, min(jobs or default_jobs(), len(todo)))
         runner_cls = get_executor(executor)
         # imported here: forkkernel brings jupyter_client, which a run with nothing to
         # rebuild never needs (about 70 ms of it)
         from govkit.batch.forkkernel import CAN_FORK
 
         fork = fork_kernels and CAN_FORK and runner_cls.forks_kernels
-        specs = [_spec(job, notebooks_dir, out_dir, timeout, fork) for job, _ in runnable]
-        by_key = {job.key: (job, h) for job, h in runnable}
         term_dir.mkdir(parents=True, exist_ok=True)
 
         def worker_stopped(spec: dict[str, Any], e: BaseException) -> Outcome:
             return Outcome(spec["key"], "failed", 0.0, f"worker stopped: {first_error_line(e)}")
 
+        # the workers start (importing the report libraries) while the notebooks'
+        # parameters are checked here
         with runner_cls(run_job, workers, term_dir, fork=fork, scheduler=scheduler,
                         log=str(term_dir / RUN_LOG), initializer=_worker_init,
                         initargs=(str(term_dir / RUN_LOG),)) as pool:
-            if hasattr(pool, "check_paths"):
+            runnable: list[tuple[Job, str]] = []
+            checked: dict[tuple[str, tuple[str, ...]], str | None] = {}
+            for job, h in todo:
+                nb = notebooks_dir / f"{job.notebook}.ipynb"
+                sig = (job.notebook, tuple(sorted(job.parameters)))
+                if sig not in checked:
+                    checked[sig] = check_parameters(nb, job.parameters)
+                if checked[sig]:
+                    finish(job, h, Outcome(job.key, "failed", 0.0, checked[sig]))
+                else:
+                    runnable.append((job, h))
+            specs = [_spec(job, notebooks_dir, out_dir, timeout, fork) for job, _ in runnable]
+            by_key = {job.key: (job, h) for job, h in runnable}
+            if hasattr(pool, "check_paths") and specs:
                 pool.check_paths([str(params_dir), str(data_dir), str(notebooks_dir),
                                   str(store_path), str(term_dir)])
             try:
