@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import os
 import signal
 import threading
@@ -62,6 +61,9 @@ class Outcome:
     attempts: int = 1
     # seconds spent starting the kernel, running the cells, exporting the HTML
     timings: dict[str, float] | None = None
+    # the report's headline rating and its KPIs' red/amber/green counts (for the index)
+    rag: str | None = None
+    counts: dict[str, int] | None = None
 
 
 @dataclass
@@ -114,25 +116,29 @@ def _alarm(_signum: int, _frame: Any) -> None:
     raise JobTimeout()
 
 
-def _warm_store(parameters: dict[str, Any]) -> None:
+def _warm_store(parameters: dict[str, Any]) -> Any:
     """Once per worker (and again only if the store is rebuilt): read the store's meta row
     and tables, and evaluate the term's KPIs for the trust and every school, here, so
     every kernel forked from this worker starts with them in memory: no report opens
     DuckDB to read every table, or works out a KPI another report of the batch needed
     too. Only pandas frames and results are kept; the connection is closed before any
-    fork. A kernel whose inputs differ (another store, trust or plan) works alone."""
+    fork. A kernel whose inputs differ (another store, trust or plan) works alone.
+
+    Returns the worker's Evaluator (its reports' headline ratings come from it), or None
+    if the store could not be read here (the kernel then reports why).
+    """
     from govkit.data.store import file_key, open_store, store_meta
     from govkit.plan import evaluate
     from govkit.plan.measures import preload_tables
     from govkit.plan.params import load_params
 
     store_path = str(parameters["store_path"])
-    with contextlib.suppress(Exception):  # the kernel reads the store itself as before
+    with contextlib.suppress(Exception):
         store_meta(store_path)
         preload_tables(store_path)
         key = (file_key(store_path), parameters["params_dir"], parameters["term"])
         if _WARMED.get("key") == key:
-            return
+            return _WARMED["evaluator"]
         params_dir = Path(parameters["params_dir"])
         trust, plan = load_params(params_dir)
         con = open_store(store_path)
@@ -144,7 +150,24 @@ def _warm_store(parameters: dict[str, Any]) -> None:
         finally:
             con.close()
         evaluate.share(ev)
-        _WARMED["key"] = key
+        _WARMED.update(key=key, evaluator=ev)
+        return ev
+    return None
+
+
+def _headline(ev: Any, spec: dict[str, Any]) -> tuple[str | None, dict[str, int] | None]:
+    """A finished report's headline rating and RAG counts, from the KPIs it shows, worked
+    out from the worker's evaluation (the one its kernel used); (None, None) if it can't."""
+    if ev is None:
+        return None, None
+    from govkit.reports.scope import report_measures
+
+    p = spec["parameters"]
+    with contextlib.suppress(Exception):  # the report is written; a missing headline is not
+        return ev.ratings(p["term"], p.get("urn"), p.get("priority"),
+                          p.get("audience", "board"),
+                          measures=report_measures(Path(spec["notebook"]).stem))
+    return None, None
 
 
 _WARMED: dict[str, Any] = {}  # what this worker last evaluated for its kernels
@@ -186,8 +209,7 @@ def run_job(spec: dict[str, Any]) -> Outcome:
     from govkit.reports.export import export_html
 
     started = time.perf_counter()
-    if spec.get("fork"):
-        _warm_store(spec["parameters"])
+    ev = _warm_store(spec["parameters"])
     html, failed = Path(spec["html"]), Path(spec["failed"])
     html.parent.mkdir(parents=True, exist_ok=True)
     failed.parent.mkdir(parents=True, exist_ok=True)
@@ -235,8 +257,9 @@ def run_job(spec: dict[str, Any]) -> Outcome:
         export_html(nb, html, trust, spec["title"], spec["index_href"])
         failed.unlink(missing_ok=True)
         timings = _timings(nb, called, executed - started, time.perf_counter() - executed)
+        rag, counts = _headline(ev, spec)
         return Outcome(spec["key"], "ok", time.perf_counter() - started, attempts=attempts,
-                       timings=timings)
+                       timings=timings, rag=rag, counts=counts)
     except Exception as e:  # export or reading the result went wrong: report, don't crash
         return Outcome(spec["key"], "failed", time.perf_counter() - started,
                        first_error_line(e), attempts=attempts)
@@ -395,15 +418,6 @@ def _run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None
         if progress:
             progress(entry, done, total)
 
-    @functools.cache
-    def evaluator() -> Any:
-        """Headline ratings are worked out here, in the main process: workers never open
-        the store, so the kernels forked from them inherit no database handles."""
-        from govkit.data.store import open_store
-        from govkit.plan.evaluate import Evaluator
-
-        return Evaluator(trust, plan, open_store(store_path), params_dir / "commentary")
-
     saved = [time.monotonic()]
 
     def finish(job: Job, h: str, outcome: Outcome) -> None:
@@ -412,14 +426,7 @@ def _run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None
         rag = counts = None
         if outcome.status == "ok":
             finished = dt.datetime.now().isoformat(timespec="seconds")
-            # the report is written; a missing headline is not a failure
-            with contextlib.suppress(Exception):
-                # imported here: it brings matplotlib, which a run with nothing to rebuild
-                # never needs (several seconds of a warm run on a busy machine)
-                from govkit.reports.scope import report_measures
-
-                rag, counts = evaluator().ratings(term, job.urn, job.priority, job.audience,
-                                                  measures=report_measures(job.notebook))
+            rag, counts = outcome.rag, outcome.counts  # worked out by the worker
         else:  # the last good HTML, if any, is still there: keep its date for the index
             finished = before.finished if before and job.html_path(out_dir).is_file() else None
         entry = _entry(job, h, outcome.status, out_dir, duration=round(outcome.duration, 2),
