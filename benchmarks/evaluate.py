@@ -28,6 +28,7 @@ def _synthetic(root: Path, schools: int) -> tuple[Path, Path]:
     spec = importlib.util.spec_from_file_location("batch_bench", ROOT / "benchmarks" / "batch.py")
     assert spec and spec.loader
     batch = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = batch  # its dataclasses look their module up while defined
     spec.loader.exec_module(batch)
     return batch.synthetic_project(root, schools)
 

@@ -134,7 +134,12 @@ class Evaluator:
         self._shown: dict[tuple[str, str, int | None, str], MeasureValue] = {}
         self._comments: dict[str, Comments] = {}
         self._kpis: dict[tuple, pd.DataFrame] = {}
+        # each place's KPI rows, (term, urn, priority or None, audience) -> rows: tables,
+        # a trust row's red schools and a report's ratings all read them
+        self._rows: dict[tuple[str, int | None, str | None, str], list[dict[str, Any]]] = {}
+        self._triggers: dict[str, pd.DataFrame] = {}
         self.plan_measures = sorted(plan.measures())
+        self.plan_kpis = plan.kpis()  # (priority, criterion, KPI with its id), made once
         warm = next((ev for ev in _SHARED if ev.serves(self)), None)
         if warm is None:
             self.tables = Tables(con)
@@ -142,6 +147,7 @@ class Evaluator:
             self.tables = warm.tables
             self._raw, self._shown = dict(warm._raw), dict(warm._shown)
             self._comments, self._kpis = dict(warm._comments), dict(warm._kpis)
+            self._rows, self._triggers = dict(warm._rows), dict(warm._triggers)
 
     def serves(self, other: Evaluator) -> bool:
         """Would ``other`` work out exactly what this one has (same store file, trust,
@@ -346,15 +352,37 @@ class Evaluator:
         """One row per KPI of the plan (or of one priority), see ``KPI_COLUMNS``."""
         key = (term, urn, priority, audience)
         if key not in self._kpis:
-            self._kpis[key] = self._evaluate(term, urn, priority, audience)
+            self.check(term, urn, priority)
+            self._kpis[key] = pd.DataFrame(self._place_rows(term, urn, priority, audience),
+                                           columns=KPI_COLUMNS)
         return self._kpis[key].copy()
 
-    def _evaluate(self, term: str, urn: int | None, priority: str | None,
-                  audience: str) -> pd.DataFrame:
+    def kpi_rows(self, term: str, urn: int | None = None, priority: str | None = None,
+                 audience: str = "board") -> list[dict[str, Any]]:
+        """The rows of ``kpis`` as the dicts they are built from (None where a frame has
+        NaN): for counting and looking up without making a DataFrame."""
         self.check(term, urn, priority)
+        return [dict(r) for r in self._place_rows(term, urn, priority, audience)]
+
+    def _place_rows(self, term: str, urn: int | None, priority: str | None,
+                    audience: str) -> list[dict[str, Any]]:
+        """The place's rows, not copied: a priority's are the whole plan's filtered when
+        those are known (KPI ids are unique in a plan, so they are the same rows), else
+        that priority's alone are worked out."""
+        full = self._rows.get((term, urn, None, audience))
+        if full is not None:
+            return full if priority is None else [r for r in full
+                                                  if r["priority_id"] == priority]
+        key = (term, urn, priority, audience)
+        if key not in self._rows:
+            self._rows[key] = self._evaluate(term, urn, priority, audience)
+        return self._rows[key]
+
+    def _evaluate(self, term: str, urn: int | None, priority: str | None,
+                  audience: str) -> list[dict[str, Any]]:
         comments = self._comments_for(term)
         rows = []
-        for p, c, k in self.plan.kpis():
+        for p, c, k in self.plan_kpis:
             if priority is not None and p.id != priority:
                 continue
             if k.audience and audience not in k.audience:
@@ -372,20 +400,21 @@ class Evaluator:
             rows.append(self._data_row(row, k, term, urn, audience))
         if urn is None:
             self._name_red_schools(rows, term, priority, audience)
-        return pd.DataFrame(rows, columns=KPI_COLUMNS)
+        return rows
 
     def _name_red_schools(self, rows: list[dict[str, Any]], term: str,
                           priority: str | None, audience: str) -> None:
         """A trust row names the schools red on its KPI: a trust total in the amber must
         never hide a school in the red."""
-        # each school's red KPIs looked up once (kpi_id -> its first red row), not a
-        # filtered frame per trust row and school
-        reds: list[tuple[str, dict[str, Any]]] = []
+        # each school's red KPIs looked up once (kpi_id -> its red row), from the rows
+        # each school's own reports use: no frame per school, no second evaluation
+        reds: list[tuple[str, dict[str, dict[str, Any]]]] = []
         for s in self.trust.schools:
-            f = self.kpis(term, s.urn, priority, audience)
-            f = f[f["rag"] == "red"].drop_duplicates("kpi_id")
-            reds.append((s.name, dict(zip(f["kpi_id"], f[["value", "unit", "status"]]
-                                          .to_dict("records"), strict=True))))
+            red: dict[str, dict[str, Any]] = {}
+            for r in self._place_rows(term, s.urn, priority, audience):
+                if r["rag"] == "red":
+                    red.setdefault(r["kpi_id"], r)
+            reds.append((s.name, red))
         for row in rows:
             if row["status"] == "narrative":
                 continue
@@ -483,7 +512,7 @@ class Evaluator:
 
     def kpi_for(self, measure: str) -> KPI | None:
         """The plan's first data KPI on this measure (the one a comparison is rated by)."""
-        for _, _, k in self.plan.kpis():
+        for _, _, k in self.plan_kpis:
             if k.measure == measure and k.evidence == "data":
                 return k
         return None
@@ -542,7 +571,9 @@ class Evaluator:
         """Schools the plan's trigger rules flag this term, with the figures that fired."""
         from govkit.plan.triggers import evaluate_triggers
 
-        return evaluate_triggers(self, term)
+        if term not in self._triggers:
+            self._triggers[term] = evaluate_triggers(self, term)
+        return self._triggers[term].copy()
 
     def grid(self, term: str, audience: str = "board") -> pd.DataFrame:
         """Schools down (and the trust last), data KPI ids across, each cell the RAG."""
@@ -572,9 +603,9 @@ class Evaluator:
         ``measures``: only the KPIs on these measures, for a report that shows only some
         (a deep dive its own, the public card what it publishes); None for all.
         """
-        df = self.kpis(term, urn, priority, audience)
-        if measures is not None:
-            df = df[df["measure"].isin(list(measures))]
-        rated = [r for r, s in zip(df["rag"], df["status"], strict=True)
-                 if s == "ok" and r in RAG_ORDER]
+        wanted = None if measures is None else set(measures)
+        self.check(term, urn, priority)
+        rated = [r["rag"] for r in self._place_rows(term, urn, priority, audience)
+                 if (wanted is None or r["measure"] in wanted)
+                 and r["status"] == "ok" and r["rag"] in RAG_ORDER]
         return combine_rag(rated), {c: rated.count(c) for c in RAG_ORDER}

@@ -156,7 +156,7 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
 
 def kpis_on(ev: Evaluator, measure: str | None) -> list[KPI]:
     """The plan's data KPIs with a target on ``measure`` (all of them for None)."""
-    return [k for _, _, k in ev.plan.kpis() if k.evidence == "data" and k.target is not None
+    return [k for _, _, k in ev.plan_kpis if k.evidence == "data" and k.target is not None
             and (measure is None or k.measure == measure)]
 
 
@@ -164,9 +164,10 @@ def evaluate_triggers(ev: Evaluator, term: str) -> pd.DataFrame:
     """Every (school, rule) that fires this term; empty if none."""
     rows = []
     for trig in ev.plan.triggers:
+        on = kpis_on(ev, trig.measure) if trig.kind == "red_consecutive" else []
         for s in ev.trust.schools:
             if trig.kind == "red_consecutive":
-                for k in kpis_on(ev, trig.measure):
+                for k in on:
                     d = (_red_run(ev, k, term, s.urn, trig.periods)
                          if applies(MEASURES[k.measure], s.phase) else None)
                     if d:

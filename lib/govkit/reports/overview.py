@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from govkit.plan import fmt, narrative
+from govkit.plan.records import records as frame_records
 from govkit.reports.blocks import (
     RAG_BADGES,
     esc,
@@ -53,16 +54,23 @@ def _is_red(r: Mapping[str, Any]) -> bool:
     return r.get("status") == "ok" and rag_key(r.get("rag")) == "red"
 
 
+def _reds(records: Mapping[str, list[dict[str, Any]]]) -> dict[str, int]:
+    """How many red ratings each place has, over every KPI (the grids' school order)."""
+    return {name: sum(_is_red(r) for r in recs) for name, recs in records.items()}
+
+
 def rag_grid(ctx: Context, frames: Mapping[str, pd.DataFrame] | None = None,
              kpi_ids: Sequence[str] | None = None,
-             records: Mapping[str, list[dict[str, Any]]] | None = None) -> pd.DataFrame:
+             records: Mapping[str, list[dict[str, Any]]] | None = None,
+             red_by_place: Mapping[str, int] | None = None) -> pd.DataFrame:
     """Schools down (the trust last), KPIs across: each cell the value with its RAG symbol.
 
     Exceptions first: schools with the most red ratings (over every KPI, so the order is
     the same in every grid of a report) at the top, and the KPIs with the most reds on the
     left; ties keep the trust's and the plan's order. ``kpi_ids`` narrows the columns.
-    ``records``: the frames as row dicts, when a caller draws many grids from one set.
-    Cells are HTML; school names are escaped here, column labels by ``table_html``.
+    ``records``: the frames as row dicts, and ``red_by_place`` their reds (``_reds``),
+    when a caller draws many grids from one set. Cells are HTML; school names are
+    escaped here, column labels by ``table_html``.
     """
     frames = _grid_frames(ctx) if frames is None else frames
     trust_name = f"Trust ({ctx.trust.name})"
@@ -73,11 +81,13 @@ def rag_grid(ctx: Context, frames: Mapping[str, pd.DataFrame] | None = None,
     columns = list(zip(data["kpi_id"], data["label"].fillna(data["measure"]), strict=True))
     cells: dict[str, dict[str, str]] = {}
     red_by_kpi = {kid: 0 for kid, _ in columns}
-    red_by_place = dict.fromkeys(frames, 0)
-    for name, df in frames.items():
+    if records is None:
+        records = {name: frame_records(df) for name, df in frames.items()}
+    if red_by_place is None:
+        red_by_place = _reds(records)
+    for name in frames:
         cells[name] = {}
-        for r in (records[name] if records is not None else df.to_dict("records")):
-            red_by_place[name] += _is_red(r)
+        for r in records[name]:
             if r["kpi_id"] not in red_by_kpi:
                 continue
             cells[name][r["kpi_id"]] = _grid_cell(r, name)
@@ -102,7 +112,8 @@ def show_rag_grid(ctx: Context) -> None:
     """One grid per success criterion, under its priority: a few columns each, so every
     grid fits the page instead of running off its right edge."""
     frames = _grid_frames(ctx)
-    records = {name: df.to_dict("records") for name, df in frames.items()}  # once, not per grid
+    records = {name: frame_records(df) for name, df in frames.items()}  # once, not per grid
+    red_by_place = _reds(records)
     trust_frame = frames[f"Trust ({ctx.trust.name})"]
     note(GRID_NOTE + fmt.SUPPRESSED_FOOTNOTE)
     for p in ctx.plan.priorities:
@@ -115,7 +126,7 @@ def show_rag_grid(ctx: Context) -> None:
             ids = list(rows.loc[rows["criterion_id"] == c.id, "kpi_id"])
             if not ids:
                 continue
-            grid = rag_grid(ctx, frames, ids, records)
+            grid = rag_grid(ctx, frames, ids, records, red_by_place)
             # every cell was escaped or built by this module, so the cells are trusted HTML
             show_table(grid, html_columns=tuple(grid.columns[1:]) + ("School",),
                        caption=c.text)
@@ -128,16 +139,21 @@ def attention_table(frames: Mapping[str, pd.DataFrame],
     Each row counts the reds among the place's rated KPIs, names the first few, and says
     which intervention triggers it meets, each once with how many KPIs set it off.
     """
+    # each school's triggers, each description once with how many KPIs set it off (in
+    # the order they fired), gathered in one pass rather than a filtered frame per place
+    fired_by: dict[str, dict[str, int]] = {}
+    if triggers is not None and len(triggers) and "school" in triggers:
+        for school, desc in zip(triggers["school"], triggers["description"], strict=True):
+            if not fmt.is_missing(desc):
+                mine = fired_by.setdefault(school, {})
+                mine[desc] = mine.get(desc, 0) + 1
     rows = []
     for name, f in frames.items():
-        rated = [r for r in f.to_dict("records")
+        rated = [r for r in frame_records(f)
                  if r.get("status") == "ok" and rag_key(r.get("rag")) is not None]
         reds = [str(r.get("label") or r.get("measure")) for r in rated if _is_red(r)]
-        fired: list[str] = []
-        if triggers is not None and len(triggers) and "school" in triggers:
-            mine = triggers[triggers["school"] == name]
-            for desc, n in mine.groupby("description", sort=False).size().items():
-                fired.append(f"{desc} ({n} KPIs)" if n > 1 else str(desc))
+        fired = [f"{desc} ({n} KPIs)" if n > 1 else str(desc)
+                 for desc, n in fired_by.get(name, {}).items()]
         if not reds and not fired:
             continue
         rows.append({"School": name, "Red KPIs": f"{len(reds)} of {len(rated)}",

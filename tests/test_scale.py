@@ -1,0 +1,246 @@
+"""Work that must grow with the number of schools, never with its square: a trust of 300
+schools evaluates each place's KPIs once for all its reports (the trust's red schools, a
+priority's table, every report's headline rating), reads the plan's KPIs once, and draws a
+school-by-school chart a governor can read.
+
+Counts, not timings: each test counts the evaluations (``Evaluator._data_row``, one per
+KPI row worked out) or the plan reads a call makes, at two sizes of trust.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from memstore import attendance, memstore
+
+from govkit.plan.config import Plan, School, Trust
+from govkit.plan.evaluate import Evaluator
+from govkit.plan.records import records
+
+TERMS = ["2023-24-summer", "2024-25-autumn", "2024-25-spring", "2024-25-summer"]
+T = TERMS[-1]
+FIRST = 100001
+
+
+def _plan() -> Plan:
+    """Two priorities: attendance (one KPI), absence (one KPI and a narrative criterion);
+    a trigger on any KPI red two terms running."""
+    return Plan.model_validate({
+        "name": "Scale plan",
+        "priorities": [
+            {"id": "attend", "title": "Attendance", "success_criteria": [
+                {"id": "rate", "text": "Pupils attend", "kpis": [
+                    {"id": "att", "measure": "attendance_rate", "target": 95,
+                     "tolerance": 1}]}]},
+            {"id": "absence", "title": "Absence", "success_criteria": [
+                {"id": "pa", "text": "Fewer pupils miss school", "kpis": [
+                    {"id": "pa", "measure": "persistent_absence", "target": 20,
+                     "tolerance": 2}]},
+                {"id": "review", "text": "Leaders review absence", "evidence": "narrative"}]},
+        ],
+        "triggers": [{"id": "red2", "kind": "red_consecutive", "periods": 2,
+                      "description": "A KPI red two terms running"}],
+    })
+
+
+def _ev(n: int) -> Evaluator:
+    """A trust of ``n`` primaries. School i (from 0), every term, 1000 sessions possible:
+    absent 30 + 10 * (i % 5) -> attendance 97, 96, 95 (green), 94 (amber: 1 short, within
+    the tolerance of 1), 93% (red: 2 short); persistent absentees 10 + 5 * (i % 4) of 100
+    pupils -> 10, 15, 20 (green), 25% (red: 5 over 20, beyond the tolerance of 2)."""
+    urns = [FIRST + i for i in range(n)]
+    rows = [attendance(u, term, 1000, 30 + 10 * (i % 5), pa=10 + 5 * (i % 4))
+            for term in TERMS for i, u in enumerate(urns)]
+    con = memstore(schools=[{"urn": u, "name": f"School {i + 1}", "phase": "primary",
+                             "capacity": None} for i, u in enumerate(urns)],
+                   attendance=rows)
+    trust = Trust(name="Big Trust", terms=TERMS,
+                  schools=[School(urn=u, name=f"School {i + 1}", phase="primary")
+                           for i, u in enumerate(urns)],
+                  suppression={"threshold": 5, "public_threshold": 10})
+    return Evaluator(trust, _plan(), con)
+
+
+def _count_rows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the KPI rows worked out from here on (calls to Evaluator._data_row)."""
+    calls = [0]
+    real = Evaluator._data_row
+
+    def counted(self: Evaluator, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        calls[0] += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Evaluator, "_data_row", counted)
+    return calls
+
+
+@pytest.mark.parametrize("n", [3, 12])
+def test_a_term_evaluates_each_place_once_for_every_report(
+        n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The trust's KPIs (which name its red schools) work out each school's two data KPIs
+    and the trust's once: 2 x (n + 1) rows. Then every priority's table for the trust and
+    each school, and every report's headline rating, work out nothing more (before, each
+    trust priority report worked out every school's rows again to name its red schools)."""
+    ev = _ev(n)
+    rows = _count_rows(monkeypatch)
+    ev.kpis(T, None)
+    assert rows[0] == 2 * (n + 1)
+    for p in ("attend", "absence"):
+        ev.kpis(T, None, p)
+        for urn in [None, *ev.trust.urns]:
+            ev.kpis(T, urn, p)
+            ev.ratings(T, urn, p)
+            ev.ratings(T, urn, p, measures={"attendance_rate"})
+    assert rows[0] == 2 * (n + 1)
+
+
+@pytest.mark.parametrize("n", [3, 12])
+def test_a_priority_alone_evaluates_only_its_own_kpis(
+        n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A leader's one trust priority report, on its own: that priority's one data KPI for
+    each school and the trust, n + 1 rows, not the whole plan."""
+    ev = _ev(n)
+    rows = _count_rows(monkeypatch)
+    ev.kpis(T, None, "absence")
+    assert rows[0] == n + 1
+
+
+def test_red_schools_and_ratings_are_the_same_by_priority_or_whole_plan() -> None:
+    """Five schools: School 5 (i = 4) is red on attendance (93%), School 4 (i = 3) on
+    persistent absence (25%). The trust's rows name them whichever way they were worked
+    out, and a report's headline counts agree."""
+    alone, whole = _ev(5), _ev(5)
+    whole.kpis(T, None)
+    for ev in (alone, whole):
+        att = ev.kpis(T, None, "attend").set_index("kpi_id")
+        pa = ev.kpis(T, None, "absence").set_index("kpi_id")
+        assert att.loc["att", "red_schools"] == "School 5"
+        assert att.loc["att", "red_school_values"] == "93.0%"
+        assert pa.loc["pa", "red_schools"] == "School 4"
+        assert pa.loc["pa", "red_school_values"] == "25.0%"
+    # School 5: attendance red, persistent absence 10% green
+    assert alone.ratings(T, FIRST + 4) == ("red", {"red": 1, "amber": 0, "green": 1})
+    assert alone.ratings(T, FIRST + 4, "absence") == ("green",
+                                                       {"red": 0, "amber": 0, "green": 1})
+    assert whole.ratings(T, FIRST + 3, measures={"attendance_rate"}) == (
+        "amber", {"red": 0, "amber": 1, "green": 0})  # School 4: 94%, 1 short
+    pd.testing.assert_frame_equal(alone.kpis(T, None, "absence"),
+                                  whole.kpis(T, None, "absence"))
+
+
+@pytest.mark.parametrize("n", [3, 12])
+def test_triggers_read_the_plan_once_and_are_worked_out_once(
+        n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan's KPI list is made when the Evaluator is (Plan.kpis copies every KPI);
+    the triggers do not make it again per school, and a second call reuses the first's."""
+    ev = _ev(n)
+    made = [0]
+    real = Plan.kpis
+
+    def counted(self: Plan) -> Any:
+        made[0] += 1
+        return real(self)
+
+    monkeypatch.setattr(Plan, "kpis", counted)
+    rows = _count_rows(monkeypatch)
+    first = ev.triggers(T)
+    # red two terms running: attendance at i % 5 == 4, absence at i % 4 == 3
+    expected = {(FIRST + i, "attendance_rate") for i in range(n) if i % 5 == 4} | {
+        (FIRST + i, "persistent_absence") for i in range(n) if i % 4 == 3}
+    assert set(zip(first["urn"], first["measure"], strict=True)) == expected
+    assert made[0] == 0
+    first.loc[:, "school"] = "changed by a caller"
+    again = ev.triggers(T)
+    assert rows[0] == 0  # triggers read figures, never KPI rows
+    assert set(zip(again["urn"], again["measure"], strict=True)) == expected
+    assert "changed by a caller" not in set(again["school"])
+
+
+def _same(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> None:
+    """Equal row by row, key order, type and value (NaN equal to NaN, never to None)."""
+    assert len(a) == len(b)
+    for x, y in zip(a, b, strict=True):
+        assert list(x) == list(y)
+        for k in x:
+            assert type(x[k]) is type(y[k]), (k, x[k], y[k])
+            if isinstance(x[k], float) and math.isnan(x[k]):
+                assert math.isnan(y[k])
+            else:
+                assert x[k] == y[k], (k, x[k], y[k])
+
+
+def test_records_are_what_to_dict_gives() -> None:
+    """Every KPI frame of a trust (each place, priority, audience) and a frame of awkward
+    cells read the same through records() as through DataFrame.to_dict('records')."""
+    ev = _ev(5)
+    for urn in [None, *ev.trust.urns]:
+        for p in (None, "attend", "absence"):
+            for audience in ("board", "public"):
+                f = ev.kpis(T, urn, p, audience)
+                _same(records(f), f.to_dict("records"))
+    odd = pd.DataFrame({"f": [1.5, None], "i": [1, 2], "b": [True, False],
+                        "s": ["x", None],
+                        "o": pd.Series([np.int64(3), pd.NA], dtype=object),
+                        "n": pd.Series([None, np.float64(2.5)], dtype=object),
+                        "m": pd.Series([np.bool_(True), "text"], dtype=object)})
+    _same(records(odd), odd.to_dict("records"))
+    assert records(odd)[1]["o"] is None  # pandas' NA read as None, as to_dict does
+
+
+def _shown(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    from govkit.reports import blocks
+
+    shown: list[Any] = []
+    monkeypatch.setattr(blocks, "_display", lambda obj, **_: shown.append(obj))
+    return shown
+
+
+def _comparison(n: int, monkeypatch: pytest.MonkeyPatch, urn: int | None = None
+                ) -> tuple[str, str, list[str]]:
+    """(alt text, SVG, notes) of the overview's attendance bars for a trust of n."""
+    from govkit.reports import context, measure_section
+
+    ev = _ev(n)
+    ctx = context.Context(ev, ev.trust, ev.plan, T, urn, "board", None, None)
+    shown = _shown(monkeypatch)
+    measure_section.show_school_comparison(ctx, "attendance_rate", ev.kpis(T, urn))
+    charts = [o for o in shown if isinstance(o, dict) and "image/svg+xml" in o]
+    assert len(charts) == 1
+    notes = [o.data for o in shown if hasattr(o, "data") and "gk-note" in o.data]
+    return charts[0]["text/plain"], charts[0]["image/svg+xml"], notes
+
+
+def test_a_small_trust_has_a_bar_for_every_school(monkeypatch: pytest.MonkeyPatch) -> None:
+    alt, _, notes = _comparison(12, monkeypatch)
+    assert all(f"School {i} " in alt for i in range(1, 13))
+    assert notes == []
+
+
+def test_a_large_trust_draws_the_ten_highest_and_lowest(monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """40 schools: attendance 97% at i % 5 == 0 (8 schools: 1, 6, ..., 36), 93% at
+    i % 5 == 4 (8: 5, 10, ..., 40). The ten highest are those 8 at 97% and the first two
+    at 96% (schools 2 and 7, in the trust's order); the ten lowest the 8 at 93% and the
+    last two at 94% (34 and 39). The title counts all 40 against national (the shipped
+    primary figure, 94.5%): the 24 schools at 95% or more are better; highest School 1."""
+    alt, svg, notes = _comparison(40, monkeypatch)
+    drawn = {int(part.split(" ")[1]) for part in alt.split(": ", 1)[1].split("; ")}
+    assert drawn == {1, 6, 11, 16, 21, 26, 31, 36, 2, 7,
+                     5, 10, 15, 20, 25, 30, 35, 40, 34, 39}
+    assert "Attendance: 24 of 40 better than national; highest is School 1" in svg
+    assert notes == ['<p class="gk-note">The chart shows the 10 highest and 10 lowest of '
+                     "the 40 schools with a figure. Every school&#x27;s figure is in the "
+                     "grid of every school against every KPI.</p>"]
+
+
+def test_a_large_trusts_chart_keeps_the_reports_own_school(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """School 3 (95%, mid-table) on its own report: drawn too, and the note says so."""
+    alt, _, notes = _comparison(40, monkeypatch, urn=FIRST + 2)
+    assert "School 3 95.0%" in alt
+    assert len(alt.split(": ", 1)[1].split("; ")) == 21
+    assert ", and School 3." in notes[0]
