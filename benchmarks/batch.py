@@ -201,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from govkit.batch.matrix import build_matrix
+    from govkit.batch.runner import default_jobs
     from govkit.plan.params import load_params
 
     rows: list[tuple[str, int, Run, str]] = []
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         term = trust.latest_term
         n = len(build_matrix(trust, plan, term, params, data, work / "x.duckdb"))
         print(f"govkit batch benchmark: {what}, {term}, {n} reports, "
-              f"{os.cpu_count()} cores, --jobs {args.jobs or os.cpu_count()}", flush=True)
+              f"{os.cpu_count()} cores, --jobs {args.jobs or default_jobs()}", flush=True)
 
         naive_s = None
         if not args.skip_naive:
