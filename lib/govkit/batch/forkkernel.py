@@ -24,9 +24,11 @@ from pathlib import Path
 from queue import Empty
 from typing import Any
 
+import zmq
+import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import DottedObjectName, Type
+from traitlets import DottedObjectName, Type, default
 
 # What a report kernel imports: loaded once per worker, before any kernel is forked.
 # The second line is what IPKernelApp.initialize and the first cells imported after the
@@ -120,23 +122,35 @@ class ReadyKernelClient(AsyncKernelClient):
     jupyter_client's ``wait_for_ready`` gets the kernel_info reply, then drains IOPub
     until it has been silent for 0.2 s: a fixed 0.2 s of every report in which neither
     kernel nor worker does anything (a sixth of a report). The kernel says on IOPub when
-    it has finished the request ("idle", with the request as parent); that message both
-    proves IOPub is connected (jupyter_client's reason for the wait) and is the last one
-    the request makes. Anything older that is still queued is ignored by nbclient, which
-    reads only the messages of the cell it runs.
+    it has finished the request ("idle", with the request as parent), and ipykernel 7
+    says on IOPub when a subscriber connects ("iopub_welcome"): either proves IOPub is
+    connected, jupyter_client's reason for the wait. (Without the welcome, a subscription
+    that reached the kernel after its "idle" cost a second request and 0.2 s in most
+    kernel starts.) Anything still queued is ignored by nbclient, which reads only the
+    messages of the cell it runs.
     """
+
+    #: seconds to wait on IOPub for the kernel's "idle" before asking again
+    iopub_wait = 0.2
+
+    @default("context")
+    def _context_default(self) -> zmq.asyncio.Context:
+        # The client connects before the new kernel has bound its ports, and ZMQ retries
+        # a refused connection every 100 ms: 10 ms instead, so the first request goes
+        # out when the kernel is listening, not up to a tenth of a second later.
+        self._created_context = True
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.RECONNECT_IVL, 10)
+        return context
 
     async def _ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        asked: set[str] = set()
         while True:
             request = self.kernel_info()
-            try:
-                reply = await self.shell_channel.get_msg(timeout=1)
-            except Empty:
-                reply = None
-            if reply and reply["msg_type"] == "kernel_info_reply" and \
-                    reply["parent_header"].get("msg_id") == request and \
-                    await self._idle_after(request):
+            asked.add(request)
+            reply = await self._reply_to(request, within=1.0)
+            if reply is not None and await self._idle_after(asked):
                 self._handle_kernel_info_reply(reply)
                 return
             if not await self._async_is_alive():
@@ -144,16 +158,34 @@ class ReadyKernelClient(AsyncKernelClient):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
 
-    async def _idle_after(self, request: str) -> bool:
-        """Wait for the kernel's "idle" after ``request`` on IOPub; False if IOPub stays
-        silent for 0.2 s (not connected yet: ask again, as jupyter_client does)."""
+    async def _reply_to(self, request: str, within: float) -> dict[str, Any] | None:
+        """The shell reply to ``request`` (an earlier request's late reply is passed
+        over, not taken for this one), or None after ``within`` seconds."""
+        end = time.monotonic() + within
+        while (left := end - time.monotonic()) > 0:
+            try:
+                msg = await self.shell_channel.get_msg(timeout=left)
+            except Empty:
+                return None
+            if msg["parent_header"].get("msg_id") == request:
+                return msg
+        return None
+
+    async def _idle_after(self, asked: set[str]) -> bool:
+        """Wait until IOPub is known to be connected: the kernel's welcome on it (JEP 65,
+        ipykernel 7: sent when our subscription reaches it, however late), or its "idle"
+        after any of the ``asked`` requests (older kernels). False if IOPub stays silent
+        for ``iopub_wait`` seconds (not connected yet: the caller asks again, as
+        jupyter_client does)."""
         while True:
             try:
-                msg = await self.iopub_channel.get_msg(timeout=0.2)
+                msg = await self.iopub_channel.get_msg(timeout=self.iopub_wait)
             except Empty:
                 return False
+            if msg["msg_type"] == "iopub_welcome":
+                return True
             if msg["msg_type"] == "status" and \
-                    msg["parent_header"].get("msg_id") == request and \
+                    msg["parent_header"].get("msg_id") in asked and \
                     msg["content"].get("execution_state") == "idle":
                 return True
 
