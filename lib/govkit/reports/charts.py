@@ -105,6 +105,7 @@ def _measurer() -> RendererAgg:
     return RendererAgg(10, 10, STYLE["figure.dpi"])
 
 
+@functools.lru_cache(maxsize=4096)  # a report sets the same tick and legend labels often
 def text_size(text: str, size: float, weight: str = "normal") -> tuple[float, float]:
     """(width, height) in inches of ``text`` set in the house font: the widest line and
     all lines, as matplotlib will lay it out."""
