@@ -84,3 +84,42 @@ def test_a_forked_kernel_exits_when_its_worker_dies(tmp_path):
     if not _gone(kernel):
         os.kill(kernel, signal.SIGKILL)
         pytest.fail(f"kernel {kernel} outlived its worker")
+
+
+def test_a_kernel_is_ready_once_and_a_stale_reply_is_not_taken_for_its_answer():
+    # QuickKernelManager's client counts a kernel ready on its IOPub welcome or idle, not
+    # after 0.2 s of silence; an older kernel_info reply still queued must not be taken
+    # for the answer to the request it is waiting on
+    import asyncio
+
+    from govkit.batch.forkkernel import QuickKernelManager
+
+    async def run() -> tuple[str, str]:
+        km = QuickKernelManager(kernel_name="python3")
+        await km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        try:
+            stale = kc.kernel_info()  # answered before the client's own request
+            await kc.wait_for_ready(timeout=60)
+            msg_id = kc.execute("print(6 * 7)")
+            out = ""
+            while True:
+                msg = await kc.get_iopub_msg(timeout=30)
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                if msg["msg_type"] == "stream":
+                    out += msg["content"]["text"]
+                if msg["msg_type"] == "status" and \
+                        msg["content"]["execution_state"] == "idle":
+                    break
+            reply = await kc.get_shell_msg(timeout=30)
+            while reply["parent_header"].get("msg_id") != msg_id:  # the stale one first
+                assert reply["parent_header"]["msg_id"] == stale
+                reply = await kc.get_shell_msg(timeout=30)
+            return out, reply["content"]["status"]
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+
+    assert asyncio.run(run()) == ("42\n", "ok")
