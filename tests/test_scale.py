@@ -244,3 +244,50 @@ def test_a_large_trusts_chart_keeps_the_reports_own_school(
     assert "School 3 95.0%" in alt
     assert len(alt.split(": ", 1)[1].split("; ")) == 21
     assert ", and School 3." in notes[0]
+
+
+def _school_by_school(n: int, urn: int | None, monkeypatch: pytest.MonkeyPatch
+                      ) -> tuple[pd.DataFrame, list[str], list[Any]]:
+    """(table, notes, everything shown) of an education deep dive's school by school."""
+    from govkit.reports import context
+    from govkit.reports import deep_dive as dd
+
+    ev = _ev(n)
+    ctx = context.Context(ev, ev.trust, ev.plan, T, urn, "board", None, None)
+    table = dd.school_table(ctx, "education")
+    shown = _shown(monkeypatch)
+    dd.show_school_by_school(ctx, "education")
+    notes = [o.data for o in shown if hasattr(o, "data") and "gk-note" in o.data]
+    return table, notes, shown
+
+
+def test_a_large_trusts_deep_dive_sets_a_school_beside_the_ends(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """40 primaries, School 3 (95.0%, persistent absence 20.0%): its table lists the ten
+    best on attendance (the eight at 97%, then Schools 2 and 7 at 96%), itself, and the
+    ten weakest (Schools 34 and 39 at 94%, the eight at 93%), best first; each of the two
+    bar charts draws the ten highest, ten lowest and School 3; notes say so."""
+    table, notes, shown = _school_by_school(40, FIRST + 2, monkeypatch)
+    assert list(table["School"]) == (
+        [f"School {i}" for i in (1, 6, 11, 16, 21, 26, 31, 36, 2, 7)]
+        + ["School 3 (this school)"]
+        + [f"School {i}" for i in (34, 39, 5, 10, 15, 20, 25, 30, 35, 40)])
+    assert notes[0] == ('<p class="gk-note">The table shows the 10 highest and 10 lowest on '
+                        "attendance of the 40 schools with a figure, best first, and this "
+                        "school.</p>")
+    assert notes[1:] == ['<p class="gk-note">The chart shows the 10 highest and 10 lowest of '
+                         "the 40 schools with a figure, and School 3.</p>"] * 2
+    charts = [o for o in shown if isinstance(o, dict) and "image/svg+xml" in o]
+    assert [len(c["text/plain"].split(": ", 1)[1].split("; ")) for c in charts] == [21, 21]
+    # the rank line still places School 3 among all 40: 16 schools above it (97% and
+    # 96%), the eight at 95% share 17th
+    lines = [o.data for o in shown if hasattr(o, "data") and o.data.startswith("<ul>")]
+    assert "Attendance: 95.0%, 17th of 40 primary schools in the trust" in lines[0]
+
+
+def test_a_small_trusts_deep_dive_lists_every_school(monkeypatch: pytest.MonkeyPatch
+                                                     ) -> None:
+    table, notes, _ = _school_by_school(12, FIRST + 2, monkeypatch)
+    assert list(table["School"]) == [f"School {i}" + (" (this school)" if i == 3 else "")
+                                     for i in range(1, 13)]
+    assert notes == []

@@ -14,7 +14,7 @@ import pandas as pd
 
 from govkit.plan import fmt, narrative
 from govkit.plan.measures import HIGH_RISK_SCORE, MEASURES, MeasureValue, applies, is_high_risk
-from govkit.reports import charts
+from govkit.reports import charts, many_schools
 from govkit.reports.blocks import (
     bullets,
     figure_hooks,
@@ -275,11 +275,42 @@ def school_table(ctx: Context, name: str) -> pd.DataFrame:
     return _school_table(ctx, name)[0]
 
 
+def _ends_of(ctx: Context, measures: list[str], schools: list[Any]
+             ) -> tuple[list[Any], str | None]:
+    """A large trust's table rows: the ten best and ten weakest schools on the first of
+    ``measures`` that ranks two or more of them (and this school), best first, with the
+    note saying so; every school while the trust is small enough to show them all."""
+    if len(schools) <= many_schools.MAX_SCHOOLS:
+        return schools, None
+    for mid in measures:
+        vals = [ctx.ev.value(mid, ctx.term, s.urn, ctx.audience) for s in schools]
+        values = [v.value if v.status == "ok" else None for v in vals]
+        statuses = [v.status for v in vals]
+        rated = sum(many_schools.has_figure(v, st) for v, st in zip(values, statuses,
+                                                                       strict=True))
+        if rated < 2:
+            continue
+        own = [i for i, s in enumerate(schools) if s.urn == ctx.urn]
+        keep = many_schools.ends(values, statuses, MEASURES[mid].direction != "lower", own)
+        extra = "this school" if len(keep) > min(2 * many_schools.ENDS, rated) else None
+        text = many_schools.shown_note(rated, len(schools), "The table", extra,
+                                       on=MEASURES[mid].label.lower())
+        return [schools[i] for i in keep], text
+    return schools, None
+
+
 def _school_table(ctx: Context, name: str) -> tuple[pd.DataFrame,
                                                     list[dict[str, dict[str, str]]]]:
     """The school-by-school table and each cell's figure hooks (that school, this term)."""
+    return _school_table_noted(ctx, name)[:2]
+
+
+def _school_table_noted(ctx: Context, name: str
+                        ) -> tuple[pd.DataFrame, list[dict[str, dict[str, str]]], str | None]:
+    """The table, its hooks and, for a trust too large to list, the note on its rows."""
     measures = [m for m in SCHOOL_BY_SCHOOL[name] if _peers(ctx, m)]
     schools = list(dict.fromkeys(s for m in measures for s in _peers(ctx, m)))
+    schools, shown = _ends_of(ctx, measures, schools)
     rows, hooks = [], []
     for s in schools:
         row = {"School": s.name + (" (this school)" if s.urn == ctx.urn else "")}
@@ -295,23 +326,41 @@ def _school_table(ctx: Context, name: str) -> tuple[pd.DataFrame,
         hooks.append(held)
     df = pd.DataFrame(rows)
     if df.empty:
-        return df, hooks
+        return df, hooks, shown
     # a measure no school here has (KS4 among primaries) is left out
     keep = [c for c in df.columns if not (df[c] == fmt.NOT_APPLICABLE).all()]
-    return df[keep], hooks
+    return df[keep], hooks, shown
 
 
 def school_bars(ctx: Context, measure: str) -> bool:
-    """Bars of the peers on one measure, this school highlighted; False if under two."""
+    """Bars of the peers on one measure, this school highlighted; False if under two.
+
+    Above many_schools.MAX_SCHOOLS peers, the ten highest and lowest and this school: the
+    title still speaks for every peer, a note says which are drawn."""
     m = MEASURES[measure]
     peers = _peers(ctx, measure)
     vals = [ctx.ev.value(measure, ctx.term, s.urn, ctx.audience) for s in peers]
     if sum(v.status == "ok" for v in vals) < 2:
         return False
+    names = [s.name for s in peers]
+    values = [v.value if v.status == "ok" else None for v in vals]
+    statuses = [v.status for v in vals]
+    higher = m.direction != "lower"
+    title, shown = None, None
+    if len(peers) > many_schools.MAX_SCHOOLS:
+        own = [i for i, s in enumerate(peers) if s.urn == ctx.urn]
+        keep = many_schools.ends(values, statuses, higher, own)
+        rated = [(n, v) for n, v, st in zip(names, values, statuses, strict=True)
+                 if many_schools.has_figure(v, st)]
+        title = charts.compare_title(m.label, rated, m.unit, None, "National", higher)
+        extra = ctx.place if len(keep) > min(2 * many_schools.ENDS, len(rated)) else None
+        shown = many_schools.shown_note(len(rated), len(peers), "The chart", extra)
+        names, values, statuses = ([x[i] for i in keep] for x in (names, values, statuses))
     show_chart(charts.compare_chart(
-        [s.name for s in peers], [v.value if v.status == "ok" else None for v in vals],
-        m.label, m.unit, statuses=[v.status for v in vals],
-        highlight=ctx.place if ctx.urn else None, higher_is_better=m.direction != "lower"))
+        names, values, m.label, m.unit, statuses=statuses,
+        highlight=ctx.place if ctx.urn else None, higher_is_better=higher, title=title))
+    if shown:
+        note(shown)
     return True
 
 
@@ -320,7 +369,7 @@ def show_school_by_school(ctx: Context, name: str) -> None:
     ranked = [(x, rank_hooks(ctx, m)) for m in SCHOOL_BY_SCHOOL[name]
               if (x := rank_line(ctx, m))]
     lines, hooks_of_lines = [x for x, _ in ranked], [h for _, h in ranked]
-    table, hooks = _school_table(ctx, name)
+    table, hooks, shown = _school_table_noted(ctx, name)
     if not lines and table.empty:
         paragraph(f"No school-by-school figures for {fmt.term_label(ctx.term)}.")
         return
@@ -332,6 +381,8 @@ def show_school_by_school(ctx: Context, name: str) -> None:
     if not table.empty:
         show_table(table, caption=f"School by school, {fmt.term_label(ctx.term)}",
                    cell_hooks=hooks)
+        if shown:
+            note(shown)
     drawn = 0
     for mid in SCHOOL_BY_SCHOOL[name]:
         if drawn < BARS and school_bars(ctx, mid):

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from govkit.plan import fmt, narrative
-from govkit.reports import charts
+from govkit.reports import charts, many_schools
 from govkit.reports.blocks import heading, kpi_hooks, kpi_paragraph, note, paragraph, show_chart
 from govkit.reports.context import Context, _kpi_for, _measure, _shown, series
 
@@ -98,30 +98,12 @@ def show_school_comparison(ctx: Context, measure: str,
                   f"in {fmt.term_label(ctx.term)}.")
 
 
-# A bar per school reads up to about this many schools on a page; a larger trust's chart
-# shows the ENDS highest and ENDS lowest (and the report's own school), titled on them all.
-MAX_BARS = 30
-ENDS = 10
-
-
-def _ends(names: list[str], values: list[Any], statuses: list[Any], higher_is_better: bool,
-          highlight: str | None) -> list[int]:
-    """Positions of the bars a large trust's chart keeps: the ENDS best and ENDS worst
-    schools with a figure, and the highlighted school, in the schools' own order."""
-    has = [i for i, (v, s) in enumerate(zip(values, statuses, strict=True))
-           if not fmt.is_missing(v) and s in (None, "ok")]
-    ranked = sorted(has, key=lambda i: float(values[i]), reverse=higher_is_better)
-    keep = set(ranked[:ENDS]) | set(ranked[-ENDS:])
-    keep |= {i for i in has if names[i] == highlight}
-    return sorted(keep)
-
-
 def school_comparison(ctx: Context, measure: str, kpis: pd.DataFrame | None = None) -> bool:
     """Bars of every school for a measure this term, best first; False if none have one.
 
-    Above MAX_BARS schools the bars are the ENDS highest and lowest (a 300-bar chart is
-    three metres of bars no governor reads): the title still counts every school, and a
-    note says which are drawn and where every school's figure is.
+    Above many_schools.MAX_SCHOOLS the bars are the ten highest and lowest (and the
+    report's own school): the title still counts every school, and a note says which are
+    drawn and where every school's figure is.
     """
     m = _measure(measure)
     df = ctx.ev.compare_schools(measure, ctx.term, ctx.audience)
@@ -137,19 +119,15 @@ def school_comparison(ctx: Context, measure: str, kpis: pd.DataFrame | None = No
     highlight = ctx.place if ctx.urn else None
     higher = m["direction"] != "lower"
     title, drawn = None, None
-    if len(names) > MAX_BARS:
-        keep = _ends(names, values, statuses, higher, highlight)
+    if len(names) > many_schools.MAX_SCHOOLS:
+        own = [i for i, n in enumerate(names) if n == highlight]
+        keep = many_schools.ends(values, statuses, higher, own)
         rated = [(n, v) for n, v, s in zip(names, values, statuses, strict=True)
-                 if not fmt.is_missing(v) and s in (None, "ok")]
+                 if many_schools.has_figure(v, s)]
         title = charts.compare_title(m["label"], rated, m["unit"], row.get("national_value"),
                                      "National", higher)
-        drawn = (f"The chart shows the {ENDS} highest and {ENDS} lowest of the "
-                 f"{len(rated)} schools with a figure")
-        if highlight and len(keep) > 2 * ENDS:
-            drawn += f", and {highlight}"
-        missing = len(names) - len(rated)
-        drawn += f"; {fmt.count_words(missing)} {'has' if missing == 1 else 'have'} none." \
-            if missing else "."
+        extra = highlight if len(keep) > min(2 * many_schools.ENDS, len(rated)) else None
+        drawn = many_schools.shown_note(len(rated), len(names), "The chart", extra)
         names, values, statuses = ([x[i] for i in keep] for x in (names, values, statuses))
     show_chart(charts.compare_chart(
         names, values, m["label"], m["unit"], statuses=statuses,
