@@ -60,6 +60,7 @@ KPI_COLUMNS = [
     # a trust row: the schools red on it, and how much of the trust the figure covers
     "red_schools", "red_school_values", "schools_counted", "schools_in_scope", "pupils_all",
 ]
+COL = {c: i for i, c in enumerate(KPI_COLUMNS)}  # a column's place in a row tuple
 RATINGS = (*RAG_ORDER, "too_few")  # "too_few": a figure on fewer pupils than min_cohort
 PHASE_COLUMNS = ["phase", "schools", "measure", "label", "unit", "direction", "value",
                  "numerator", "denominator", "period", "status", "small_number",
@@ -135,8 +136,10 @@ class Evaluator:
         self._comments: dict[str, Comments] = {}
         self._kpis: dict[tuple, pd.DataFrame] = {}
         # each place's KPI rows, (term, urn, priority or None, audience) -> rows: tables,
-        # a trust row's red schools and a report's ratings all read them
-        self._rows: dict[tuple[str, int | None, str | None, str], list[dict[str, Any]]] = {}
+        # a trust row's red schools and a report's ratings all read them. A row is a tuple
+        # in KPI_COLUMNS order (COL): a batch worker keeps every place's, and a tuple
+        # takes a fifth of a dict's memory
+        self._rows: dict[tuple[str, int | None, str | None, str], list[tuple[Any, ...]]] = {}
         self._triggers: dict[str, pd.DataFrame] = {}
         self.plan_measures = sorted(plan.measures())
         self.plan_kpis = plan.kpis()  # (priority, criterion, KPI with its id), made once
@@ -362,24 +365,25 @@ class Evaluator:
         """The rows of ``kpis`` as the dicts they are built from (None where a frame has
         NaN): for counting and looking up without making a DataFrame."""
         self.check(term, urn, priority)
-        return [dict(r) for r in self._place_rows(term, urn, priority, audience)]
+        return [dict(zip(KPI_COLUMNS, r, strict=True))
+                for r in self._place_rows(term, urn, priority, audience)]
 
     def _place_rows(self, term: str, urn: int | None, priority: str | None,
-                    audience: str) -> list[dict[str, Any]]:
+                    audience: str) -> list[tuple[Any, ...]]:
         """The place's rows, not copied: a priority's are the whole plan's filtered when
         those are known (KPI ids are unique in a plan, so they are the same rows), else
         that priority's alone are worked out."""
         full = self._rows.get((term, urn, None, audience))
         if full is not None:
-            return full if priority is None else [r for r in full
-                                                  if r["priority_id"] == priority]
+            at = COL["priority_id"]
+            return full if priority is None else [r for r in full if r[at] == priority]
         key = (term, urn, priority, audience)
         if key not in self._rows:
             self._rows[key] = self._evaluate(term, urn, priority, audience)
         return self._rows[key]
 
     def _evaluate(self, term: str, urn: int | None, priority: str | None,
-                  audience: str) -> list[dict[str, Any]]:
+                  audience: str) -> list[tuple[Any, ...]]:
         comments = self._comments_for(term)
         rows = []
         for p, c, k in self.plan_kpis:
@@ -400,7 +404,7 @@ class Evaluator:
             rows.append(self._data_row(row, k, term, urn, audience))
         if urn is None:
             self._name_red_schools(rows, term, priority, audience)
-        return rows
+        return [tuple(r[c] for c in KPI_COLUMNS) for r in rows]
 
     def _name_red_schools(self, rows: list[dict[str, Any]], term: str,
                           priority: str | None, audience: str) -> None:
@@ -409,11 +413,13 @@ class Evaluator:
         # each school's red KPIs looked up once (kpi_id -> its red row), from the rows
         # each school's own reports use: no frame per school, no second evaluation
         reds: list[tuple[str, dict[str, dict[str, Any]]]] = []
+        rag, kid, value, unit, status = (COL[c] for c in ("rag", "kpi_id", "value", "unit",
+                                                          "status"))
         for s in self.trust.schools:
             red: dict[str, dict[str, Any]] = {}
             for r in self._place_rows(term, s.urn, priority, audience):
-                if r["rag"] == "red":
-                    red.setdefault(r["kpi_id"], r)
+                if r[rag] == "red" and r[kid] not in red:
+                    red[r[kid]] = {"value": r[value], "unit": r[unit], "status": r[status]}
             reds.append((s.name, red))
         for row in rows:
             if row["status"] == "narrative":
@@ -605,7 +611,8 @@ class Evaluator:
         """
         wanted = None if measures is None else set(measures)
         self.check(term, urn, priority)
-        rated = [r["rag"] for r in self._place_rows(term, urn, priority, audience)
-                 if (wanted is None or r["measure"] in wanted)
-                 and r["status"] == "ok" and r["rag"] in RAG_ORDER]
+        rag, measure, status = COL["rag"], COL["measure"], COL["status"]
+        rated = [r[rag] for r in self._place_rows(term, urn, priority, audience)
+                 if (wanted is None or r[measure] in wanted)
+                 and r[status] == "ok" and r[rag] in RAG_ORDER]
         return combine_rag(rated), {c: rated.count(c) for c in RAG_ORDER}
