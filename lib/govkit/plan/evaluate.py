@@ -46,6 +46,7 @@ from govkit.plan.measures import (
 )
 from govkit.plan.national import Benchmark, national
 from govkit.plan.rating import RAG_ORDER, combine_rag, rag
+from govkit.plan.records import records
 from govkit.terms import TermError, is_term, parse_term
 
 KPI_COLUMNS = [
@@ -141,6 +142,7 @@ class Evaluator:
         # takes a fifth of a dict's memory
         self._rows: dict[tuple[str, int | None, str | None, str], list[tuple[Any, ...]]] = {}
         self._triggers: dict[str, pd.DataFrame] = {}
+        self._records: dict[tuple, list[dict[str, Any]]] = {}
         self.plan_measures = sorted(plan.measures())
         self.plan_kpis = plan.kpis()  # (priority, criterion, KPI with its id), made once
         warm = next((ev for ev in _SHARED if ev.serves(self)), None)
@@ -359,6 +361,15 @@ class Evaluator:
             self._kpis[key] = pd.DataFrame(self._place_rows(term, urn, priority, audience),
                                            columns=KPI_COLUMNS)
         return self._kpis[key].copy()
+
+    def kpi_records(self, term: str, urn: int | None = None, priority: str | None = None,
+                    audience: str = "board") -> list[dict[str, Any]]:
+        """``kpis(...).to_dict("records")`` (NaN where the frame has it), made once: a trust
+        overview reads every school's rows in two sections. Shared: do not change them."""
+        key = (term, urn, priority, audience)
+        if key not in self._records:
+            self._records[key] = records(self.kpis(term, urn, priority, audience))
+        return self._records[key]
 
     def kpi_rows(self, term: str, urn: int | None = None, priority: str | None = None,
                  audience: str = "board") -> list[dict[str, Any]]:

@@ -50,6 +50,15 @@ def _grid_frames(ctx: Context) -> dict[str, pd.DataFrame]:
     return frames
 
 
+def _grid_records(ctx: Context) -> dict[str, list[dict[str, Any]]]:
+    """``_grid_frames`` as row dicts, each place's made once per report (shared: read only)."""
+    out = {s.name: ctx.ev.kpi_records(ctx.term, s.urn, audience=ctx.audience)
+           for s in ctx.trust.schools}
+    out[f"Trust ({ctx.trust.name})"] = ctx.ev.kpi_records(ctx.term, None,
+                                                          audience=ctx.audience)
+    return out
+
+
 def _is_red(r: Mapping[str, Any]) -> bool:
     return r.get("status") == "ok" and rag_key(r.get("rag")) == "red"
 
@@ -112,7 +121,7 @@ def show_rag_grid(ctx: Context) -> None:
     """One grid per success criterion, under its priority: a few columns each, so every
     grid fits the page instead of running off its right edge."""
     frames = _grid_frames(ctx)
-    records = {name: frame_records(df) for name, df in frames.items()}  # once, not per grid
+    records = _grid_records(ctx)  # once, not per grid
     red_by_place = _reds(records)
     trust_frame = frames[f"Trust ({ctx.trust.name})"]
     note(GRID_NOTE + fmt.SUPPRESSED_FOOTNOTE)
@@ -132,7 +141,7 @@ def show_rag_grid(ctx: Context) -> None:
                        caption=c.text)
 
 
-def attention_table(frames: Mapping[str, pd.DataFrame],
+def attention_table(frames: Mapping[str, pd.DataFrame | list[dict[str, Any]]],
                     triggers: pd.DataFrame | None) -> pd.DataFrame:
     """One row per place with a red KPI or a trigger, most reds first: what to look at first.
 
@@ -149,7 +158,7 @@ def attention_table(frames: Mapping[str, pd.DataFrame],
                 mine[desc] = mine.get(desc, 0) + 1
     rows = []
     for name, f in frames.items():
-        rated = [r for r in frame_records(f)
+        rated = [r for r in (f if isinstance(f, list) else frame_records(f))
                  if r.get("status") == "ok" and rag_key(r.get("rag")) is not None]
         reds = [str(r.get("label") or r.get("measure")) for r in rated if _is_red(r)]
         fired = [f"{desc} ({n} KPIs)" if n > 1 else str(desc)
@@ -168,8 +177,7 @@ def attention_table(frames: Mapping[str, pd.DataFrame],
 
 def show_attention(ctx: Context) -> None:
     """The trust overview's first table: each school's reds and triggers in one row."""
-    frames = _grid_frames(ctx)
-    table = attention_table(frames, ctx.ev.triggers(ctx.term))
+    table = attention_table(_grid_records(ctx), ctx.ev.triggers(ctx.term))
     if table.empty:
         paragraph("No KPI is rated red and no school meets an intervention trigger this term.")
         return
