@@ -291,3 +291,46 @@ def test_a_small_trusts_deep_dive_lists_every_school(monkeypatch: pytest.MonkeyP
     assert list(table["School"]) == [f"School {i}" + (" (this school)" if i == 3 else "")
                                      for i in range(1, 13)]
     assert notes == []
+
+
+def test_params_are_read_once_per_unchanged_folder(tmp_path, monkeypatch: pytest.MonkeyPatch
+                                                   ) -> None:
+    """Every report kernel loads trust.yaml and the plan (parsing the trust's 300 schools
+    again in each of 3,000 reports); a worker has read them before it forks the kernels.
+    The YAML is parsed once while the files are unchanged; each caller gets its own copy;
+    an edited trust.yaml is read again."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from govkit.plan import config
+    from govkit.plan.params import load_params
+
+    root = Path(__file__).resolve().parents[1] / "params"
+    shutil.copy(root / "trust.yaml", tmp_path / "trust.yaml")
+    trust_plan = config.load_trust(tmp_path / "trust.yaml").plan
+    shutil.copy(root / trust_plan, tmp_path / trust_plan)
+    parsed = [0]
+    real = config.parse_yaml
+
+    def counted(path: Path) -> object:
+        parsed[0] += 1
+        return real(path)
+
+    monkeypatch.setattr(config, "parse_yaml", counted)
+    first, plan = load_params(tmp_path)
+    assert parsed[0] == 2  # trust.yaml and the plan
+    again, plan_again = load_params(tmp_path)
+    assert parsed[0] == 2
+    assert (again, plan_again) == (first, plan)
+    again.schools.pop()
+    assert len(load_params(tmp_path)[0].schools) == len(first.schools)
+    # an edit of the same length, the file's time set back: still seen (bytes compared)
+    st = os.stat(tmp_path / "trust.yaml")
+    text = (tmp_path / "trust.yaml").read_text()
+    (tmp_path / "trust.yaml").write_text(text.replace("name: Kestrel Valley",
+                                                      "name: Renamed Valley", 1))
+    os.utime(tmp_path / "trust.yaml", ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(tmp_path / "trust.yaml").st_size == st.st_size
+    assert load_params(tmp_path)[0].name == "Renamed Valley Learning Trust"
+    assert parsed[0] == 4
