@@ -371,14 +371,6 @@ class Evaluator:
             self._records[key] = records(self.kpis(term, urn, priority, audience))
         return self._records[key]
 
-    def kpi_rows(self, term: str, urn: int | None = None, priority: str | None = None,
-                 audience: str = "board") -> list[dict[str, Any]]:
-        """The rows of ``kpis`` as the dicts they are built from (None where a frame has
-        NaN): for counting and looking up without making a DataFrame."""
-        self.check(term, urn, priority)
-        return [dict(zip(KPI_COLUMNS, r, strict=True))
-                for r in self._place_rows(term, urn, priority, audience)]
-
     def _place_rows(self, term: str, urn: int | None, priority: str | None,
                     audience: str) -> list[tuple[Any, ...]]:
         """The place's rows, not copied: a priority's are the whole plan's filtered when
