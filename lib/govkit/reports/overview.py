@@ -147,6 +147,7 @@ def attention_table(frames: Mapping[str, pd.DataFrame | list[dict[str, Any]]],
 
     Each row counts the reds among the place's rated KPIs, names the first few, and says
     which intervention triggers it meets, each once with how many KPIs set it off.
+    ``frames``: each place's KPI frame, or its rows as dicts (``_grid_records``).
     """
     # each school's triggers, each description once with how many KPIs set it off (in
     # the order they fired), gathered in one pass rather than a filtered frame per place
