@@ -67,7 +67,7 @@ lab: $(VENV)/.lab
 	$(BIN)/jupyter lab --config=jupyter_server_config.py --ServerApp.root_dir=. \
 		--LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-# one table: naive loop, cold, warm, Dask; BIG=1 adds the 300-school run (hours)
+# one table: naive loop, cold, warm, Dask; BIG=1 adds the 300-school run (about 30 min more on 2 cores)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/batch.py $(if $(JOBS),--jobs $(JOBS)) $(if $(BIG),--big)
 

@@ -65,17 +65,22 @@ def _ev(n: int) -> Evaluator:
     return Evaluator(trust, _plan(), con)
 
 
+def _count_calls(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[int]:
+    """Count the calls of ``owner.name`` from here on (each still does its work)."""
+    calls = [0]
+    real = getattr(owner, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
 def _count_rows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the KPI rows worked out from here on (calls to Evaluator._data_row)."""
-    calls = [0]
-    real = Evaluator._data_row
-
-    def counted(self: Evaluator, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        calls[0] += 1
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(Evaluator, "_data_row", counted)
-    return calls
+    return _count_calls(monkeypatch, Evaluator, "_data_row")
 
 
 @pytest.mark.parametrize("n", [3, 12])
@@ -138,14 +143,7 @@ def test_triggers_read_the_plan_once_and_are_worked_out_once(
     """The plan's KPI list is made when the Evaluator is (Plan.kpis copies every KPI);
     the triggers do not make it again per school, and a second call reuses the first's."""
     ev = _ev(n)
-    made = [0]
-    real = Plan.kpis
-
-    def counted(self: Plan) -> Any:
-        made[0] += 1
-        return real(self)
-
-    monkeypatch.setattr(Plan, "kpis", counted)
+    made = _count_calls(monkeypatch, Plan, "kpis")
     rows = _count_rows(monkeypatch)
     first = ev.triggers(T)
     # red two terms running: attendance at i % 5 == 4, absence at i % 4 == 3
@@ -310,14 +308,7 @@ def test_params_are_read_once_per_unchanged_folder(tmp_path, monkeypatch: pytest
     shutil.copy(root / "trust.yaml", tmp_path / "trust.yaml")
     trust_plan = config.load_trust(tmp_path / "trust.yaml").plan
     shutil.copy(root / trust_plan, tmp_path / trust_plan)
-    parsed = [0]
-    real = config.parse_yaml
-
-    def counted(path: Path) -> object:
-        parsed[0] += 1
-        return real(path)
-
-    monkeypatch.setattr(config, "parse_yaml", counted)
+    parsed = _count_calls(monkeypatch, config, "parse_yaml")
     first, plan = load_params(tmp_path)
     assert parsed[0] == 2  # trust.yaml and the plan
     again, plan_again = load_params(tmp_path)
