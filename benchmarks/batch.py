@@ -17,7 +17,7 @@ manifest: kernel start, executing the cells, export to HTML.
 
     python benchmarks/batch.py                      # the demo trust in params/, data/demo
     python benchmarks/batch.py --sample 0           # the naive loop over every report
-    python benchmarks/batch.py --big                # and the 300-school run (about 30 min more on 2 cores)
+    python benchmarks/batch.py --big                # and the 300-school run (+30 min on 2 cores)
     python benchmarks/batch.py --schools 60 --skip-naive   # a synthetic 60-school trust
 """
 
