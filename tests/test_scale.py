@@ -270,6 +270,11 @@ def test_a_large_trusts_deep_dive_sets_a_school_beside_the_ends(
         [f"School {i}" for i in (1, 6, 11, 16, 21, 26, 31, 36, 2, 7)]
         + ["School 3 (this school)"]
         + [f"School {i}" for i in (34, 39, 5, 10, 15, 20, 25, 30, 35, 40)])
+    # each row's place among all 40 (eight schools at each of 97, 96, 95, 94 and 93%;
+    # ties share a place), so the jump from 9th to 25th shows in the table itself
+    assert list(table["Rank on attendance"]) == (
+        ["1st of 40"] * 8 + ["9th of 40"] * 2 + ["17th of 40"] + ["25th of 40"] * 2
+        + ["33rd of 40"] * 8)
     assert notes[0] == ('<p class="gk-note">The table shows the 10 highest and 10 lowest on '
                         "attendance of the 40 schools with a figure, best first, and this "
                         "school.</p>")
@@ -288,6 +293,7 @@ def test_a_small_trusts_deep_dive_lists_every_school(monkeypatch: pytest.MonkeyP
     table, notes, _ = _school_by_school(12, FIRST + 2, monkeypatch)
     assert list(table["School"]) == [f"School {i}" + (" (this school)" if i == 3 else "")
                                      for i in range(1, 13)]
+    assert not [c for c in table.columns if c.startswith("Rank")]
     assert notes == []
 
 

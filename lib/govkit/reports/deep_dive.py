@@ -276,12 +276,14 @@ def school_table(ctx: Context, name: str) -> pd.DataFrame:
 
 
 def _ends_of(ctx: Context, measures: list[str], schools: list[Any]
-             ) -> tuple[list[Any], str | None]:
+             ) -> tuple[list[Any], str | None, tuple[str, dict[int, str]] | None]:
     """A large trust's table rows: the ten best and ten weakest schools on the first of
     ``measures`` that ranks two or more of them (and this school), best first, with the
-    note saying so; every school while the trust is small enough to show them all."""
+    note saying so and each row's rank on that measure (a column of its own, so a reader
+    sees the jump from the tenth to the weakest ten: '10th', then '216th'); every school,
+    no note and no ranks while the trust is small enough to show them all."""
     if len(schools) <= many_schools.MAX_SCHOOLS:
-        return schools, None
+        return schools, None, None
     for mid in measures:
         vals = [ctx.ev.value(mid, ctx.term, s.urn, ctx.audience) for s in schools]
         values = [v.value if v.status == "ok" else None for v in vals]
@@ -291,12 +293,26 @@ def _ends_of(ctx: Context, measures: list[str], schools: list[Any]
         if rated < 2:
             continue
         own = [i for i, s in enumerate(schools) if s.urn == ctx.urn]
-        keep = many_schools.ends(values, statuses, MEASURES[mid].direction != "lower", own)
+        high = MEASURES[mid].direction != "lower"
+        keep = many_schools.ends(values, statuses, high, own)
         extra = "this school" if len(keep) > min(2 * many_schools.ENDS, rated) else None
         text = many_schools.shown_note(rated, len(schools), "The table", extra,
                                        on=MEASURES[mid].label.lower())
-        return [schools[i] for i in keep], text
-    return schools, None
+        # as the rank line counts: ties at the shown precision share a place
+        unit = _unit(mid)
+        shown = [fmt.value(v, unit) if many_schools.has_figure(v, st) else None
+                 for v, st in zip(values, statuses, strict=True)]
+        ranks = {}
+        for i in keep:
+            if shown[i] is None:
+                ranks[schools[i].urn] = fmt.value(None, unit, statuses[i])
+                continue
+            place = 1 + sum(1 for j, v in enumerate(values) if shown[j] is not None
+                            and shown[j] != shown[i] and (float(v) > float(values[i])) == high)
+            ranks[schools[i].urn] = f"{_ordinal(place)} of {rated}"
+        return [schools[i] for i in keep], text, \
+            (f"Rank on {MEASURES[mid].label.lower()}", ranks)
+    return schools, None, None
 
 
 def _school_table(ctx: Context, name: str) -> tuple[pd.DataFrame,
@@ -310,10 +326,12 @@ def _school_table_noted(ctx: Context, name: str
     """The table, its hooks and, for a trust too large to list, the note on its rows."""
     measures = [m for m in SCHOOL_BY_SCHOOL[name] if _peers(ctx, m)]
     schools = list(dict.fromkeys(s for m in measures for s in _peers(ctx, m)))
-    schools, shown = _ends_of(ctx, measures, schools)
+    schools, shown, ranks = _ends_of(ctx, measures, schools)
     rows, hooks = [], []
     for s in schools:
         row = {"School": s.name + (" (this school)" if s.urn == ctx.urn else "")}
+        if ranks:
+            row[ranks[0]] = ranks[1][s.urn]
         held = {}
         if ctx.urn is None:
             row["Phase"] = s.phase
