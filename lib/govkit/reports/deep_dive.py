@@ -228,6 +228,13 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def _place(value: float, shown: str, figures: Iterable[tuple[str, float]],
+           high: bool) -> int:
+    """A figure's place among ``figures`` (each as shown, and its value), best first:
+    ties at the shown precision share a place, in a rank line and a table alike."""
+    return 1 + sum(1 for s, v in figures if s != shown and (v > value) == high)
+
+
 def rank_line(ctx: Context, measure: str) -> str | None:
     """'Attendance: 93.1%, 7th of 9 primary schools (best first); the best is ...' for a
     school; the best and the weakest school for the trust. None if nothing to rank."""
@@ -251,9 +258,8 @@ def rank_line(ctx: Context, measure: str) -> str | None:
         why = fmt.value(None, unit, mine.status if mine else None)
         return f"{m.label}: {ctx.place} has no figure to rank ({why})."
     shown = fmt.value(mine.value, unit)
-    # ties at the shown precision share a place
-    place = 1 + sum(1 for _, v in ranked if fmt.value(v, unit) != shown
-                    and (float(v) > float(mine.value)) == high)
+    place = _place(float(mine.value), shown, [(fmt.value(v, unit), float(v)) for _, v in ranked],
+                   high)
     who = f"{ctx.phase} schools" if ctx.phase else "schools"
     lead = "" if place == 1 else \
         f"; the best is {best[0].name} at {fmt.value(best[1], unit)}"
@@ -298,18 +304,14 @@ def _ends_of(ctx: Context, measures: list[str], schools: list[Any]
         extra = "this school" if len(keep) > min(2 * many_schools.ENDS, rated) else None
         text = many_schools.shown_note(rated, len(schools), "The table", extra,
                                        on=MEASURES[mid].label.lower())
-        # as the rank line counts: ties at the shown precision share a place
         unit = _unit(mid)
         shown = [fmt.value(v, unit) if many_schools.has_figure(v, st) else None
                  for v, st in zip(values, statuses, strict=True)]
+        figures = [(sh, float(v)) for sh, v in zip(shown, values, strict=True) if sh]
         ranks = {}
         for i in keep:
-            if shown[i] is None:
-                ranks[schools[i].urn] = fmt.value(None, unit, statuses[i])
-                continue
-            place = 1 + sum(1 for j, v in enumerate(values) if shown[j] is not None
-                            and shown[j] != shown[i] and (float(v) > float(values[i])) == high)
-            ranks[schools[i].urn] = f"{_ordinal(place)} of {rated}"
+            ranks[schools[i].urn] = fmt.value(None, unit, statuses[i]) if shown[i] is None \
+                else f"{_ordinal(_place(float(values[i]), shown[i], figures, high))} of {rated}"
         return [schools[i] for i in keep], text, \
             (f"Rank on {MEASURES[mid].label.lower()}", ranks)
     return schools, None, None
