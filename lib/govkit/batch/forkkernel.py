@@ -130,7 +130,7 @@ class ReadyKernelClient(AsyncKernelClient):
     messages of the cell it runs.
     """
 
-    #: seconds to wait on IOPub for the kernel's "idle" before asking again
+    #: seconds to wait on IOPub for a sign it is connected before asking again
     iopub_wait = 0.2
 
     @default("context")
@@ -143,14 +143,14 @@ class ReadyKernelClient(AsyncKernelClient):
         context.setsockopt(zmq.RECONNECT_IVL, 10)
         return context
 
-    async def _ready(self, timeout: float | None = None) -> None:
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
         asked: set[str] = set()
         while True:
             request = self.kernel_info()
             asked.add(request)
             reply = await self._reply_to(request, within=1.0)
-            if reply is not None and await self._idle_after(asked):
+            if reply is not None and await self._iopub_connected(asked):
                 self._handle_kernel_info_reply(reply)
                 return
             if not await self._async_is_alive():
@@ -171,7 +171,7 @@ class ReadyKernelClient(AsyncKernelClient):
                 return msg
         return None
 
-    async def _idle_after(self, asked: set[str]) -> bool:
+    async def _iopub_connected(self, asked: set[str]) -> bool:
         """Wait until IOPub is known to be connected: the kernel's welcome on it (JEP 65,
         ipykernel 7: sent when our subscription reaches it, however late), or its "idle"
         after any of the ``asked`` requests (older kernels). False if IOPub stays silent
@@ -189,7 +189,6 @@ class ReadyKernelClient(AsyncKernelClient):
                     msg["content"].get("execution_state") == "idle":
                 return True
 
-    wait_for_ready = _ready
 
 
 class QuickKernelManager(AsyncKernelManager):
