@@ -117,9 +117,10 @@ class Manifest:
         return made[1]
 
     def text(self, keys: list[str] | None = None) -> str:
-        """The manifest's JSON, one report a line. Each entry is encoded once, when it
-        is recorded, not at every save: a batch saves after every report, and encoding
-        every entry each time was a sixth of the main process's work on a demo term."""
+        """The manifest's JSON, one report a line. Each entry is encoded once (at the
+        first save that lists it; a recorded entry replaces it and is encoded anew), not
+        at every save: a batch saves after every report, and encoding every entry each
+        time was a sixth of the main process's work on a demo term."""
         head = json.dumps({"term": self.term, "trust": self.trust_name,
                            "govkit": govkit.__version__,
                            "written": dt.datetime.now().isoformat(timespec="seconds")},
