@@ -43,6 +43,7 @@ import yaml
 
 from govkit.data.contract import DOMAINS
 from govkit.errors import ConfigError
+from govkit.text import one_line
 
 TRUST_NAME = "Kestrel Valley Learning Trust"
 YEARS = ("2022-23", "2023-24", "2024-25")
@@ -788,7 +789,8 @@ def trust_yaml_text(demo: DemoTrust, plan: str = "plan.yaml") -> str:
     }
     header = (f"# The demo trust, written by `govkit demo-data` ({len(demo.schools)} schools, "
               f"seed {demo.seed}).\n# Invented: no real school or person. "
-              "Struggling on purpose: " + ", ".join(s.name for s in demo.struggling) + ".\n")
+              "Struggling on purpose: " + ", ".join(one_line(s.name) for s in demo.struggling)
+              + ".\n")
     return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
 
 

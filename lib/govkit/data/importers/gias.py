@@ -19,6 +19,7 @@ import pandas as pd
 
 from govkit.data.importers.dfe import read_table
 from govkit.errors import ConfigError, DataError, Problem
+from govkit.text import one_line
 
 NEEDED = ("URN", "GROUP UID", "GROUP NAME", "GROUP TYPE", "ESTABLISHMENTNAME",
           "PHASEOFEDUCATION (NAME)")
@@ -135,8 +136,11 @@ def trust_yaml(trust: GiasTrust, terms: list[str], plan: str = "plan.yaml",
         "local_authority": s.local_authority}.items() if v is not None}
         for s in trust.schools]
     doc["terms"] = terms
-    head = (f"# {doc['name']}: started by `govkit init` from GIAS's group links "
-            f"(Group UID {trust.uid}, {trust.group_type}, {len(trust.schools)} schools).\n"
+    # Text from the file goes in as YAML values (safe_dump quotes them), never into the
+    # comment: a line break in a group name would otherwise start live config.
+    head = (f"# {one_line(str(doc['name']))}: started by `govkit init` from GIAS's group "
+            f"links (Group UID {one_line(trust.uid)}, {one_line(trust.group_type)}, "
+            f"{len(trust.schools)} schools).\n"
             "# Check names and phases; add local_governing_body per school if you like.\n")
     return head + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
 
