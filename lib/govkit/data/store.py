@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import os
 import uuid
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -105,6 +106,7 @@ def _write_store(data_dir: Path, trust: Trust, store_path: Path,
         finally:
             with contextlib.suppress(duckdb.Error):  # after a fatal error close fails too
                 con.close()
+        release(store_path)  # never replaced under a connection this process holds
         os.replace(tmp, store_path)
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -112,12 +114,52 @@ def _write_store(data_dir: Path, trust: Trust, store_path: Path,
     return store_path
 
 
+# Connections this process opened on a store, by its real path, with the file each was
+# opened on. DuckDB's connect() hands back the database instance still open for a path,
+# even after the file there was replaced: a kernel that reopens a report on other data
+# would read the old store. So a connection is closed before its store is replaced here
+# (release), and one opened on an earlier file (replaced by another process) is closed
+# before the path is opened again.
+_OPEN: dict[str, list[tuple[tuple[int, int, int], weakref.ref]]] = {}
+
+
+def _identity(real: str) -> tuple[int, int, int]:
+    st = os.stat(real)
+    return (st.st_dev, st.st_ino, st.st_mtime_ns)
+
+
+def release(path: str | Path, keep: tuple[int, int, int] | None = None) -> int:
+    """Close this process's connections to the store at ``path`` (all, or those not opened
+    on the file ``keep``); returns how many were open. Anything read from them stays."""
+    real = os.path.realpath(path)
+    closed, kept = 0, []
+    for ident, ref in _OPEN.pop(real, []):
+        con = ref()
+        if con is None:
+            continue
+        if keep is not None and ident == keep:
+            kept.append((ident, ref))
+            continue
+        with contextlib.suppress(duckdb.Error):
+            con.close()
+        closed += 1
+    if kept:
+        _OPEN[real] = kept
+    return closed
+
+
 def open_store(path: str | Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the store (several notebooks may read at once)."""
+    """A read-only connection to the store (several notebooks may read at once), on the
+    file there now, never on one it replaced."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no store here; run `govkit build-store`")
-    return duckdb.connect(str(path), read_only=True)
+    real = os.path.realpath(path)
+    ident = _identity(real)
+    release(real, keep=ident)
+    con = duckdb.connect(real, read_only=True)
+    _OPEN.setdefault(real, []).append((ident, weakref.ref(con)))
+    return con
 
 
 def read_table(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:

@@ -24,7 +24,7 @@ import duckdb
 import pandas as pd
 
 from govkit.data.contract import DOMAINS, PHASES
-from govkit.data.store import file_key
+from govkit.data.store import file_key, open_store
 from govkit.terms import Term, parse_term
 
 PRIMARY = ("primary", "all-through", "special")
@@ -428,7 +428,7 @@ def preload_tables(store_path: str) -> None:
     key = file_key(str(store_path))
     if key is None or key in _SHARED_FRAMES:
         return
-    con = duckdb.connect(str(store_path), read_only=True)
+    con = open_store(store_path)
     try:
         frames = _read_frames(con)
     finally:
