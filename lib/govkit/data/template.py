@@ -95,8 +95,9 @@ def build_template(trust: Trust) -> Workbook:
     lists.append(["urn", "school", "term"])
     for i in range(max(len(trust.schools), len(trust.terms))):
         s = trust.schools[i] if i < len(trust.schools) else None
-        lists.append([s.urn if s else None, s.name if s else None,
-                      trust.terms[i] if i < len(trust.terms) else None])
+        for col, value in enumerate((s.urn if s else None, s.name if s else None,
+                                     trust.terms[i] if i < len(trust.terms) else None), 1):
+            _put(lists, i + 2, col, value)
     refs = {"urn": f"{quote_sheetname(LISTS)}!$A$2:$A${len(trust.schools) + 1}",
             "term": f"{quote_sheetname(LISTS)}!$C$2:$C${len(trust.terms) + 1}"}
     bold = Font(bold=True)
@@ -121,6 +122,15 @@ def build_template(trust: Trust) -> Workbook:
     return wb
 
 
+def _put(ws, row: int, column: int, value: object):
+    """A cell holding ``value`` as written: text from the trust's names is a text cell
+    (``data_type`` "s"), never a formula Excel would run (``=WEBSERVICE(...)``)."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def _instructions(ws, trust: Trust) -> None:
     lines = [
         f"{trust.name}: the trust's own data for govkit",
@@ -138,7 +148,7 @@ def _instructions(ws, trust: Trust) -> None:
         "URN", "",
     ]
     for i, text in enumerate(lines, start=1):
-        ws.cell(row=i, column=1, value=text)
+        _put(ws, i, 1, text)
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     row = len(lines) - 1
     ws.cell(row=row, column=1).font = Font(bold=True)
@@ -146,12 +156,12 @@ def _instructions(ws, trust: Trust) -> None:
     ws.cell(row=row, column=3, value="phase").font = Font(bold=True)
     for s in trust.schools:
         row += 1
-        ws.cell(row=row, column=1, value=s.urn)
-        ws.cell(row=row, column=2, value=s.name)
-        ws.cell(row=row, column=3, value=s.phase)
+        _put(ws, row, 1, s.urn)
+        _put(ws, row, 2, s.name)
+        _put(ws, row, 3, s.phase)
     row += 2
     ws.cell(row=row, column=1, value="terms").font = Font(bold=True)
-    ws.cell(row=row, column=2, value=", ".join(trust.terms))
+    _put(ws, row, 2, ", ".join(trust.terms))
     ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = 60
 

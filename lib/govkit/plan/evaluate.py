@@ -48,6 +48,7 @@ from govkit.plan.national import Benchmark, national
 from govkit.plan.rating import RAG_ORDER, combine_rag, rag
 from govkit.plan.records import records
 from govkit.terms import TermError, is_term, parse_term
+from govkit.text import cell
 
 KPI_COLUMNS = [
     "priority_id", "priority", "criterion_id", "criterion", "kpi_id", "measure", "label",
@@ -88,11 +89,17 @@ def change_since(period_kind: str, period: str | None, previous: str | None) -> 
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table as CSV all at once: a temporary file renamed into place."""
+    """Write a table as CSV all at once: a temporary file renamed into place. Analysts
+    open it in Excel, so text that Excel would run as a formula (a school named
+    ``=WEBSERVICE(...)``) is written as text (govkit.text.cell); numbers stay numbers."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_csv(tmp, index=False)
+    safe = frame.copy()
+    for col in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[col]):
+            safe[col] = safe[col].map(cell)
+    safe.to_csv(tmp, index=False)
     os.replace(tmp, path)
     return path
 
