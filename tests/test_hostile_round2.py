@@ -144,3 +144,46 @@ def test_template_writes_names_as_text_cells_never_formulas(tmp_path):
              if c.data_type == "s"}
     assert {s.name for s in trust.schools} <= texts
     assert any(WEB in t for t in texts if isinstance(t, str))
+
+
+# --- 3: text from data never drives the terminal ----------------------------------------
+
+ESC = "\x1b]0;pwned\x07\x1b[2J\x1b[31mOak\u202e Trust\r"
+
+
+def _no_control(output: str) -> None:
+    assert "\x1b" not in output and "\x07" not in output and "\u202e" not in output
+    assert "\r" not in output
+
+
+def test_check_params_and_kpis_print_escape_sequences_escaped(tmp_path):
+    params = _params(tmp_path)
+    trust = yaml.safe_load((params / "trust.yaml").read_text(encoding="utf-8"))
+    trust["name"] = ESC
+    trust["schools"][0]["name"] = "Ash\x1b[8m hidden"
+    (params / "trust.yaml").write_text(yaml.safe_dump(trust), encoding="utf-8")
+    r = CliRunner().invoke(app, ["check-params", "--params", str(params)])
+    assert r.exit_code == 0, r.output
+    _no_control(r.output)
+    assert "\\x1b]0;pwned\\x07\\x1b[2J\\x1b[31mOak\\u202e Trust\\r" in r.output
+    r = CliRunner().invoke(app, [
+        "kpis", "--term", TERM, "--params", str(params), "--data", str(ROOT / "data/demo"),
+        "--store", str(tmp_path / "s.duckdb"), "--school", str(trust["schools"][0]["urn"])])
+    assert r.exit_code == 0, r.output
+    _no_control(r.output)
+    assert "Ash\\x1b[8m hidden: KPIs" in r.output
+
+
+def test_validate_prints_a_cell_with_escapes_escaped(tmp_path):
+    drop = tmp_path / "drop"
+    shutil.copytree(ROOT / "data" / "demo", drop)
+    path = drop / "compliance.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    cells = lines[4].split(",")
+    cells[0] = "\x1b[2J148101"
+    lines[4] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    r = CliRunner().invoke(app, ["validate", str(drop), "--params", str(ROOT / "params")])
+    assert r.exit_code == 2
+    _no_control(r.output)
+    assert "compliance.csv:5:urn: '\\x1b[2J148101' is not a URN" in r.output

@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 
 from govkit.errors import GovkitError
+from govkit.text import SafeConsole, printable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Governance reports on every priority of a trust's strategic plan.")
 # Text from data and config is printed literally: 'compliance.csv:100:urn' is not an emoji
-# code and '[bold]' in a school's name is not markup.
-err = Console(stderr=True, highlight=False, emoji=False, markup=False)
-out = Console(highlight=False, emoji=False, markup=False)
+# code, '[bold]' in a school's name is not markup, and an ESC in it is shown as '\x1b'.
+err = SafeConsole(stderr=True)
+out = SafeConsole()
 F = TypeVar("F", bound=Callable[..., object])
 
 ParamsOpt = Annotated[Path, typer.Option("--params", help="folder with trust.yaml and plan.yaml")]
@@ -362,7 +362,8 @@ def kpis_command(
         out.print(f"{write_csv(df, csv)}: {len(df)} KPI(s) for {term}", markup=False)
         return
     place = ev.trust.school(school).name if school else ev.trust.name
-    table = Table(title=f"{place}: KPIs for {term} ({audience})", title_justify="left")
+    table = Table(title=printable(f"{place}: KPIs for {term} ({audience})"),
+                  title_justify="left")
     for col in ("measure id", "value", "numerator", "denominator", "target", "RAG",
                 "trend", "status"):
         table.add_column(col, no_wrap=True, justify="left" if col in ("measure id", "status")
@@ -376,11 +377,11 @@ def kpis_command(
         rating = {"too_few": narrative.TOO_FEW}.get(r["rating"], r["rating"]) \
             if isinstance(r["rating"], str) else ""
         trend = narrative.change_cell(r)
-        table.add_row(
+        table.add_row(*map(printable, (
             r["measure"] if isinstance(r["measure"], str) else r["kpi_id"],
             fmt.value(r["value"], unit, r["status"]), *_counts(r),
             fmt.value(r["target"], unit),
-            rating, trend, _status(r))
+            rating, trend, _status(r))))
     _print_table(table)
 
 
@@ -399,8 +400,7 @@ def _status(r: dict) -> str:
 
 def _print_table(table: Any) -> None:
     # A piped or redirected table keeps every column whole rather than the 80 defaults.
-    (out if out.is_terminal else Console(highlight=False, width=160, emoji=False,
-                                         markup=False)).print(table)
+    (out if out.is_terminal else SafeConsole(width=160)).print(table)
 
 
 def _print_phases(ev: Any, term: str, audience: str, csv: Path | None) -> None:
@@ -415,17 +415,18 @@ def _print_phases(ev: Any, term: str, audience: str, csv: Path | None) -> None:
     if csv is not None:
         out.print(f"{write_csv(df, csv)}: {len(df)} row(s) for {term}", markup=False)
         return
-    table = Table(title=f"{ev.trust.name}: by phase, {term} ({audience})",
+    table = Table(title=printable(f"{ev.trust.name}: by phase, {term} ({audience})"),
                   title_justify="left")
     for col in ("phase", "schools", "measure id", "value", "numerator", "denominator",
                 "national", "status"):
         table.add_column(col, no_wrap=True,
                          justify="left" if col in ("phase", "measure id", "status") else "right")
     for r in df.to_dict("records"):
-        table.add_row(r["phase"], str(r["schools"]), r["measure"],
-                      fmt.value(r["value"], r["unit"], r["status"]), *_counts(r),
-                      fmt.national(r["national_value"], r["unit"],
-                                   r["national_like_for_like"]), _status(r))
+        table.add_row(*map(printable, (
+            r["phase"], str(r["schools"]), r["measure"],
+            fmt.value(r["value"], r["unit"], r["status"]), *_counts(r),
+            fmt.national(r["national_value"], r["unit"], r["national_like_for_like"]),
+            _status(r))))
     _print_table(table)
 
 
