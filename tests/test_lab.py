@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import os
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import pandas as pd
+import pytest
+from typer.testing import CliRunner
 
+from govkit.cli import app
 from govkit.reports import context
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,3 +70,86 @@ def test_one_kernel_reopened_on_other_data_reads_the_new_data(tmp_path, capsys):
     ctx = _open(copy, store)
     assert "changed since it was built" in capsys.readouterr().out
     assert context.headline(ctx, "attendance_rate") == _attendance(demo)
+
+
+# --- a leader's own chart reaches the page the batch writes -------------------------------
+
+LEADER_CELLS = [
+    "## Our own charts",
+    "import matplotlib.pyplot as plt\n"
+    "plt.plot([1, 2, 3], [95.1, 94.2, 96.0])\n"
+    "plt.title(\"LEADER-PLOT attendance by week\")\n"
+    "plt.show()",
+    "import pandas as pd\n"
+    "pd.Series([3, 1, 2], index=[\"Y7\", \"Y8\", \"Y9\"]).plot.bar(\n"
+    "    title=\"LEADER-PANDAS suspensions by year\")",
+]
+
+
+class _Images(HTMLParser):
+    """Every image's alt text, and the headings before it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[tuple[str, str | None]] = []
+        self._heading = ""
+        self._in_heading = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h1", "h2", "h3"):
+            self._in_heading, self._heading = True, ""
+        if tag == "img":
+            self.images.append((self._heading.strip(), dict(attrs).get("alt")))
+
+    def handle_endtag(self, tag):
+        if tag in ("h1", "h2", "h3"):
+            self._in_heading = False
+
+    def handle_data(self, data):
+        if self._in_heading:
+            self._heading += data
+
+
+@pytest.fixture(scope="module")
+def leaders_notebooks(tmp_path_factory) -> Path:
+    """notebooks/mine/ as a leader leaves it: priority.ipynb with two charts of her own."""
+    folder = tmp_path_factory.mktemp("mine")
+    nb = nbformat.read(ROOT / "notebooks" / "priority.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell(LEADER_CELLS[0]))
+    nb.cells += [nbformat.v4.new_code_cell(src) for src in LEADER_CELLS[1:]]
+    nbformat.write(nb, folder / "priority.ipynb")
+    return folder
+
+
+@pytest.mark.parametrize("fork", ["--fork", "--no-fork"])
+def test_a_leaders_own_charts_reach_the_batch_page(tmp_path, leaders_notebooks, fork):
+    """`govkit run --notebooks notebooks/mine`, forked kernels or not: her matplotlib and
+    pandas charts are on the page, each as an image with its title as alt text."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, [
+        "run", "--params", str(ROOT / "params"), "--data", str(ROOT / "data" / "demo"),
+        "--out", str(out), "--term", LATEST, "--school", str(RIVERSTONE),
+        "--report", "priority-education", "--notebooks", str(leaders_notebooks), fork])
+    assert result.exit_code == 0, result.output
+    page = _Images()
+    page.feed((out / LATEST / str(RIVERSTONE) / "priority-education.html").read_text())
+    hers = [alt for heading, alt in page.images if heading == "Our own charts"]
+    assert hers == ["LEADER-PLOT attendance by week", "LEADER-PANDAS suspensions by year"]
+    assert len(page.images) > 2  # the report's own charts are still there
+
+
+def test_a_leaders_chart_is_described_by_its_title_else_its_axes():
+    from matplotlib.figure import Figure
+
+    from govkit.reports.blocks import figure_alt
+
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert figure_alt(fig) == "Chart"
+    ax.set_xlabel("Term")
+    ax.set_ylabel("Attendance (%)")
+    assert figure_alt(fig) == "Chart of Attendance (%) by Term"
+    ax.set_title("Attendance by term")
+    assert figure_alt(fig) == "Attendance by term"
+    fig.suptitle("Riverstone")
+    assert figure_alt(fig) == "Riverstone; Attendance by term"

@@ -461,6 +461,9 @@ def run_command(
         "dask); every worker must see data, params and outputs at the same paths")] = None,
     pack: Annotated[bool, typer.Option(
         "--pack", help="then write the board pack PDF (one --school: that school's)")] = False,
+    notebooks: Annotated[Path | None, typer.Option(
+        "--notebooks", help="folder of the report notebooks to run, e.g. a leader's copies in "
+        "notebooks/mine (default: notebooks/ beside --params, else the shipped ones)")] = None,
 ) -> None:
     """Run every report of a term in parallel; skip unchanged ones; write HTML and an index."""
     from govkit.batch.executors import get_executor
@@ -471,11 +474,13 @@ def run_command(
     get_executor(executor)  # an unknown name is refused before any work
     if scheduler and executor != "dask":
         raise ConfigError("--scheduler is for --executor dask")
+    if notebooks is not None and not notebooks.is_dir():
+        raise ConfigError(f"--notebooks {notebooks}: no such folder")
     check_params(params)  # trust.yaml, the plan, every commentary file: exit 2 before work
     _check_term_data(params, configured_data(data, params), term)
     code = run_with_progress(out, params, configured_data(data, params), out_dir, term,
                              school or None, report or None, jobs, force, timeout, fork,
-                             executor=executor, scheduler=scheduler)
+                             executor=executor, scheduler=scheduler, notebooks_dir=notebooks)
     if code:
         if pack:
             err.print("no board pack: not every report was built")

@@ -38,7 +38,8 @@ PRELOAD = ("ipykernel.kernelapp", "govkit.reports.priority", "govkit.reports.ove
            "govkit.reports.deep_dive", "govkit.reports.report_card", "govkit.plan.evaluate",
            "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "pdb",
            "IPython.core.completerlib", "IPython.core.oinspect", "IPython.core.logger",
-           "sqlite3", "tornado.locks", "tornado.queues")
+           "sqlite3", "tornado.locks", "tornado.queues",
+           "matplotlib_inline.backend_inline")  # govkit.reports.blocks.show_pyplot_figures
 CAN_FORK = hasattr(os, "fork") and sys.platform != "darwin"  # macOS: fork after threads
 
 

@@ -37,7 +37,7 @@ def run_with_progress(console: Console, params: Path, data: Path, out_dir: Path,
                       term: str | None, schools: list[int] | None, reports: list[str] | None,
                       jobs: int | None, force: bool, timeout: float,
                       fork_kernels: bool = True, executor: str = "local",
-                      scheduler: str | None = None) -> int:
+                      scheduler: str | None = None, notebooks_dir: Path | None = None) -> int:
     """Run the batch with a progress bar (on a terminal) or a line per finished report (in
     a log: cron, CI); returns the exit code: 0, 1 failures, 128 + the signal if stopped
     (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)."""
@@ -69,7 +69,7 @@ def run_with_progress(console: Console, params: Path, data: Path, out_dir: Path,
         result = run_batch(params, data, out_dir, term, schools, reports, jobs, force,
                            timeout=timeout, progress=progress, on_start=on_start,
                            fork_kernels=fork_kernels, executor=executor,
-                           scheduler=scheduler)
+                           scheduler=scheduler, notebooks_dir=notebooks_dir)
     except KeyboardInterrupt as e:  # stopped while checking the data, before any report
         console.print(f"{_stopped_by(signal_of(e))} before any report ran",
                       markup=False, soft_wrap=True)

@@ -141,6 +141,64 @@ def kpi_paragraph(row: Mapping[str, Any]) -> None:
                   f"{esc(narrative.kpi_sentence(row))}</p>"))
 
 
+def _svg(fig: Any) -> str:
+    """The figure as SVG text. Rendered here, so it works whatever the backend (inline,
+    Agg, none selected)."""
+    buf = io.StringIO()
+    with mpl.rc_context({k: charts.STYLE[k] for k in ("svg.fonttype", "svg.hashsalt")}):
+        fig.savefig(buf, format="svg", metadata=charts.SVG_METADATA)
+    return buf.getvalue()
+
+
+def figure_alt(fig: Any) -> str:
+    """A leader's own chart's text alternative: its title (the figure's, else its plots'),
+    else what its axes show; 'Chart' only when it has neither."""
+    titles = [fig.get_suptitle()] if hasattr(fig, "get_suptitle") else []
+    for ax in fig.get_axes():
+        titles += [ax.get_title(loc) for loc in ("left", "center", "right")]
+    titles = [t.strip() for t in titles if t and t.strip()]
+    if titles:
+        return "; ".join(dict.fromkeys(titles))
+    for ax in fig.get_axes():
+        y, x = ax.get_ylabel().strip(), ax.get_xlabel().strip()
+        if y or x:
+            return f"Chart of {y or 'values'}" + (f" by {x}" if x else "")
+    return "Chart"
+
+
+def figure_svg(fig: Any) -> tuple[str, dict[str, str]]:
+    """IPython's SVG formatter for matplotlib figures (see show_pyplot_figures): the figure
+    with its alt text, as show_chart shows the house charts. A leader gives her own text
+    with ``blocks.show_chart(fig, alt="...")`` instead of ``plt.show()``."""
+    return _svg(fig), {"alt": figure_alt(fig)}
+
+
+def show_pyplot_figures() -> bool:
+    """Make a leader's own matplotlib or pandas chart (``plt.show()``, or a figure left
+    open at the end of a cell) reach the report as SVG with alt text from its title.
+
+    The inline backend is set in this kernel: one forked from a batch worker keeps the
+    worker's non-interactive backend, where ``plt.show()`` shows nothing. False outside
+    IPython.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "enable_matplotlib"):
+        return False
+    import matplotlib.pyplot  # noqa: F401 - first: importing it configures the backend
+    from matplotlib.figure import Figure
+
+    shell.enable_matplotlib("inline")
+    formatters = shell.display_formatter.formatters
+    for mime in ("image/png", "image/jpeg", "application/pdf"):
+        formatters[mime].pop(Figure, None)
+    formatters["image/svg+xml"].for_type(Figure, figure_svg)
+    return True
+
+
 def show_chart(chart: charts.Chart | Any, alt: str | None = None,
                hooks: Mapping[str, Any] | None = None) -> None:
     """Show a figure as SVG with its text alternative, then free it.
@@ -153,14 +211,10 @@ def show_chart(chart: charts.Chart | Any, alt: str | None = None,
     alt = alt or (chart.alt if isinstance(chart, charts.Chart) else None)
     if not alt:
         raise ValueError("every chart needs a text alternative (alt)")
-    # Render ourselves: works whatever the backend (inline, Agg, none selected).
-    buf = io.StringIO()
-    with mpl.rc_context({k: charts.STYLE[k] for k in ("svg.fonttype", "svg.hashsalt")}):
-        fig.savefig(buf, format="svg", metadata=charts.SVG_METADATA)
     meta: dict[str, Any] = {"alt": alt}
     if hooks:  # the house template writes these as the image's data-* attributes
         meta["govkit"] = {str(k): str(v) for k, v in hooks.items()}
-    _display({"image/svg+xml": buf.getvalue(), "text/plain": alt}, raw=True,
+    _display({"image/svg+xml": _svg(fig), "text/plain": alt}, raw=True,
              metadata={"image/svg+xml": meta})
     import matplotlib.pyplot as plt
 

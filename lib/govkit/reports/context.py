@@ -15,18 +15,21 @@ from govkit import paths
 from govkit.errors import ConfigError, GovkitError
 from govkit.plan import fmt, narrative
 from govkit.reports import charts
-from govkit.reports.blocks import _display, esc, headline_line
+from govkit.reports.blocks import _display, esc, headline_line, show_pyplot_figures
 from govkit.terms import parse_term
 
 
 def setup() -> None:
-    """The chart style, and govkit's own errors shown as one line in a notebook.
+    """The chart style, a leader's own matplotlib or pandas charts shown as the report
+    shows its own (SVG, alt text from the title: blocks.show_pyplot_figures), and govkit's
+    own errors shown as one line in a notebook.
 
     Warnings stay on for a leader's own cells in Lab (the batch export drops stderr, so a
     governor never sees one: govkit.reports.export.for_readers); deprecations raised inside
     govkit itself are hidden, as she can do nothing about them.
     """
     pd.set_option("display.max_columns", 50)
+    show_pyplot_figures()  # before the style: the inline backend sets some rcParams
     charts.apply_style()
     show_errors_as_one_line()
     # a deprecation inside govkit is ours to fix, not a leader's: hide only those
