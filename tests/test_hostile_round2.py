@@ -6,8 +6,11 @@ Each test here failed on the code before issue 22.
 
 from __future__ import annotations
 
+import base64
 import csv
+import re
 import shutil
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
@@ -187,3 +190,76 @@ def test_validate_prints_a_cell_with_escapes_escaped(tmp_path):
     assert r.exit_code == 2
     _no_control(r.output)
     assert "compliance.csv:5:urn: '\\x1b[2J148101' is not a URN" in r.output
+
+
+# --- one run of the real notebooks on a small trust with hostile names ------------------
+
+PLAN = """\
+name: Test plan
+priorities:
+  - id: attend
+    title: Pupils attend well
+    deep_dive: education
+    success_criteria:
+      - id: rate
+        text: Attendance at or above 95%
+        kpis:
+          - measure: attendance_rate
+            target: 95
+            tolerance: 1
+  - id: money
+    title: Money well spent
+    deep_dive: finance
+    success_criteria:
+      - id: balance
+        text: Spend within income
+        kpis:
+          - measure: reserves_pct_income
+            target: 5
+            tolerance: 2
+"""
+MATH = r"St $\frac{a}{b}$ $\bad{$ Primary"  # mathtext, and mathtext matplotlib cannot parse
+DOLLAR = "Oak $ School"
+
+
+@pytest.fixture(scope="module")
+def hostile_project(tmp_path_factory) -> Path:
+    """A three-school demo trust whose schools are named with matplotlib mathtext, an
+    unbalanced $ and (twice) the same name, beside the project's own notebooks."""
+    from govkit.data.demo import write_demo, write_trust_yaml
+
+    root = tmp_path_factory.mktemp("hostile")
+    demo = write_demo(root / "data", schools=3)
+    write_trust_yaml(root / "params" / "trust.yaml", demo)
+    trust = yaml.safe_load((root / "params/trust.yaml").read_text(encoding="utf-8"))
+    for s, name in zip(trust["schools"], (MATH, DOLLAR, DOLLAR), strict=True):
+        s["name"] = name
+    (root / "params/trust.yaml").write_text(yaml.safe_dump(trust), encoding="utf-8")
+    (root / "params" / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    return root
+
+
+def _run(root: Path, *extra: str):
+    return CliRunner().invoke(app, ["run", "--params", str(root / "params"), "--data",
+                                    str(root / "data"), "--out", str(root / "outputs"),
+                                    "--jobs", "2", *extra])
+
+
+def test_deep_dives_draw_a_school_named_with_mathtext_literally(hostile_project):
+    trust = load_trust(hostile_project / "params/trust.yaml")
+    urns = [str(s.urn) for s in trust.schools[:2]]
+    r = _run(hostile_project, "--report", "education", "--report", "finance",
+             *[a for u in urns for a in ("--school", u)])
+    assert r.exit_code == 0, r.output
+    term_dir = hostile_project / "outputs" / trust.latest_term
+    for urn in urns:
+        for report in ("education", "finance"):
+            html = (term_dir / urn / f"{report}.html").read_text(encoding="utf-8")
+            svgs = [base64.b64decode(b).decode("utf-8") for b in re.findall(
+                r'src="data:image/svg\+xml;base64,([^"]+)"', html)]
+            assert svgs, (urn, report)
+            # the names drawn as the text they are (SVG text, escaped as XML)
+            drawn = "".join(svgs)
+            assert html_escape(MATH, quote=False) in drawn, (urn, report)
+            assert html_escape(DOLLAR, quote=False) in drawn, (urn, report)

@@ -145,7 +145,7 @@ def _svg(fig: Any) -> str:
     """The figure as SVG text. Rendered here, so it works whatever the backend (inline,
     Agg, none selected)."""
     buf = io.StringIO()
-    with mpl.rc_context({k: charts.STYLE[k] for k in ("svg.fonttype", "svg.hashsalt")}):
+    with mpl.rc_context({k: charts.STYLE[k] for k in charts.DRAW_RC}):
         fig.savefig(buf, format="svg", metadata=charts.SVG_METADATA)
     return buf.getvalue()
 

@@ -74,7 +74,13 @@ STYLE = {
     "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
     "svg.fonttype": "none",
     "svg.hashsalt": "govkit",
+    # Text on a chart comes from data (a school named '$\frac{a}{b}$' or 'Oak $ School'):
+    # drawn as written, never parsed as mathtext or handed to LaTeX.
+    "text.parse_math": False,
+    "text.usetex": False,
 }
+# what a figure needs at draw time too (tick labels are made then, from rcParams)
+DRAW_RC = ("svg.fonttype", "svg.hashsalt", "text.parse_math", "text.usetex")
 SVG_METADATA = {"Date": None, "Creator": None}  # savefig(..., metadata=SVG_METADATA)
 _PAD = 0.08  # inches between the figure's edge and what is drawn nearest it
 
