@@ -106,7 +106,8 @@ def _wait_for_busy_kernels(proc: subprocess.Popen, term_dir: Path) -> set[int]:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         assert proc.poll() is None, _output(proc, 1)
-        running = list(term_dir.glob("*/.report_card.*.running.ipynb"))
+        running = list((term_dir.parent / ".work" / term_dir.name).glob(
+            "*/report_card.*.running.ipynb"))
         if len(running) == 2:
             time.sleep(1.0)  # the kernels are in the hold cell by now
             family = _descendants(proc.pid)
@@ -176,7 +177,7 @@ def test_sigterm_stops_every_process_and_the_next_run_carries_on(tmp_path, demo_
     assert ("interrupted (Ctrl-C)" if signum == signal.SIGINT else
             f"stopped by {signal.Signals(signum).name}") + ": finished reports are kept" in out
     assert "Traceback" not in out and "InvalidStateError" not in out, out
-    assert not list(term_dir.glob("*/.*running*"))  # no half-run notebook left
+    assert not list(term_dir.parent.rglob("*running*"))  # no half-run notebook left
     # the next run carries on: the overview still unchanged, the report cards written
     hold.unlink()
     again = _start(root, hold)
@@ -207,6 +208,10 @@ def test_kill_9_leaves_no_worker_or_kernel_running(tmp_path, demo_drop, leftover
     run.wait(timeout=30)
     left = _gone_within(family, 5 - (time.monotonic() - stopped))
     assert not left, [_cmd(p) for p in left]
+    # its working files are outside the published folder (issue 22), and go at the next run
+    term_dir, work = root / "outputs" / TERM, root / "outputs" / ".work" / TERM
+    assert not [p for p in term_dir.rglob("*") if "running" in p.name or
+                p.name.endswith(".tmp")]
     # and the next run carries on from the overview the killed one wrote
     hold.unlink()
     again = _start(root, hold)
@@ -215,4 +220,5 @@ def test_kill_9_leaves_no_worker_or_kernel_running(tmp_path, demo_drop, leftover
     statuses = [r["status"] for r in json.loads(
         (root / "outputs" / TERM / "manifest.json").read_text())["reports"]]
     assert statuses == ["skipped", "ok", "ok"], out
+    assert not [p for p in work.rglob("*") if p.is_file()]
 

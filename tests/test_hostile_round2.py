@@ -263,3 +263,33 @@ def test_deep_dives_draw_a_school_named_with_mathtext_literally(hostile_project)
             drawn = "".join(svgs)
             assert html_escape(MATH, quote=False) in drawn, (urn, report)
             assert html_escape(DOLLAR, quote=False) in drawn, (urn, report)
+
+
+# --- 6: a report that prints too much is failed, its last good page kept ----------------
+
+def test_a_report_printing_a_megabyte_is_failed_and_the_last_page_kept(hostile_project):
+    import nbformat
+
+    trust = load_trust(hostile_project / "params/trust.yaml")
+    urn = str(trust.schools[0].urn)
+    one = ("--report", "report_card", "--school", urn)
+    r = _run(hostile_project, *one)
+    assert r.exit_code == 0, r.output
+    card = hostile_project / "outputs" / trust.latest_term / urn / "report_card.html"
+    good = card.read_bytes()
+    nb_path = hostile_project / "notebooks" / "report_card.ipynb"
+    kept = nb_path.read_bytes()
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell('print("x" * 1_000_000)'))
+    nbformat.write(nb, nb_path)
+    try:
+        r = _run(hostile_project, *one)
+    finally:
+        nb_path.write_bytes(kept)
+    assert r.exit_code == 1, r.output
+    assert (f"FAILED {urn}/report_card: OutputTooLarge: the notebook's cells printed 977 KB "
+            "of text, over the limit of 512 KB (GOVKIT_MAX_OUTPUT_KB): not published, the "
+            "last good page is kept") in " ".join(r.output.split())
+    assert card.read_bytes() == good
+    failed = hostile_project / "outputs" / trust.latest_term / "_failed" / urn
+    assert (failed / "report_card.failed.ipynb").stat().st_size < 200_000

@@ -51,6 +51,12 @@ class Job:
     def html_path(self, out_dir: Path) -> Path:
         return out_dir / self.term / self.folder / f"{self.report}.html"
 
+    def work_path(self, out_dir: Path) -> Path:
+        """Where the report's working files go while it runs (its executing notebook, its
+        page before it is renamed into place): outputs/.work/<term>/<folder>/<report>,
+        outside the published folder."""
+        return work_dir(out_dir, self.term) / self.folder / self.report
+
     def failed_path(self, out_dir: Path) -> Path:
         """A failed run's executed notebook (tracebacks, paths): apart from what is
         published, under outputs/<term>/_failed/, and never linked from the index."""
@@ -58,6 +64,13 @@ class Job:
 
 
 FAILED = "_failed"  # outputs/<term>/_failed/: failed notebooks, never published
+WORK = ".work"  # outputs/.work/<term>/: a run's working files, never published
+
+
+def work_dir(out_dir: Path, term: str) -> Path:
+    """A term's working folder: beside the published term folders (the same file system,
+    so a page is renamed into place), emptied when a run of the term starts."""
+    return out_dir / WORK / term
 
 
 def failed_path(term_dir: Path, output: str) -> Path:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import shutil
 import signal
 import threading
 import time
@@ -24,7 +25,7 @@ from typing import Any
 from govkit.batch.executors import get_executor
 from govkit.batch.lifeline import signal_of, signals_ignored, stop_signals, term_lock
 from govkit.batch.manifest import MANIFEST, Entry, Manifest, job_hash, shared_inputs_hash
-from govkit.batch.matrix import Job, build_matrix
+from govkit.batch.matrix import Job, build_matrix, work_dir
 from govkit.errors import ConfigError, OutputError
 from govkit.plan.config import Trust
 from govkit.plan.params import load_params
@@ -32,6 +33,10 @@ from govkit.plan.params import load_params
 KERNEL = "python3"
 DEFAULT_TIMEOUT = 900.0  # seconds of wall clock per report
 START_TIMEOUT = 120  # seconds for a kernel to start under load
+# What a report's cells may print (stream output: print(), warnings) before the report is
+# failed rather than published: a page is for governors, not a dump of a loop's output.
+MAX_OUTPUT_ENV = "GOVKIT_MAX_OUTPUT_KB"
+DEFAULT_MAX_OUTPUT_KB = 512
 RUN_LOG = "run.log"  # in outputs/<term>/: what kernels and workers wrote to stderr
 SAVE_EVERY_REPORT = 300  # batches up to this size rewrite the manifest after every report
 
@@ -201,6 +206,7 @@ def run_job(spec: dict[str, Any]) -> Outcome:
     HTML is written (the previous good one, if any, stays). A kernel that fails to start
     is retried once; a notebook error is not (it would fail the same way).
     """
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -209,10 +215,12 @@ def run_job(spec: dict[str, Any]) -> Outcome:
 
     started = time.perf_counter()
     ev = _warm_store(spec["parameters"])
-    html, failed = Path(spec["html"]), Path(spec["failed"])
+    html, failed, work = Path(spec["html"]), Path(spec["failed"]), Path(spec["work"])
     html.parent.mkdir(parents=True, exist_ok=True)
     failed.parent.mkdir(parents=True, exist_ok=True)
-    tmp = html.with_name(f".{html.stem}.{os.getpid()}.running.ipynb")
+    work.parent.mkdir(parents=True, exist_ok=True)
+    # outside the published folder: a run killed now leaves nothing beside the pages
+    tmp = work.with_name(f"{work.name}.{os.getpid()}.running.ipynb")
     attempts = 0
     # the wall-clock limit is a SIGALRM, which only a main thread can take: a Dask worker
     # runs jobs in threads, and there papermill's per-cell execution_timeout is the limit
@@ -252,10 +260,18 @@ def run_job(spec: dict[str, Any]) -> Outcome:
                 if alarm:
                     signal.setitimer(signal.ITIMER_REAL, 0)
         executed = time.perf_counter()
+        printed = stream_bytes(nb)
+        if printed > spec["max_output"]:
+            nbformat.write(cut_streams(nb), str(failed))
+            return Outcome(spec["key"], "failed", time.perf_counter() - started,
+                           f"OutputTooLarge: the notebook's cells printed {printed / 1024:,.0f} "
+                           f"KB of text, over the limit of {spec['max_output'] / 1024:,.0f} "
+                           f"KB ({MAX_OUTPUT_ENV}): not published, the last good page is kept",
+                           attempts=attempts)
         # parsed once per worker while unchanged (load_params), not per report: 30 ms
         # of YAML a report at 300 schools
         trust = load_params(Path(spec["parameters"]["params_dir"]))[0]
-        export_html(nb, html, trust, spec["title"], spec["index_href"])
+        export_html(nb, html, trust, spec["title"], spec["index_href"], work=work.parent)
         failed.unlink(missing_ok=True)
         timings = _timings(nb, called, executed - started, time.perf_counter() - executed)
         rag, counts = _headline(ev, spec)
@@ -268,6 +284,39 @@ def run_job(spec: dict[str, Any]) -> Outcome:
         if alarm:
             signal.signal(signal.SIGALRM, previous)
         tmp.unlink(missing_ok=True)
+
+
+def stream_bytes(nb: Any) -> int:
+    """Bytes of text the notebook's cells printed (stream outputs, stdout and stderr)."""
+    return sum(len("".join(o.get("text", "")).encode("utf-8")) for c in nb.cells
+               for o in c.get("outputs", ()) if o.get("output_type") == "stream")
+
+
+def cut_streams(nb: Any, keep: int = 2000) -> Any:
+    """The notebook with each long stream output cut to its first ``keep`` characters, to
+    keep for debugging without keeping what made it too large."""
+    for c in nb.cells:
+        for o in c.get("outputs", ()):
+            text = "".join(o.get("text", "")) if o.get("output_type") == "stream" else ""
+            if len(text) > keep:
+                o["text"] = text[:keep] + f"\n[... {len(text) - keep:,} more characters cut]\n"
+    return nb
+
+
+def max_output() -> int:
+    """The limit on a report's printed text, in bytes (GOVKIT_MAX_OUTPUT_KB, else 512 KB)."""
+    from govkit.errors import ConfigError
+
+    raw = os.environ.get(MAX_OUTPUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_OUTPUT_KB * 1024
+    try:
+        kb = float(raw)
+    except ValueError:
+        kb = -1.0
+    if not kb > 0:
+        raise ConfigError(f"{MAX_OUTPUT_ENV}={raw!r}: give a number of KB above 0")
+    return int(kb * 1024)
 
 
 def _timings(nb: Any, called: dt.datetime, run: float, export: float) -> dict[str, float]:
@@ -382,6 +431,7 @@ def _run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None
         _notebooks_dir(params_dir)
     store_path = Path(store_path).resolve() if store_path else out_dir / "govkit.duckdb"
     trust, plan = load_params(params_dir)
+    max_output()  # a bad GOVKIT_MAX_OUTPUT_KB is said before any work
     term = term or trust.latest_term
     matrix = build_matrix(trust, plan, term, params_dir, data_dir, store_path, schools, reports)
     data_hash = validate_and_store(params_dir, data_dir, store_path, trust)
@@ -532,14 +582,18 @@ def _spec(job: Job, notebooks_dir: Path, out_dir: Path, timeout: float,
     """A plain dict a worker process can unpickle without the main process's objects."""
     return {"key": job.key, "notebook": str(notebooks_dir / f"{job.notebook}.ipynb"),
             "parameters": job.parameters, "html": str(job.html_path(out_dir)),
-            "failed": str(job.failed_path(out_dir)), "title": job.title,
+            "failed": str(job.failed_path(out_dir)), "work": str(job.work_path(out_dir)),
+            "title": job.title,
             # a public page never links to the board's pages
             "index_href": None if job.audience == "public" else "../index.html",
-            "timeout": timeout, "fork": fork}
+            "timeout": timeout, "fork": fork, "max_output": max_output()}
 
 
 def _remove_leftovers(term_dir: Path) -> None:
-    """Half-written files of a run that was stopped hard (its workers killed)."""
+    """Half-written files of a run that was stopped hard (its workers killed): the term's
+    working folder, and what runs before outputs/.work left beside the pages. Called with
+    the term's lock held, so no other run is using them."""
+    shutil.rmtree(work_dir(term_dir.parent, term_dir.name), ignore_errors=True)
     if term_dir.is_dir():
         for pattern in (".*.running.ipynb", ".*.tmp"):
             for leftover in term_dir.glob(f"*/{pattern}"):

@@ -102,10 +102,14 @@ def render_html(nb: nbformat.NotebookNode, trust: Trust, title: str,
     return html
 
 
-def write_atomic(path: Path, text: str) -> Path:
-    """Write beside the target then os.replace: a reader sees the old file or the new one."""
+def write_atomic(path: Path, text: str, work: Path | None = None) -> Path:
+    """Write beside the target (or in ``work``, a folder on the same file system kept
+    apart from what is published) then os.replace: a reader sees the old file or the
+    new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    if work is not None:
+        work.mkdir(parents=True, exist_ok=True)
+    tmp = (work or path.parent) / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
     try:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
@@ -115,11 +119,11 @@ def write_atomic(path: Path, text: str) -> Path:
 
 
 def export_html(nb: nbformat.NotebookNode, out_path: Path, trust: Trust, title: str,
-                index_href: str | None = None) -> Path:
+                index_href: str | None = None, work: Path | None = None) -> Path:
     """Export an executed notebook to one self-contained HTML file, atomically.
 
     No code, prompts or parameters cells; cells tagged remove-cell dropped; the trust's
     name and colours; a link back to ``index_href`` (relative, e.g. ``../index.html``);
     images embedded with their alt text; nothing fetched from the internet.
     """
-    return write_atomic(Path(out_path), render_html(nb, trust, title, index_href))
+    return write_atomic(Path(out_path), render_html(nb, trust, title, index_href), work)
