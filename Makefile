@@ -8,7 +8,7 @@ TERM_ID ?=
 AXE_VERSION ?= 4.14.1
 AXE    := .cache/npm/node_modules/axe-core/axe.min.js
 
-.PHONY: help install report test browser-deps pack lint lab bench bench-evaluate demo-data contract-docs clean
+.PHONY: help install report test browser-deps pack lint lab bench bench-evaluate demo-data contract-docs wheel-check clean
 
 help:
 	@echo "make report   build the demo trust's reports for its latest term"
@@ -79,6 +79,19 @@ demo-data: $(STAMP)
 
 contract-docs: $(STAMP)
 	$(BIN)/govkit contract-docs docs/data-contract.md
+
+# The package as a user installs it: the wheel into a fresh venv with every dependency, then
+# `govkit init --demo` and `govkit run` in an empty folder outside the checkout (CI runs it).
+wheel-check: $(STAMP)
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(BIN)/python -m pip wheel . --no-deps --no-build-isolation --quiet --wheel-dir "$$tmp/dist"; \
+	$(PYTHON) -m venv "$$tmp/venv" 2>/dev/null || python3 -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet "$$tmp"/dist/govkit-*.whl; \
+	mkdir "$$tmp/trust"; cd "$$tmp/trust"; \
+	env -u GOVKIT_ROOT -u GOVKIT_DATA "$$tmp/venv/bin/govkit" init --demo; \
+	env -u GOVKIT_ROOT -u GOVKIT_DATA PATH="$$tmp/venv/bin:$$PATH" "$$tmp/venv/bin/govkit" run; \
+	ls outputs/*/index.html outputs/*/trust/trust_overview.html >/dev/null; \
+	echo "wheel-check: the installed wheel built the demo term in an empty folder"
 
 clean:
 	rm -rf outputs .pytest_cache .ruff_cache

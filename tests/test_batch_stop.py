@@ -22,12 +22,12 @@ from pathlib import Path
 import nbformat
 import pytest
 import test_batch_e2e
+from commands import GOVKIT
 from test_batch_e2e import FIXTURES, TERM, URNS, project
 
 demo_drop = test_batch_e2e.demo_drop  # the two-school drop, written once per module
 
 ROOT = Path(__file__).resolve().parents[1]
-GOVKIT = ROOT / ".venv" / "bin" / "govkit"
 HOLD_CELL = """\
 import os, time
 hold = os.environ.get("GOVKIT_TEST_HOLD")

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from commands import GOVKIT
 from typer.testing import CliRunner
 
 from govkit.cli import app
@@ -155,7 +156,7 @@ def _limited(size: int):
 
 
 def _govkit(*args: str, limit: int) -> subprocess.CompletedProcess:
-    return subprocess.run([str(ROOT / ".venv" / "bin" / "govkit"), *args], cwd=ROOT,
+    return subprocess.run([str(GOVKIT), *args], cwd=ROOT,
                           capture_output=True, text=True, preexec_fn=_limited(limit),
                           timeout=120)
 
@@ -193,9 +194,10 @@ def test_a_full_disk_at_manifest_save_is_an_output_error(tmp_path):
 
 
 def test_a_params_folder_elsewhere_runs_the_shipped_notebooks(tmp_path):
-    # with no notebooks/ beside params/, the batch uses the repo's (it looked in lib/)
+    # with no notebooks/ beside params/, the batch uses those installed with govkit (the
+    # checkout's notebooks/ links to them)
     from govkit.batch.runner import _notebooks_dir
 
     (tmp_path / "params").mkdir()
-    assert _notebooks_dir(tmp_path / "params") == ROOT / "notebooks"
-    assert (ROOT / "notebooks" / "report_card.ipynb").is_file()
+    assert _notebooks_dir(tmp_path / "params") == (ROOT / "notebooks").resolve()
+    assert (_notebooks_dir(tmp_path / "params") / "report_card.ipynb").is_file()

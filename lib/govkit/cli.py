@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -133,10 +134,11 @@ def build_store_command(
 @app.command("init")
 @user_errors
 def init_command(
-    gias_links: Annotated[Path, typer.Option("--gias-links", help="GIAS groups download's "
-                                             "links file, group_links.csv")],
-    trust_name: Annotated[str, typer.Option("--trust", help="the trust's name as GIAS "
-                                            "has it, or its Group UID")],
+    gias_links: Annotated[Path | None, typer.Option("--gias-links", help="GIAS groups "
+                                                    "download's links file, group_links.csv")
+                          ] = None,
+    trust_name: Annotated[str | None, typer.Option("--trust", help="the trust's name as GIAS "
+                                                   "has it, or its Group UID")] = None,
     plan: Annotated[str, typer.Option("--plan", help="an example plan to start from (e.g. "
                                       "odyssey-2024-27) or a plan file")] = "odyssey-2024-27",
     params: ParamsOpt = DEFAULT_PARAMS,
@@ -147,24 +149,28 @@ def init_command(
         "--last-year", help="last academic year, e.g. 2018-19 (default: this one)")] = None,
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing "
                                         "trust.yaml / plan.yaml")] = False,
+    demo: Annotated[bool, typer.Option(
+        "--demo", help="the invented demo trust instead: its params/ (trust.yaml, plan, "
+        "leaders' comments) and its data in data/demo, ready for govkit run")] = False,
 ) -> None:
     """Start a trust: params/trust.yaml from GIAS (every school of the trust with URN, name,
     phase and joined date), a copy of an example plan, and the next steps."""
     import datetime as dt
-    import shutil
 
     from govkit.data.importers.dfe import academic_year
     from govkit.data.importers.gias import find_trust, trust_yaml
     from govkit.errors import ConfigError
-    from govkit.terms import TermError
+    from govkit.terms import TermError, terms_between
 
-    examples = Path(__file__).resolve().parents[2] / "params" / "examples"
-    plan_file = Path(plan) if Path(plan).suffix in (".yaml", ".yml") else \
-        examples / f"{plan}.yaml"
-    if not plan_file.is_file():
-        known = sorted(p.stem for p in examples.glob("*.yaml"))
-        raise ConfigError(f"--plan {plan}: no such plan file or example (examples: "
-                          + ", ".join(known) + ")")
+    plan_file = _example_plan(plan)
+    if demo:
+        if gias_links is not None or trust_name is not None:
+            raise ConfigError("--demo writes the demo trust: leave out --gias-links and "
+                              "--trust")
+        _init_demo(params, plan_file, force)
+        return
+    if gias_links is None or trust_name is None:
+        raise ConfigError("give --gias-links and --trust (or --demo for the demo trust)")
     try:
         today = dt.date.today()
         last = academic_year(last_year) if last_year else (
@@ -175,16 +181,13 @@ def init_command(
         raise ConfigError(f"--first-year/--last-year: {e}") from None
     if int(first[:4]) > int(last[:4]):
         raise ConfigError(f"--first-year {first} comes after --last-year {last}")
-    terms = [f"{y}-{(y + 1) % 100:02d}-{s}" for y in range(int(first[:4]), int(last[:4]) + 1)
-             for s in ("autumn", "spring", "summer")]
+    terms = [t.id for t in terms_between(f"{first}-autumn", f"{last}-summer")]
     found = find_trust(gias_links, trust_name)
     if not found.schools:
         raise ConfigError(f"{found.name} (Group UID {found.uid}) has no school govkit can "
                           "place in a phase")
     target, plan_target = params / "trust.yaml", params / "plan.yaml"
-    for f in (target, plan_target):
-        if f.exists() and not force:
-            raise ConfigError(f"{f} exists already: give --force to replace it")
+    _refuse_existing([target, plan_target], force)
     params.mkdir(parents=True, exist_ok=True)
     target.write_text(trust_yaml(found, terms), encoding="utf-8")
     shutil.copyfile(plan_file, plan_target)
@@ -205,6 +208,59 @@ def init_command(
         "publish")
     say(f"  govkit validate {params.parent / 'data'} --params {params}")
     say(f"  govkit run --params {params} --term {terms[-1]}")
+
+
+def _example_plan(plan: str) -> Path:
+    """--plan as a file, or the example plan of that name installed with govkit."""
+    from govkit import paths
+    from govkit.errors import ConfigError
+
+    examples = paths.shipped("examples")
+    plan_file = Path(plan) if Path(plan).suffix in (".yaml", ".yml") else \
+        examples / f"{plan}.yaml"
+    if not plan_file.is_file():
+        known = sorted(p.stem for p in examples.glob("*.yaml"))
+        raise ConfigError(f"--plan {plan}: no such plan file or example (examples: "
+                          + ", ".join(known) + ")")
+    return plan_file
+
+
+def _refuse_existing(files: list[Path], force: bool) -> None:
+    from govkit.errors import ConfigError
+
+    for f in files:
+        if f.exists() and not force:
+            raise ConfigError(f"{f} exists already: give --force to replace it")
+
+
+def _init_demo(params: Path, plan_file: Path, force: bool) -> None:
+    """`govkit init --demo`: the demo trust as the checkout has it (params/trust.yaml, the
+    plan, the leaders' comments; the data drop in data/demo, where trust.yaml without a
+    ``data:`` key looks), so `govkit run` then builds its reports from an empty folder."""
+    from govkit import paths
+    from govkit.data.demo import write_demo, write_trust_yaml
+
+    comments = sorted((paths.shipped("examples") / "demo-commentary").glob("*.yaml"))
+    data = params.parent / "data" / "demo"
+    targets = [params / "trust.yaml", params / "plan.yaml",
+               *(params / "commentary" / c.name for c in comments)]
+    _refuse_existing(targets + ([data] if data.exists() and any(data.iterdir()) else []),
+                     force)
+    demo = write_demo(data)
+    write_trust_yaml(params / "trust.yaml", demo)
+    shutil.copyfile(plan_file, params / "plan.yaml")
+    (params / "commentary").mkdir(exist_ok=True)
+    for c in comments:
+        shutil.copyfile(c, params / "commentary" / c.name)
+    for line in (f"{params / 'trust.yaml'}: {demo.name} (invented), {len(demo.schools)} "
+                 f"schools, terms {demo.terms[0]} .. {demo.terms[-1]}",
+                 f"{params / 'plan.yaml'}: copied from {plan_file.name}",
+                 f"{params / 'commentary'}: the leaders' comments for "
+                 + ", ".join(c.stem for c in comments),
+                 f"{data}: the demo data drop",
+                 "next: govkit run" + ("" if params == DEFAULT_PARAMS else
+                                       f" --params {params}")):
+        out.print(line, markup=False, soft_wrap=True)
 
 
 @app.command("template")

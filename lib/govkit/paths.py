@@ -8,6 +8,7 @@ holding ``params/trust.yaml``, and the data folder into the configured one.
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 ROOT_ENV = "GOVKIT_ROOT"
@@ -53,3 +54,16 @@ def data_dir(value: str | Path | None = None, configured: str | Path | None = No
 
 def store_path(value: str | Path | None = None) -> Path:
     return Path(value).resolve() if value else project_root() / "outputs" / "govkit.duckdb"
+
+
+def shipped(name: str) -> Path:
+    """A folder installed with the package (``notebooks``, ``examples``), found through
+    importlib.resources, so an installed wheel runs without a checkout around it.
+
+    govkit installs as plain files (a wheel, or ``pip install -e``), so the folder is a
+    real directory papermill and a kernel can be given by path.
+    """
+    folder = Path(str(files("govkit") / name))
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: not installed with govkit (package data)")
+    return folder

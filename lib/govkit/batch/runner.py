@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from govkit import paths
 from govkit.batch.executors import get_executor
 from govkit.batch.lifeline import signal_of, signals_ignored, stop_signals, term_lock
 from govkit.batch.manifest import MANIFEST, Entry, Manifest, job_hash, shared_inputs_hash
@@ -563,11 +564,11 @@ def _run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None
 
 
 def _notebooks_dir(params_dir: Path) -> Path:
-    """notebooks/ beside params/ (the project layout), else the one shipped in the repo."""
+    """notebooks/ beside params/ (the project layout), else the ones installed with govkit."""
     beside = params_dir.parent / "notebooks"
     if beside.is_dir():
         return beside
-    return Path(__file__).resolve().parents[3] / "notebooks"  # lib/govkit/batch/ -> root
+    return paths.shipped("notebooks")
 
 
 def _ordered_keys(manifest: Manifest, keys: list[str]) -> list[str]:
