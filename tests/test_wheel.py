@@ -4,7 +4,8 @@ No checkout around it: the notebooks, the example plans and the demo's comments 
 with the package (importlib.resources), not from ``parents[n]`` of a source file. The
 venv borrows this environment's dependencies through a .pth line and JUPYTER_PATH (pandas
 and the rest are not what is tested, and installing them again takes a minute); govkit
-itself is only the wheel's. `make wheel-check` (run by CI) does the same with every dependency installed.
+itself is only the wheel's. `make wheel-check` (run by CI) does the same with every
+dependency installed.
 """
 
 from __future__ import annotations
