@@ -59,13 +59,15 @@ $(VENV)/.lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
 	@touch $(VENV)/.lab
 
-# Opens at the project root (params/ and data/ reachable) showing notebooks/; the project's
-# jupyter_server_config.py tidies report notebooks as Lab saves them. Jupyter refuses to
-# start as root unless told; in a container root is usual. LAB_ARGS: e.g. --no-browser.
+# Opens at the project root (params/ and data/ reachable) showing notebooks/mine/, the
+# leader's own copies of the reports (made here the first time, never overwritten); the
+# project's jupyter_server_config.py keeps the shipped notebooks/ as shipped. Jupyter refuses
+# to start as root unless told; in a container root is usual. LAB_ARGS: e.g. --no-browser.
 LAB_ARGS ?=
 lab: $(VENV)/.lab
+	$(BIN)/govkit copy-notebooks --params params --to notebooks/mine
 	$(BIN)/jupyter lab --config=jupyter_server_config.py --ServerApp.root_dir=. \
-		--LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+		--LabApp.default_url=/lab/tree/notebooks/mine $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # one table: naive loop, cold, warm, Dask; BIG=1 adds the 300-school run (about 30 min more on 2 cores)
 bench: $(STAMP)

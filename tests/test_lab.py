@@ -5,6 +5,7 @@ own cells make of the page governors get.
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -153,3 +154,54 @@ def test_a_leaders_chart_is_described_by_its_title_else_its_axes():
     assert figure_alt(fig) == "Attendance by term"
     fig.suptitle("Riverstone")
     assert figure_alt(fig) == "Riverstone; Attendance by term"
+
+
+# --- a leader's copies: made once, never collected by the tests ---------------------------
+
+def test_copy_notebooks_makes_her_copies_once_and_never_overwrites(tmp_path):
+    mine = tmp_path / "mine"
+    args = ["copy-notebooks", "--params", str(ROOT / "params"), "--to", str(mine)]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+    shipped = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert sorted(p.name for p in mine.glob("*.ipynb")) == shipped
+    (mine / "priority.ipynb").write_text("{}")  # her edit
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 0 and "kept as they are" in again.output
+    assert (mine / "priority.ipynb").read_text() == "{}"
+
+
+def test_pytest_never_collects_a_leaders_copies():
+    """A notebook in notebooks/mine/ that would fail if run is not a test of the project."""
+    import subprocess
+    import sys
+    import uuid
+
+    mine = ROOT / "notebooks" / "mine"
+    made = not mine.exists()
+    mine.mkdir(exist_ok=True)
+    broken = mine / f"broken-{uuid.uuid4().hex[:8]}.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")])
+    nbformat.write(nb, broken)
+    try:
+        run = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p",
+                              "no:xdist", "notebooks"], cwd=ROOT, capture_output=True,
+                             text=True, timeout=120)
+    finally:
+        broken.unlink()
+        if made:
+            mine.rmdir()
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "priority.ipynb" in run.stdout and broken.name not in run.stdout
+
+
+def test_a_notebook_opens_with_its_kernels_metadata():
+    """What Lab's kernel gives a notebook when it starts is already there, so opening it
+    does not mark it modified; the save tidies it back."""
+    from govkit.reports.notebook_tidy import kernel_metadata, tidy
+
+    stored = nbformat.read(ROOT / "notebooks" / "explore.ipynb", as_version=4)
+    served = kernel_metadata(nbformat.from_dict(stored))
+    assert served.metadata.kernelspec.display_name == "Python 3 (ipykernel)"
+    assert served.metadata.language_info["version"] == platform.python_version()
+    assert tidy(served) == stored

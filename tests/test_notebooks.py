@@ -82,10 +82,8 @@ def test_notebook_reads_as_the_reports_outline(name):
             assert len(ast.parse(cell.source).body) <= 3, cell.source
 
 
-def test_a_leaders_save_in_lab_keeps_the_notebook_tidy():
-    """What jupyter_server's pre-save hook receives from Lab after a run: outputs, counts,
-    Lab's metadata; what it leaves is the notebook as stored."""
-    stored = _read("trust_overview")
+def _run_in_lab(stored: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """What Lab sends to save after a run: outputs, counts, Lab's metadata."""
     saved = nbformat.from_dict(stored)
     saved.metadata["language_info"] = {"name": "python", "version": "3.11.9"}
     saved.metadata["widgets"] = {}
@@ -96,12 +94,52 @@ def test_a_leaders_save_in_lab_keeps_the_notebook_tidy():
             cell.execution_count = i + 1
             if "nbval-check-output" not in cell.metadata.get("tags", []):
                 cell.outputs = [nbformat.v4.new_output("stream", text="x\n")]
+    return saved
+
+
+class _Contents:
+    """The part of jupyter_server's contents manager the hook reads: the server's root."""
+
+    root_dir = str(ROOT)
+
+
+def test_a_leaders_save_over_a_shipped_notebook_is_refused_and_her_copy_kept():
+    """The shipped notebooks stay as the project ships them: Lab's save is refused with a
+    line saying where her copy goes; in notebooks/mine/ her save is kept as Lab sent it."""
+    from tornado.web import HTTPError
+
+    saved = _run_in_lab(_read("trust_overview"))
     model = {"type": "notebook", "content": saved}
-    pre_save_hook(model=model, path="notebooks/trust_overview.ipynb")
-    assert model["content"] == stored
+    with pytest.raises(HTTPError) as refused:
+        pre_save_hook(model=model, path="notebooks/trust_overview.ipynb",
+                      contents_manager=_Contents())
+    assert refused.value.status_code == 403
+    assert "notebooks/mine/trust_overview.ipynb" in refused.value.log_message
     mine = {"type": "notebook", "content": nbformat.from_dict(saved)}
-    pre_save_hook(model=mine, path="my-copies/overview.ipynb")  # a leader's own copy: kept
+    pre_save_hook(model=mine, path="notebooks/mine/overview.ipynb",
+                  contents_manager=_Contents())
     assert mine["content"] == saved
+
+
+def test_a_developers_save_in_lab_keeps_the_notebook_tidy(monkeypatch):
+    """GOVKIT_EDIT_SHIPPED=1: the save is tidied to the notebook as stored, and a checked
+    cell not rerun (cleared by an error above it, as Lab's Run All leaves it) keeps its
+    stored output for nbval."""
+    monkeypatch.setenv("GOVKIT_EDIT_SHIPPED", "1")
+    stored = _read("priority")
+    saved = _run_in_lab(stored)
+    model = {"type": "notebook", "content": saved}
+    pre_save_hook(model=model, path="notebooks/priority.ipynb", contents_manager=_Contents())
+    assert model["content"] == stored
+    stopped = _run_in_lab(stored)
+    setup = next(c for c in stopped.cells if "open_report" in c.source)
+    setup.outputs = [nbformat.v4.new_output("error", ename="ConfigError", evalue="bad urn",
+                                            traceback=[])]
+    check = next(c for c in stopped.cells if "nbval-check-output" in c.metadata.get("tags", []))
+    check.outputs, check.execution_count = [], None
+    model = {"type": "notebook", "content": stopped}
+    pre_save_hook(model=model, path="notebooks/priority.ipynb", contents_manager=_Contents())
+    assert model["content"] == stored
 
 
 # --- reading the pages --------------------------------------------------------------------

@@ -360,6 +360,30 @@ def contract_docs_command(
     out.print(f"{path}: written", markup=False, soft_wrap=True)
 
 
+@app.command("copy-notebooks")
+@user_errors
+def copy_notebooks_command(
+    to: Annotated[Path | None, typer.Option(
+        "--to", help="folder for your copies (default: notebooks/mine beside --params)")
+    ] = None,
+    params: ParamsOpt = DEFAULT_PARAMS,
+) -> None:
+    """Copy the report notebooks to notebooks/mine/ for a leader to change (never over hers)."""
+    from govkit.batch.runner import _notebooks_dir
+    from govkit.reports.notebook_tidy import copy_notebooks
+
+    source = _notebooks_dir(params.resolve())
+    dest = to if to is not None else params.resolve().parent / "notebooks" / "mine"
+    copied, kept = copy_notebooks(dest, source)
+    for path in copied:
+        out.print(f"{path}: copied from {source}", markup=False, soft_wrap=True)
+    if kept:
+        out.print(f"{len(kept)} already in {dest}, kept as they are: "
+                  + ", ".join(p.name for p in kept), markup=False, soft_wrap=True)
+    out.print(f"Change them in JupyterLab; `govkit run --notebooks {dest}` builds the "
+              "reports from them.", markup=False, soft_wrap=True)
+
+
 @app.command("check-params")
 @user_errors
 def check_params_command(
