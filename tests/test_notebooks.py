@@ -115,6 +115,9 @@ def test_a_leaders_save_over_a_shipped_notebook_is_refused_and_her_copy_kept():
                       contents_manager=_Contents())
     assert refused.value.status_code == 403
     assert "notebooks/mine/trust_overview.ipynb" in refused.value.log_message
+    with pytest.raises(HTTPError):  # the same file by its place in the package
+        pre_save_hook(model=model, path="lib/govkit/notebooks/trust_overview.ipynb",
+                      contents_manager=_Contents())
     mine = {"type": "notebook", "content": nbformat.from_dict(saved)}
     pre_save_hook(model=mine, path="notebooks/mine/overview.ipynb",
                   contents_manager=_Contents())

@@ -32,10 +32,22 @@ MINE = "notebooks/mine"  # a leader's copies: git-ignored, never collected by py
 EDIT_SHIPPED_ENV = "GOVKIT_EDIT_SHIPPED"  # "1": a developer may save the shipped notebooks
 
 
-def is_shipped(path: str) -> bool:
-    """A notebook directly in notebooks/ (relative to the server's root), not a subfolder."""
+def is_shipped(path: str, root: str | Path | None = None) -> bool:
+    """A notebook directly in notebooks/ (``path`` relative to the server's ``root``), or
+    in the package's own folder however it is reached (notebooks/ is a link to it in the
+    checkout); never one in a subfolder such as notebooks/mine/."""
     p = PurePosixPath(str(path).lstrip("/"))
-    return p.suffix == ".ipynb" and str(p.parent) == FOLDER
+    if p.suffix != ".ipynb":
+        return False
+    if str(p.parent) == FOLDER:
+        return True
+    from govkit import paths
+
+    try:
+        package = paths.shipped("notebooks").resolve()
+    except FileNotFoundError:
+        return False
+    return (Path(root or ".") / p).resolve().parent == package
 
 
 def _failed_or_empty(outputs: list[Any]) -> bool:
@@ -122,7 +134,7 @@ def pre_save_hook(model: dict[str, Any], path: str = "", contents_manager: Any =
     """jupyter_server's ContentsManager.pre_save_hook (see the module's docstring)."""
     if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
         return
-    if not is_shipped(path):
+    if not is_shipped(path, getattr(contents_manager, "root_dir", None)):
         return  # a leader's copy, or any other notebook: saved as Lab sends it
     if os.environ.get(EDIT_SHIPPED_ENV) != "1":
         from tornado.web import HTTPError
