@@ -152,13 +152,22 @@ def init_command(
     demo: Annotated[bool, typer.Option(
         "--demo", help="the invented demo trust instead: its params/ (trust.yaml, plan, "
         "leaders' comments) and its data in data/demo, ready for govkit run")] = False,
+    school_info: Annotated[Path | None, typer.Option(
+        "--gias-school-info", help="GIAS school information (OTHERURN) or links file: "
+        "each school's predecessor URNs, so a converter's results before it converted "
+        "are its own history")] = None,
 ) -> None:
     """Start a trust: params/trust.yaml from GIAS (every school of the trust with URN, name,
     phase and joined date), a copy of an example plan, and the next steps."""
     import datetime as dt
 
     from govkit.data.importers.dfe import academic_year
-    from govkit.data.importers.gias import find_trust, trust_yaml
+    from govkit.data.importers.gias import (
+        find_trust,
+        predecessors,
+        trust_yaml,
+        with_predecessors,
+    )
     from govkit.errors import ConfigError
     from govkit.terms import TermError, terms_between
 
@@ -183,6 +192,9 @@ def init_command(
         raise ConfigError(f"--first-year {first} comes after --last-year {last}")
     terms = [t.id for t in terms_between(f"{first}-autumn", f"{last}-summer")]
     found = find_trust(gias_links, trust_name)
+    if school_info is not None:
+        found = with_predecessors(found, predecessors(school_info,
+                                                      {s.urn for s in found.schools}))
     if not found.schools:
         raise ConfigError(f"{found.name} (Group UID {found.uid}) has no school govkit can "
                           "place in a phase")
@@ -200,13 +212,19 @@ def init_command(
         f"terms {terms[0]} .. {terms[-1]}")
     for reason, names in found.left_out.items():
         say(f"  left out, {reason}: " + "; ".join(names))
+    for s in found.schools:
+        if s.predecessors:
+            say(f"  {s.name} ({s.urn}): predecessor URN "
+                + ", ".join(map(str, s.predecessors))
+                + ": DfE's files under it are read as the school's own history")
     say(f"{plan_target}: copied from {plan_file.name}: set your own targets")
     say("next steps:")
     say("  govkit import <DfE files: KS2/KS4 performance tables, census, CFR> "
         f"--params {params}")
-    say(f"  govkit template --out trust-data.xlsx --params {params}   # what DfE does not "
-        "publish")
-    say(f"  govkit validate {params.parent / 'data'} --params {params}")
+    data = params.parent / "data"  # trust.yaml's data: ../data, where validate reads
+    say(f"  govkit template --out {data / 'trust-data.xlsx'} --params {params}   # what "
+        "DfE does not publish")
+    say(f"  govkit validate {data} --params {params}")
     say(f"  govkit run --params {params} --term {terms[-1]}")
 
 
@@ -334,6 +352,11 @@ def _print_import(r: Any, trust_name: str) -> None:
         f"row(s) for {r.schools} school(s), replacing {r.replaced}")
     if r.measures:
         say("  measures: " + ", ".join(r.measures))
+    for line in r.predecessors:
+        say(f"  {line}")
+    if r.benchmarks:
+        say(f"  benchmarks: {r.benchmarks} national and local-authority row(s) kept in "
+            "benchmarks.csv as the year's comparison")
     for reason, n in r.left_out.items():
         say(f"  left out: {n} {reason}")
     if r.not_in_file:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -105,3 +106,16 @@ def terms_between(first: str, last: str) -> list[Term]:
         out.append(a)
         a = a.next()
     return out
+
+
+def period_dates(period: str) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a term (autumn to December, spring to March, summer to
+    July) or of an academic year (September to August)."""
+    if is_term(period):
+        t = parse_term(period)
+        y = t.start_year
+        return [(datetime.date(y, 9, 1), datetime.date(y, 12, 31)),
+                (datetime.date(y + 1, 1, 1), datetime.date(y + 1, 3, 31)),
+                (datetime.date(y + 1, 4, 1), datetime.date(y + 1, 7, 31))][t.season_index]
+    y = int(parse_academic_year(period)[:4])
+    return datetime.date(y, 9, 1), datetime.date(y + 1, 8, 31)

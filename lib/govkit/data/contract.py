@@ -45,6 +45,7 @@ SCORE_RANGES: dict[str, tuple[float, float]] = {
     "mat_progress": (-40, 40), "att8": (0, 90), "p8": (-10, 10),
 }
 RESPONDENTS = ("staff", "pupil", "parent")
+AREAS = ("national", "local_authority")
 GOVERNING_BODIES = ("board", "lgb", "committee")
 COMPLIANCE_STATUS = ("met", "partly_met", "not_met", "not_applicable")
 RISK_STATUS = ("open", "closed")
@@ -247,9 +248,45 @@ DOMAINS: dict[str, Domain] = {d.name: d for d in [
                                nullable=True),
             "note": text("publisher's own code or remark, e.g. SUPP, NE, LOWCOV",
                          nullable=True),
+            "percent": number("the percentage as the publisher printed it (rounded): a "
+                              "single school's figure is shown as published, and pupils "
+                              "worked back from it are approximate; blank for your own "
+                              "counts", nullable=True, hi=100),
+            "source_urn": _col("urn", "Int64", "the URN the publisher filed the row under "
+                               "when not the school's own: its predecessor before it "
+                               "converted", nullable=True, required=False,
+                               checks=[pa.Check.in_range(100000, 999999)]),
         },
         key=("urn", "academic_year", "key_stage", "pupil_group", "indicator"),
         checks=[not_more_than("pupils", "cohort")], period="academic_year",
+    ),
+    _domain(
+        "benchmarks",
+        "DfE's own national and local-authority rows, kept by `govkit import` from each "
+        "performance-tables file: that year's benchmark for each indicator. Not a file to "
+        "write by hand.",
+        {
+            "academic_year": _col("academic_year", "str", "academic year, e.g. 2018-19",
+                                  checks=[pa.Check.str_matches(r"^\d{4}-\d{2}$")]),
+            "key_stage": category(KEY_STAGES, "ks2, ks4 or phonics"),
+            "pupil_group": category(PUPIL_GROUPS, "which pupils the row counts"),
+            "indicator": category(tuple(i for v in INDICATORS.values() for i in v),
+                                  "what is measured"),
+            "area": category(AREAS, "national (state-funded or all schools) or a local "
+                             "authority"),
+            "area_code": text("the LA's code (e.g. 850); for a national row, which schools: "
+                              "state-funded or all"),
+            "area_name": text("the LA's name", nullable=True),
+            "cohort": count("pupils eligible", nullable=True),
+            "percent": number("percentage as published", nullable=True, hi=100),
+            "score": number("average score as published", nullable=True, lo=None,
+                            kind="score"),
+            "lower": number("lower confidence limit", nullable=True, lo=None, kind="score"),
+            "upper": number("upper confidence limit", nullable=True, lo=None, kind="score"),
+            "source": text("the file the row was read from"),
+        },
+        key=("academic_year", "key_stage", "pupil_group", "indicator", "area", "area_code"),
+        period="academic_year",
     ),
     _domain(
         "workforce", "Staff in post, absence, turnover, vacancies, CPD and appraisal.",
@@ -357,6 +394,11 @@ DOMAINS: dict[str, Domain] = {d.name: d for d in [
         key=("urn", "term"),
     ),
 ]}
+
+
+# Domains only `govkit import` writes (DfE's own national and LA rows): no demo file, no
+# workbook sheet.
+IMPORTED_ONLY = ("benchmarks",)
 
 
 def domain(name: str) -> Domain:

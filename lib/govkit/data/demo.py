@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from govkit.data.contract import DOMAINS
+from govkit.data.contract import DOMAINS, IMPORTED_ONLY
 from govkit.errors import ConfigError
 from govkit.text import one_line
 
@@ -768,7 +768,8 @@ def write_demo(out_dir: str | Path, schools: int = 12, seed: int = 2024) -> Demo
     demo = make_demo(schools, seed)
     out = Path(out_dir)
     for name, frame in demo.frames.items():
-        _atomic_write(out / f"{name}.csv", to_csv_text(name, frame))
+        if name not in IMPORTED_ONLY:  # DfE's national rows: the demo has none
+            _atomic_write(out / f"{name}.csv", to_csv_text(name, frame))
     return demo
 
 

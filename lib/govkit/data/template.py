@@ -23,12 +23,12 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from govkit.data.contract import DOMAINS
+from govkit.data.contract import DOMAINS, IMPORTED_ONLY
 from govkit.data.readers import GUIDE_SHEETS
 from govkit.plan.config import Trust
 
 # Filled from DfE's files (govkit import) or trust.yaml, so not in the workbook.
-FROM_DFE = ("schools", "census", "attainment")
+FROM_DFE = ("schools", "census", "attainment", *IMPORTED_ONLY)
 INSTRUCTIONS, LISTS = GUIDE_SHEETS  # sheets the reader skips
 ROWS = 2000  # rows the validation covers below the header
 

@@ -70,6 +70,12 @@ class School(_Strict):
     joined_trust: datetime.date | None = Field(None, description="date the school joined "
                                                "the trust (GIAS 'Joined date')")
     local_authority: str | None = None
+    left_trust: datetime.date | None = Field(None, description="date the school left the "
+                                             "trust: from then on it no longer counts in the "
+                                             "trust's figures")
+    predecessors: tuple[int, ...] = Field((), description="URNs the school had before it "
+                                    "converted (GIAS OTHERURN): DfE files its results "
+                                    "under these until it converted")
 
     @field_validator("urn", mode="before")
     @classmethod
@@ -78,6 +84,32 @@ class School(_Strict):
         if isinstance(v, str) and v.strip().isdigit():
             return int(v.strip())
         return v
+
+    @field_validator("predecessors", mode="before")
+    @classmethod
+    def _predecessor_digits(cls, v: Any) -> Any:
+        if isinstance(v, int | str) and not isinstance(v, bool):
+            v = [v]
+        if isinstance(v, list):
+            return [int(x.strip()) if isinstance(x, str) and x.strip().isdigit() else x
+                    for x in v]
+        return v
+
+    @model_validator(mode="after")
+    def _left_after_joining(self) -> School:
+        if self.left_trust and self.joined_trust and self.left_trust < self.joined_trust:
+            raise _At(("left_trust",), f"{self.left_trust} is before joined_trust "
+                      f"({self.joined_trust})")
+        return self
+
+    def in_trust(self, start: datetime.date, end: datetime.date) -> bool:
+        """Whether the school counts in the trust's figure for a period from ``start`` to
+        ``end``: joined by the end of that academic year, not left before the period ended
+        (a school that left stops counting)."""
+        year_end = datetime.date(start.year + (start.month >= 9), 8, 31)
+        if self.joined_trust is not None and self.joined_trust > year_end:
+            return False
+        return self.left_trust is None or self.left_trust > end
 
 
 class Suppression(_Strict):
@@ -125,6 +157,9 @@ class Trust(_Strict):
                             "trigger")
     audiences: list[Audience] = ["board", "trust_leaders", "lgb", "school_leaders", "public"]
     branding: Branding = Branding()
+    history: Literal["as_it_was", "like_for_like"] = Field(
+        "as_it_was", description="a trust figure for a past period counts the schools in "
+        "the trust then (as_it_was), or today's schools throughout (like_for_like)")
     data: str | None = Field(None, description="the data drop's folder, relative to this "
                              "file's folder (default: the demo drop, data/demo); the "
                              "GOVKIT_DATA environment variable or --data overrides it")
@@ -169,6 +204,26 @@ class Trust(_Strict):
     @property
     def urns(self) -> list[int]:
         return [s.urn for s in self.schools]
+
+    def predecessor_links(self) -> dict[int, int]:
+        """Each predecessor URN -> the trust's school it became."""
+        return {old: s.urn for s in self.schools for old in s.predecessors}
+
+    def members(self, start: datetime.date, end: datetime.date) -> list[int]:
+        """The schools a trust figure for the period counts: those in the trust then
+        (``history: as_it_was``), or every school today (``like_for_like``)."""
+        if self.history == "like_for_like":
+            return self.urns
+        return [s.urn for s in self.schools if s.in_trust(start, end)]
+
+    @property
+    def history_note(self) -> str:
+        """What a trust trend counts, said under it."""
+        if self.history == "like_for_like":
+            return ("Trust figures for every year count today's schools throughout (like "
+                    "for like), including years before a school joined.")
+        return ("Trust figures count the schools in the trust at the time: a school counts "
+                "from the academic year it joined, and stops when it leaves.")
 
 
 class Target(_Strict):

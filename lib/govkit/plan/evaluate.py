@@ -43,11 +43,12 @@ from govkit.plan.measures import (
     compute_from,
     database_file,
     pupils_in_scope,
+    results_year,
 )
-from govkit.plan.national import Benchmark, national
+from govkit.plan.national import Benchmark, imported_index, national, year_of
 from govkit.plan.rating import RAG_ORDER, combine_rag, rag
 from govkit.plan.records import records
-from govkit.terms import TermError, is_term, parse_term
+from govkit.terms import TermError, is_term, parse_term, period_dates
 from govkit.text import cell
 
 KPI_COLUMNS = [
@@ -152,9 +153,11 @@ class Evaluator:
         self._records: dict[tuple, list[dict[str, Any]]] = {}
         self.plan_measures = sorted(plan.measures())
         self.plan_kpis = plan.kpis()  # (priority, criterion, KPI with its id), made once
+        self._members: dict[str, frozenset[int]] = {}
         warm = next((ev for ev in _SHARED if ev.serves(self)), None)
         if warm is None:
             self.tables = Tables(con)
+            self.tables.members = self.members
         else:  # what the batch worker already worked out: same store, trust, plan
             self.tables = warm.tables
             self._raw, self._shown = dict(warm._raw), dict(warm._shown)
@@ -184,6 +187,49 @@ class Evaluator:
         return cls(trust, plan, open_store(store), pdir / "commentary")
 
     # --- figures ------------------------------------------------------------------------
+
+    def members(self, period: str) -> frozenset[int]:
+        """The schools the trust's figure for a term or academic year counts (trust.yaml's
+        ``history``: the trust as it was then, or today's schools like for like)."""
+        if period not in self._members:
+            self._members[period] = frozenset(self.trust.members(*period_dates(period)))
+        return self._members[period]
+
+    def predecessor_years(self, urn: int, measure: str) -> dict[str, int]:
+        """The academic years whose results of this school DfE filed under a predecessor
+        URN (the school before it converted) -> that URN."""
+        key = MEASURES[measure].attainment
+        df = self.tables.frames.get("attainment")
+        if key is None or df is None or "source_urn" not in df or not len(df):
+            return {}
+        rows = df[(df["urn"] == urn) & (df["key_stage"] == key[0])
+                  & (df["indicator"] == key[1]) & (df["pupil_group"] == key[2])
+                  & df["source_urn"].notna()]
+        return {str(y): int(u) for y, u in sorted(zip(rows["academic_year"],
+                                                       rows["source_urn"], strict=True))}
+
+    def history_note(self, urn: int | None, measure: str) -> str | None:
+        """What a trend's years are: for the trust, which schools each year counts; for a
+        school, the years that are its predecessor's results."""
+        if urn is None:
+            return self.trust.history_note
+        years = self.predecessor_years(urn, measure)
+        if not years:
+            return None
+        by_urn: dict[int, list[str]] = {}
+        for y, u in years.items():
+            by_urn.setdefault(u, []).append(y)
+        name = self.trust.school(urn).name
+        parts = [f"{fmt.words_list(ys)} {'is' if len(ys) == 1 else 'are'} the results of "
+                 f"{name} before it converted, which DfE published under its predecessor's "
+                 f"URN {u}" for u, ys in by_urn.items()]
+        return "; ".join(parts) + ": shown as the school's own history."
+
+    def measure_period(self, measure: str, term: str) -> str:
+        """The period a measure's figure for ``term`` is of: the results' academic year or
+        the term itself."""
+        m = MEASURES[measure]
+        return results_year(term) if m.period == "academic_year" else term
 
     def raw(self, measure: str, term: str, urn: int | None = None) -> MeasureValue:
         """The figure before disclosure control (cached)."""
@@ -216,7 +262,22 @@ class Evaluator:
         return phases.pop() if len(phases) == 1 else None
 
     def national(self, measure: str, period: str | None, urn: int | None) -> Benchmark | None:
-        return national(MEASURES[measure].national_key, period, self.phase_of(measure, urn))
+        return self.national_for(measure, period, self.phase_of(measure, urn))
+
+    def national_for(self, measure: str, period: str | None, phase: str | None
+                     ) -> Benchmark | None:
+        """The national figure: DfE's own national row for that year where an imported
+        file gave one, else the shipped table's (for that year or the latest before)."""
+        m = MEASURES[measure]
+        key = m.attainment
+        if key is not None and period is not None:
+            if self.tables.imported_national is None:
+                self.tables.imported_national = imported_index(
+                    self.tables.frames.get("benchmarks"))
+            found = self.tables.imported_national.get((*key, year_of(period)))
+            if found is not None:
+                return found
+        return national(m.national_key, period, phase)
 
     def _comments_for(self, term: str) -> Comments:
         if term not in self._comments:
@@ -498,7 +559,9 @@ class Evaluator:
             clear=uncertainty.clear_of(target, *ci) if ci and rating in RAG_ORDER else None,
             change=change, change_basis=basis, moved=moved, counted=m.counted or None,
             schools_counted=len(mv.urns) if urn is None and mv.status == "ok" else None,
-            schools_in_scope=(sum(1 for s in self.trust.schools if applies(m, s.phase))
+            schools_in_scope=(sum(1 for s in self.trust.schools if applies(m, s.phase)
+                                  and s.urn in self.members(self.measure_period(measure,
+                                                                                term)))
                               if urn is None else None),
             pupils_all=pupils_in_scope(self.tables, measure, term) if urn is None else None)
         if rating in ("red", "amber") and m.counted and m.numerator_pupils \
@@ -561,17 +624,21 @@ class Evaluator:
         threshold = suppression.threshold_for(self.trust, audience)
         phases = dict.fromkeys(s.phase for s in self.trust.schools)
         for phase in phases:
-            urns = [s.urn for s in self.trust.schools if s.phase == phase]
             for mid in self.plan_measures:
                 m = MEASURES[mid]
                 if not applies(m, phase):
+                    continue
+                now = self.members(self.measure_period(mid, term))
+                urns = [s.urn for s in self.trust.schools if s.phase == phase
+                        and (s.urn in now or m.period == "survey")]
+                if not urns:
                     continue
                 mv = suppression.apply(
                     {mid: compute_from(self.tables, mid, term, urns)}, threshold, audience,
                     fetch=lambda other, urns=urns: compute_from(self.tables, other, term, urns),
                     numerators=suppression.complement_for(self.trust, audience),
                 )[mid]
-                bench = national(m.national_key, mv.period, phase)
+                bench = self.national_for(mid, mv.period, phase)
                 rows.append({"phase": phase, "schools": len(urns), "measure": mid,
                              "label": m.label, "unit": m.unit, "direction": m.direction,
                              "value": mv.value if mv.status == "ok" else None,

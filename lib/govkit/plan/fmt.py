@@ -184,3 +184,10 @@ def count_words(n: int) -> str:
     """Small counts in words, as in 'three terms'; larger ones as digits."""
     words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
     return words[n] if 0 <= n < len(words) else number(n)
+
+
+def words_list(items: list[str]) -> str:
+    """``["2016-17", "2017-18"]`` -> ``"2016-17 and 2017-18"``; three or more with commas."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -93,6 +93,15 @@ class Measure:
     spread: Sum | None = None
 
     @property
+    def attainment(self) -> tuple[str, str, str] | None:
+        """(key stage, indicator, pupil group) of a result, for DfE's national rows."""
+        s = self.numerator
+        if s is None or s.table != "attainment":
+            return None
+        w = dict(s.where)
+        return str(w["key_stage"]), str(w["indicator"]), str(w.get("pupil_group", "all"))
+
+    @property
     def suppression_base(self) -> Sum | None:
         if not self.suppress:
             return None
@@ -457,6 +466,17 @@ class Tables:
         schools = self.frames["schools"]
         self.phase: dict[int, str] = {int(u): str(p) for u, p in
                                       zip(schools["urn"], schools["phase"], strict=True)}
+        # period -> the schools a trust figure for it counts (None: every school): set by
+        # the Evaluator from trust.yaml (the trust as it was, or like for like)
+        self.members: Callable[[str], frozenset[int]] | None = None
+        self.imported_national: dict | None = None  # DfE's national rows, read once
+
+    def in_trust(self, period: str | None) -> Callable[[int], bool]:
+        """Whether a school counts in the trust's figure for ``period``."""
+        if self.members is None or period is None:
+            return lambda urn: True
+        members = self.members(period)
+        return lambda urn: urn in members
 
     def column(self, table: str, name: str | None, floats: bool = False) -> list:
         """A column as a plain list (numbers as floats, NaN for blank), read once."""
@@ -560,6 +580,11 @@ def _compute(tables: Tables, m: Measure, term: str,
     chosen = [u for u in (tables.phase if whole else urns) if applies(m, tables.phase.get(u))]
     if not chosen:
         return MeasureValue(None, None, None, None, "not_applicable")
+    if whole and m.kind != "gap" and m.period != "survey":
+        member = tables.in_trust(results_year(t) if m.period == "academic_year" else term)
+        chosen = [u for u in chosen if member(u)]
+        if not chosen:
+            return MeasureValue(None, None, None, None, "no_data")
     if m.kind == "gap":
         a = compute_from(tables, m.parts[0], term, urns)
         b = compute_from(tables, m.parts[1], term, urns)
@@ -575,7 +600,8 @@ def _compute(tables: Tables, m: Measure, term: str,
     if m.period == "survey":
         per_urn = _survey_terms(tables, m.numerator, t)
         if whole:
-            per_urn = {u: p for u, p in per_urn.items() if u is None or u in chosen}
+            per_urn = {u: p for u, p in per_urn.items() if u is None or (
+                u in chosen and tables.in_trust(p)(u))}
         else:
             per_urn = {u: p for u, p in per_urn.items() if u in chosen}
         if not per_urn:
@@ -651,8 +677,9 @@ def pupils_in_scope(tables: Tables, measure_id: str, term: str) -> float | None:
     period = results_year(parse_term(term)) if m.period == "academic_year" else term
     cells = tables.cells(b)
     per = cells.get(None, {}) if DOMAINS[b.table].period == "none" else cells.get(period, {})
+    member = tables.in_trust(period)
     found = [per[u][0] for u in tables.phase if applies(m, tables.phase.get(u))
-             and u in per and per[u][0] is not None]
+             and member(u) and u in per and per[u][0] is not None]
     return sum(found) if found else None
 
 

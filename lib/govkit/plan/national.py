@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from govkit.errors import ConfigError
 from govkit.terms import TermError, is_term, parse_academic_year, parse_term
@@ -101,3 +102,33 @@ def national(key: str | None, period: str | None, phase: str | None = None,
         if rows:
             return rows[-1]
     return None
+
+
+# Which national row speaks for a trust's schools: DfE's state-funded figure, else its
+# figure for all schools.
+NATIONAL_ORDER = ("state-funded", "all")
+Imported = dict[tuple[str, str, str, str], Benchmark]  # (stage, indicator, group, year)
+
+
+def imported_index(frame: Any) -> Imported:
+    """DfE's own national rows as imported (the store's benchmarks table), one per key
+    stage, indicator, pupil group and year: the state-funded row where the file has it."""
+    out: Imported = {}
+    if frame is None or len(frame) == 0:
+        return out
+    nat = frame[frame["area"] == "national"]
+    for rank in reversed(NATIONAL_ORDER):  # state-funded last: it wins
+        for r in nat[nat["area_code"] == rank].to_dict("records"):
+            percent, score = r.get("percent"), r.get("score")
+            value = percent if percent is not None and percent == percent else score
+            if value is None or value != value:
+                continue
+            which = "state-funded schools" if rank == "state-funded" else "all schools"
+            stage = str(r["key_stage"]).upper()
+            year = str(r["academic_year"])
+            out[(r["key_stage"], r["indicator"], r["pupil_group"], year)] = Benchmark(
+                f"{r['key_stage']}:{r['indicator']}:{r['pupil_group']}", "all", year,
+                float(value), "percent" if value is percent else "score",
+                f"DfE, {stage} performance tables {year.replace('-', '/')}, national "
+                f"({which})", False, str(r.get("source") or ""))
+    return out

@@ -69,7 +69,16 @@ def show_measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = N
     if chart is None:
         return False
     show_chart(chart, hooks=kpi_hooks(measure_result(ctx, measure, kpis), title=chart.title))
+    show_history_note(ctx, measure)
     return True
+
+
+def show_history_note(ctx: Context, measure: str) -> None:
+    """Under a trend: which schools a trust's line counts each year (the trust as it was,
+    or like for like), or which of a school's years are its predecessor's results."""
+    text = ctx.ev.history_note(ctx.urn, measure)
+    if text:
+        note(text)
 
 
 def measure_sentence(ctx: Context, measure: str, kpis: pd.DataFrame | None = None) -> str:

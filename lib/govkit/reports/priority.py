@@ -24,7 +24,7 @@ from govkit.reports.context import (
     not_applicable_line,
     title,
 )
-from govkit.reports.measure_section import measure_chart
+from govkit.reports.measure_section import measure_chart, show_history_note
 
 
 def priority_title(ctx: Context, priority: str | None = None) -> None:
@@ -90,6 +90,7 @@ def success_criterion(ctx: Context, criterion: str, priority: str | None = None,
             chart = measure_chart(ctx, r["measure"], rows)
             if chart is not None:
                 show_chart(chart, hooks=kpi_hooks(r, title=chart.title))
+                show_history_note(ctx, r["measure"])
         comment = r.get("comment")
         if not fmt.is_missing(comment) and str(comment).strip():
             paragraph(f"Leaders' comment: {str(comment).strip()}")

@@ -23,7 +23,7 @@ from govkit.reports.blocks import (
     show_table,
 )
 from govkit.reports.context import AUDIENCE_WORDS, CONFIDENTIAL_MEASURES, Context, kpis
-from govkit.reports.measure_section import measure_chart, measure_result
+from govkit.reports.measure_section import measure_chart, measure_result, show_history_note
 
 # A card shows no targets, so no ratings: its hooks say so, and say a row shows the figure
 # (not a rating or a change) and the trend chart's title the change.
@@ -382,6 +382,7 @@ def over_time(ctx: Context, measure: str = "attendance_rate",
     if chart is not None:
         show_chart(chart, hooks=kpi_hooks(measure_result(ctx, measure, shown),
                                           title=chart.title, **CARD_CHART_HOOKS))
+        show_history_note(ctx, measure)
 
 
 def footnotes(ctx: Context) -> None:

@@ -38,6 +38,10 @@ class Imported:
     left_out: dict[str, int] = field(default_factory=dict)  # reason -> rows left out
     checks: list[str] = field(default_factory=list)  # the LA self-check, in words
     problems: list[Problem] = field(default_factory=list)
+    # the file's national and LA rows (dfe.BENCHMARK_COLUMNS): the year's benchmarks
+    benchmarks: pd.DataFrame | None = None
+    # the file's own converter links (KS2's URN_AC): URN filed under -> the academy
+    links: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,9 @@ class ImportReport:
     not_in_file: list[int]
     checks: list[str]
     problems: list[Problem]
+    # "2018-19 KS2 of Ottershaw Junior read from its predecessor, URN 125138"
+    predecessors: list[str] = field(default_factory=list)
+    benchmarks: int = 0  # national and LA rows kept as the year's benchmarks
 
 
 def choose_year(path: Path, year: str | None) -> str:
@@ -131,10 +138,13 @@ def import_file(path: str | Path, data_dir: str | Path, trust: Trust,
     if clash:
         raise DataError([Problem(clash[0].name, f"{imp.domain} is kept in this workbook; "
                                  f"import writes {target.name}: move one of them aside")])
-    got = imp.read(path, choose_year(path, year), frozenset(trust.urns))
+    links = trust.predecessor_links()
+    got = imp.read(path, choose_year(path, year), frozenset(trust.urns) | frozenset(links))
     if any(p.severity == "error" for p in got.problems):
         raise DataError(got.problems)
-    rows = got.rows
+    links.update({old: new for old, new in got.links.items()
+                  if new in trust.urns and old not in links})
+    rows, followed = follow_predecessors(got.rows, links, DOMAINS[imp.domain].key)
     kept = rows[rows["urn"].isin(trust.urns)]
     left_out = dict(got.left_out)
     others = rows["urn"].nunique() - kept["urn"].nunique()
@@ -151,13 +161,64 @@ def import_file(path: str | Path, data_dir: str | Path, trust: Trust,
     columns = header + [c for c in DOMAINS[imp.domain].schema.columns if c not in header]
     if len(kept):
         _write(target, columns, merged)
+    n_bench = _write_benchmarks(data_dir, got.benchmarks) if len(kept) else 0
+    label = imp.name.upper() if imp.name in ("ks2", "ks4", "cfr") else imp.name
+    said = [f"{got.academic_year} {label} of {trust.school(new).name} read from its "
+            f"predecessor, URN {old}" for old, new in followed]
     measures = sorted(set(kept["indicator"])) if "indicator" in kept else [
         c for c in DOMAINS[imp.domain].schema.columns
         if c not in ("urn", "term") and c in kept and kept[c].notna().any()]
     found = set(kept["urn"].astype(int))
     return ImportReport(path, imp, target, got.academic_year, len(found), len(kept), replaced,
                         measures, left_out, sorted(set(trust.urns) - found), got.checks,
-                        got.problems)
+                        got.problems, said, n_bench)
+
+
+def follow_predecessors(rows: pd.DataFrame, links: dict[int, int], key: tuple[str, ...]
+                        ) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
+    """Rows DfE filed under a predecessor URN given to the academy it became (``links``:
+    old URN -> academy), the old URN kept in ``source_urn`` where the layout has it. The
+    academy's own row for the same key wins when it carries a figure; a row of its own
+    with none (DfE's NEW, NA) gives way. Returns the rows and the (old, new) URNs
+    followed."""
+    if not links or rows.empty:
+        return rows, []
+    old = rows["urn"].isin(list(links))
+    if not old.any():
+        return rows, []
+    moved = rows[old].copy()
+    if "source_urn" in moved:
+        moved["source_urn"] = moved["urn"].astype("Int64")
+    moved["urn"] = moved["urn"].map(lambda u: links[int(u)]).astype(rows["urn"].dtype)
+    rest = rows[~old]
+    others = [c for c in key if c != "urn"]
+
+    def keys(df: pd.DataFrame) -> pd.Series:
+        return pd.Series(list(zip(*(df[c].astype(str) for c in ["urn", *others]),
+                                  strict=True)), index=df.index, dtype=object)
+
+    own = rest[rest["urn"].isin(moved["urn"])]
+    figure = own["status"].isna() if "status" in own else pd.Series(True, index=own.index)
+    own_keys = set(keys(own[figure])) if len(own) else set()
+    moved = moved[~keys(moved).isin(own_keys)] if len(moved) else moved
+    gone = set(keys(moved)) if len(moved) else set()
+    rest = rest[~keys(rest).isin(gone)] if len(rest) else rest
+    followed = sorted({(int(o), int(n)) for o, n in zip(
+        rows.loc[moved.index, "urn"], moved["urn"], strict=True)})
+    return pd.concat([rest, moved]).reset_index(drop=True), followed
+
+
+def _write_benchmarks(data_dir: Path, rows: pd.DataFrame | None) -> int:
+    """Keep a file's national and LA rows in benchmarks.csv, replacing the same year's."""
+    if rows is None or rows.empty:
+        return 0
+    target = data_dir / "benchmarks.csv"
+    existing, header = _read_existing(target)
+    merged, _ = merge_rows(existing, rows, ("academic_year", "key_stage", "pupil_group",
+                                             "indicator", "area", "area_code"))
+    columns = header + [c for c in DOMAINS["benchmarks"].schema.columns if c not in header]
+    _write(target, columns, merged)
+    return len(rows)
 
 
 def _text(v: object) -> str:

@@ -135,3 +135,36 @@ class UnknownCodes:
         return [Problem(label, f"unknown DfE code '{code}' in {n} cell(s): read as "
                         "not available (x)", severity="warning")
                 for code, n in sorted(self.counts.items())]
+
+
+BENCHMARK_COLUMNS = ("academic_year", "key_stage", "pupil_group", "indicator", "area",
+                     "area_code", "area_name", "cohort", "percent", "score", "lower",
+                     "upper", "source")
+
+
+def national_areas(cohorts: dict[str, float | None]) -> dict[str, str]:
+    """Which schools each national row covers, by its RECTYPE: of two national rows the
+    smaller cohort is state-funded schools and the larger all schools (DfE's codes for
+    them differ between key stages and years, so they are told apart by size)."""
+    known = {k: v for k, v in cohorts.items() if v is not None}
+    if len(known) < 2:
+        return dict.fromkeys(cohorts, "all")
+    small = min(known, key=lambda k: known[k])
+    return {k: "state-funded" if k == small else "all" for k in cohorts}
+
+
+def benchmark_rows(rows: pd.DataFrame, area: str, codes: pd.Series,
+                   names: pd.Series | None, source: str) -> pd.DataFrame:
+    """National or LA rows (attainment layout plus DfE's ``percent``) as benchmark rows:
+    one per indicator and pupil group that carries a published value."""
+    if rows.empty:
+        return pd.DataFrame(columns=list(BENCHMARK_COLUMNS))
+    out = pd.DataFrame({
+        "academic_year": rows["academic_year"], "key_stage": rows["key_stage"],
+        "pupil_group": rows["pupil_group"], "indicator": rows["indicator"],
+        "area": area, "area_code": codes.astype(str).str.strip(),
+        "area_name": (names.astype(str).str.strip() if names is not None else None),
+        "cohort": rows["cohort"], "percent": rows["percent"], "score": rows["score"],
+        "lower": rows["lower"], "upper": rows["upper"], "source": source})
+    has = out["percent"].notna() | out["score"].notna()
+    return out[has].reset_index(drop=True)

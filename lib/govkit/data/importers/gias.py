@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,7 @@ class GiasSchool:
     phase: str
     joined: dt.date | None
     local_authority: str | None
+    predecessors: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,15 +78,15 @@ def find_trust(path: Path, wanted: str) -> GiasTrust:
     """The group whose UID is ``wanted`` or whose name matches it; ConfigError with the
     closest names ('did you mean') when none does."""
     df = _links(Path(path))
-    key = " ".join(wanted.split()).lower()
+    key = fold(wanted)
     if key.isdigit():
         rows = df[df["GROUP UID"].str.strip() == key]
     else:
-        names = df["GROUP NAME"].str.split().str.join(" ").str.lower()
+        names = df["GROUP NAME"].map(fold)
         rows = df[names == key]
     if rows.empty:
         groups = df.drop_duplicates("GROUP UID")
-        choices = {f"{n} (Group UID {u}, {t})": n.lower() for n, u, t in
+        choices = {f"{n} (Group UID {u}, {t})": fold(n) for n, u, t in
                    zip(groups["GROUP NAME"], groups["GROUP UID"], groups["GROUP TYPE"],
                        strict=True)}
         close = difflib.get_close_matches(key, list(choices.values()), n=5, cutoff=0.6)
@@ -123,6 +125,57 @@ def find_trust(path: Path, wanted: str) -> GiasTrust:
                      first["GROUP TYPE"].strip(), schools, left_out)
 
 
+def fold(text: str) -> str:
+    """A name for matching: accents dropped, case and spacing ignored ('ARETÉ  Learning'
+    and 'Arete learning' match)."""
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return " ".join(plain.split()).casefold()
+
+
+def predecessors(path: Path, urns: set[int]) -> dict[int, tuple[int, ...]]:
+    """Each school's predecessor URNs from GIAS: the performance tables' school information
+    file (OTHERURN of a school that opened as an academy, the other closed), or GIAS's links
+    file (URN, LinkURN, LinkType 'Predecessor')."""
+    table = read_table(Path(path))
+    if isinstance(table, list) or table is None:
+        raise DataError(table or [Problem(Path(path).name, "cannot be read")])
+    df = table.frame
+    out: dict[int, list[int]] = {}
+    if {"URN", "LINKURN", "LINKTYPE"} <= set(df.columns):
+        for r in df.to_dict("records"):
+            urn, other = r["URN"].strip(), r["LINKURN"].strip()
+            if urn.isdigit() and other.isdigit() and int(urn) in urns \
+                    and "predecessor" in r["LINKTYPE"].lower():
+                out.setdefault(int(urn), []).append(int(other))
+    elif {"URN", "OTHERURN"} <= set(df.columns):
+        rows = {r["URN"].strip(): r for r in df.to_dict("records")}
+        for urn, r in rows.items():
+            other = r["OTHERURN"].strip()
+            if not (urn.isdigit() and other.isdigit() and int(urn) in urns):
+                continue
+            before = rows.get(other)
+            opened = r.get("OPENDATE", "").strip()
+            closed = before.get("CLOSEDATE", "").strip() if before else ""
+            # the other school closed when this one opened: it is the predecessor (the
+            # reverse link, from a predecessor to its academy, is not followed)
+            if before is None and opened or closed and opened and closed <= opened:
+                out.setdefault(int(urn), []).append(int(other))
+    else:
+        raise DataError([Problem(Path(path).name, "neither GIAS's links file (URN, LinkURN, "
+                                 "LinkType) nor the school information file (URN, OTHERURN)",
+                                 row=1)])
+    return {u: tuple(dict.fromkeys(v)) for u, v in out.items()}
+
+
+def with_predecessors(trust: GiasTrust, found: dict[int, tuple[int, ...]]) -> GiasTrust:
+    """The trust with each school's predecessor URNs filled in."""
+    import dataclasses
+
+    return dataclasses.replace(trust, schools=[
+        dataclasses.replace(s, predecessors=found.get(s.urn, ())) for s in trust.schools])
+
+
 def trust_yaml(trust: GiasTrust, terms: list[str], plan: str = "plan.yaml",
                data: str | None = "../data") -> str:
     """trust.yaml text for the group: its schools, the terms, the plan and data folder."""
@@ -133,7 +186,8 @@ def trust_yaml(trust: GiasTrust, terms: list[str], plan: str = "plan.yaml",
         doc["data"] = data
     doc["schools"] = [{k: v for k, v in {
         "urn": s.urn, "name": s.name, "phase": s.phase, "joined_trust": s.joined,
-        "local_authority": s.local_authority}.items() if v is not None}
+        "local_authority": s.local_authority,
+        "predecessors": list(s.predecessors) or None}.items() if v is not None}
         for s in trust.schools]
     doc["terms"] = terms
     # Text from the file goes in as YAML values (safe_dump quotes them), never into the

@@ -12,13 +12,19 @@ between years: an indicator whose column is absent is simply not produced.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from govkit.data.contract import DOMAINS, SCORE_INDICATORS
-from govkit.data.importers.dfe import UnknownCodes, read_value, year_from_name
+from govkit.data.importers.dfe import (
+    UnknownCodes,
+    benchmark_rows,
+    national_areas,
+    read_value,
+    year_from_name,
+)
 from govkit.data.readers import Source, decode_csv_bytes, read_csv_text
 from govkit.errors import DataError, Problem
 
@@ -56,6 +62,9 @@ class Ks2File:
     local_authorities: pd.DataFrame  # urn blank, plus 'lea', 'name', DfE's 'percent'
     national: pd.DataFrame  # urn blank, plus 'rectype' and DfE's 'percent'
     rectypes: dict[str, str]  # RECTYPE code -> school / local_authority / national
+    # the file's own converter links (URN_AC): the URN a row is filed under -> the
+    # academy it became
+    links: dict[int, int] = field(default_factory=dict)
 
 
 def _count(text: str) -> tuple[int | None, str | None]:
@@ -105,9 +114,9 @@ def _rows_for(cells: dict[str, str], year: str, urn: int | None,
 def _frame(rows: list[dict[str, object]], extra: list[str] | None = None) -> pd.DataFrame:
     cols = ATTAINMENT_COLUMNS + (extra or [])
     df = pd.DataFrame(rows, columns=cols)
-    for name in ("urn", "cohort", "pupils"):
+    for name in ("urn", "cohort", "pupils", "source_urn"):
         df[name] = df[name].astype("Int64")
-    for name in ("score", "lower", "upper"):
+    for name in ("score", "lower", "upper", "percent"):
         df[name] = df[name].astype("float64")
     for name in ("academic_year", "key_stage", "pupil_group", "indicator", "status", "note"):
         df[name] = df[name].astype("str")
@@ -149,6 +158,7 @@ def read_ks2(path: str | Path, academic_year: str | None = None,
     raw = raw.loc[:, [c for c in raw.columns if c in read]]
     schools, las, nations = [], [], []
     rectypes: dict[str, str] = {}
+    links: dict[int, int] = {}
     unknown = UnknownCodes()
     for row_no, cells in zip(raw.index, raw.to_dict("records"), strict=True):
         urn_text, lea = cells.get("URN", "").strip(), cells.get("LEA", "").strip()
@@ -158,8 +168,11 @@ def read_ks2(path: str | Path, academic_year: str | None = None,
                                         column="URN"))
                 continue
             urn = int(urn_text)
-            kind, rows = "school", _rows_for(cells, year, urn, None if keep is None
-                                             or urn in keep else CHECKED)
+            academy = cells.get("URN_AC", "").strip()
+            if academy.isdigit() and int(academy) not in (0, urn):
+                links[urn] = int(academy)
+            wanted = keep is None or urn in keep or links.get(urn) in keep
+            kind, rows = "school", _rows_for(cells, year, urn, None if wanted else CHECKED)
             schools += rows
         elif lea:
             kind, rows = "local_authority", _rows_for(cells, year, None)
@@ -170,13 +183,13 @@ def read_ks2(path: str | Path, academic_year: str | None = None,
         rectypes.setdefault(cells.get("RECTYPE", "").strip(), kind)
         unknown.add(rows)
     problems += unknown.problems(label)
-    return Ks2File(year, _frame(schools), _frame(las, ["lea", "name", "percent"]),
-                   _frame(nations, ["rectype", "percent"]), rectypes), problems
+    return Ks2File(year, _frame(schools), _frame(las, ["lea", "name"]),
+                   _frame(nations, ["rectype"]), rectypes, links), problems
 
 
 def _columns_read() -> set[str]:
     """Every column _rows_for and read_ks2 look at."""
-    cols = {"URN", "LEA", "RECTYPE", "SCHNAME"}
+    cols = {"URN", "URN_AC", "LEA", "RECTYPE", "SCHNAME"}
     for suffix, cohort_col in GROUPS.values():
         cols.add(cohort_col.upper())
         for base in INDICATOR_COLUMNS.values():
@@ -248,7 +261,24 @@ def _read_for_import(path: Path, year: str, keep: frozenset[int] | None = None):
     if rwm is not None:
         checks.append(f"for information: national reading, writing and maths at the "
                       f"expected standard {rwm:g}% of {cohort:,} pupils (DfE, {year})")
-    return Imported(year, ks2.schools, {}, checks, problems)
+    return Imported(year, ks2.schools, {}, checks, problems, benchmarks=benchmarks(ks2, path),
+                    links=ks2.links)
+
+
+def benchmarks(ks2: Ks2File, path: Path) -> pd.DataFrame:
+    """The file's national rows (state-funded and all schools) and LA rows as the year's
+    benchmarks."""
+    nat = ks2.national
+    head = nat[(nat["indicator"] == "rwm_expected") & (nat["pupil_group"] == "all")]
+    areas = national_areas({str(r): (None if pd.isna(c) else float(c)) for r, c in
+                            zip(head["rectype"], head["cohort"], strict=True)})
+    source = f"DfE KS2 performance tables {ks2.academic_year} ({path.name})"
+    return pd.concat([
+        benchmark_rows(nat, "national", nat["rectype"].astype(str).map(areas).fillna("all"),
+                       None, source),
+        benchmark_rows(ks2.local_authorities, "local_authority",
+                       ks2.local_authorities["lea"], ks2.local_authorities["name"], source)],
+        ignore_index=True)
 
 
 def _register() -> None:

@@ -19,7 +19,9 @@ from govkit.data.contract import DOMAINS
 from govkit.data.importers import Imported, Importer, register
 from govkit.data.importers.dfe import (
     UnknownCodes,
+    benchmark_rows,
     counted,
+    national_areas,
     pupils_from_percent,
     read_table,
     read_value,
@@ -68,8 +70,8 @@ def _rows(cells: dict[str, str], year: str, urn: int | None) -> list[dict[str, o
 
 
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=[*COLUMNS, "percent"])
-    for name in ("urn", "cohort", "pupils"):
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    for name in ("urn", "cohort", "pupils", "source_urn"):
         df[name] = df[name].astype("Int64")
     for name in ("score", "lower", "upper", "percent"):
         df[name] = df[name].astype("float64")
@@ -77,7 +79,14 @@ def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
 
 
 def read_ks4(path: Path, year: str) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
-    """School rows and LA rows (same layout, plus DfE's own ``percent``), and problems."""
+    """School rows and LA rows (same layout, with DfE's own ``percent``), and problems."""
+    schools, las, _, problems = read_ks4_rows(path, year)
+    return schools, las, problems
+
+
+def read_ks4_rows(path: Path, year: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,
+                                                  list[Problem]]:
+    """School, LA and national rows (the national ones with their RECTYPE), and problems."""
     table = read_table(path)
     if isinstance(table, list) or table is None:
         raise DataError(table or [Problem(path.name, "cannot be read")])
@@ -86,7 +95,7 @@ def read_ks4(path: Path, year: str) -> tuple[pd.DataFrame, pd.DataFrame, list[Pr
     if missing:
         raise DataError([Problem(path.name, f"no {c} column: is this a KS4 performance "
                                  "table (*_ks4final.csv)?", row=1, column=c) for c in missing])
-    schools, las = [], []
+    schools, las, nations = [], [], []
     unknown = UnknownCodes()
     for row_no, cells in zip(df.index, df.to_dict("records"), strict=True):
         urn, lea = cells["URN"].strip(), cells.get("LEA", "").strip()
@@ -98,13 +107,21 @@ def read_ks4(path: Path, year: str) -> tuple[pd.DataFrame, pd.DataFrame, list[Pr
             rows = _rows(cells, year, int(urn))
             schools += rows
         elif lea:
-            rows = _rows(cells, year, None)
+            rows = [{**r, "lea": lea} for r in _rows(cells, year, None)]
             las += rows
         else:
-            continue  # national rows
+            rows = _rows(cells, year, None)
+            nations += [{**r, "rectype": cells.get("RECTYPE", "").strip(),
+                         "tpup": read_value(cells.get("TPUP", ""))[0]} for r in rows]
+            continue
         unknown.add(rows)
     table.problems += unknown.problems(path.name)
-    return _frame(schools), _frame(las), table.problems
+    national = pd.DataFrame(nations, columns=[*COLUMNS, "rectype", "tpup"])
+    for name in ("cohort", "pupils", "source_urn"):
+        national[name] = national[name].astype("Int64")
+    la_frame = _frame(las)
+    la_frame["lea"] = [r["lea"] for r in las]
+    return _frame(schools), la_frame, national, table.problems
 
 
 def la_comparison(schools: pd.DataFrame, las: pd.DataFrame
@@ -139,7 +156,7 @@ def la_comparison(schools: pd.DataFrame, las: pd.DataFrame
 
 def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
     # keep: the trust's schools (this file is small enough to read whole)
-    schools, las, problems = read_ks4(path, year)
+    schools, las, nations, problems = read_ks4_rows(path, year)
     checks = [f"{ind} from the schools {lo:.1f} to {hi:.1f} (withheld schools' pupils "
               f"none to all), the file's LA row {la:g}"
               for ind, lo, hi, la in la_comparison(schools, las)]
@@ -148,7 +165,23 @@ def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
         checks.append(f"{int(withheld.sum())} school(s) with no KS4 figure published (NA, NE "
                       "or SUPP): kept, each with its reason")
     left_out: dict[str, int] = {}
-    return Imported(year, schools.drop(columns="percent"), left_out, checks, problems)
+    return Imported(year, schools, left_out, checks, problems,
+                    benchmarks=benchmarks(las, nations, year, path))
+
+
+def benchmarks(las: pd.DataFrame, nations: pd.DataFrame, year: str, path: Path
+               ) -> pd.DataFrame:
+    """The file's national rows (5 all schools, 7 state-funded, told apart by size) and
+    LA row as the year's benchmarks."""
+    source = f"DfE KS4 performance tables {year} ({path.name})"
+    sizes = nations.drop_duplicates("rectype").set_index("rectype")["tpup"]
+    areas = national_areas({str(k): (None if pd.isna(v) else float(v))
+                            for k, v in sizes.items()})
+    return pd.concat([
+        benchmark_rows(nations, "national", nations["rectype"].astype(str).map(areas),
+                       None, source),
+        benchmark_rows(las, "local_authority", las["lea"], None, source)],
+        ignore_index=True)
 
 
 IMPORTER = register(Importer(
