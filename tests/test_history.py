@@ -16,8 +16,10 @@ from typer.testing import CliRunner
 
 from govkit.cli import app
 from govkit.data.store import build_store, open_store
+from govkit.plan import fmt
 from govkit.plan.config import load_plan, load_trust
 from govkit.plan.evaluate import Evaluator
+from govkit.plan.measures import results_year
 
 ROOT = Path(__file__).resolve().parents[1]
 DFE = ROOT.parent / "shared" / "dfe"
@@ -106,3 +108,99 @@ def test_national_comes_from_the_files_own_rows_for_each_year(arete):
             b = ev.national(measure, ev.raw(measure, term).period, STOKESLEY)
             assert b is not None and b.value == want, (measure, term)
             assert "national (state-funded schools)" in b.citation
+        row = ev.kpis(term).set_index("measure").loc["ks4_progress8"]
+        assert row["national_value"] == p8 and "state-funded" in row["national_source"]
+
+
+def test_progress_8_keeps_dfes_two_decimals_and_published_limits(arete):
+    ev = _evaluator(arete)
+    one = ev.raw("ks4_progress8", "2017-18-summer", STOKESLEY)
+    # Stokesley School 2017-18: P8MEA -0.23, P8CILOW -0.41, P8CIUPP -0.04
+    assert ev.interval("ks4_progress8", one, "2017-18-summer", STOKESLEY, "board") == (
+        -0.41, -0.04)
+    row = ev.kpis("2017-18-summer", STOKESLEY).set_index("measure").loc["ks4_progress8"]
+    assert fmt.value(row["value"], row["unit"]) == "-0.23"
+    # the trust's 17.1 / 414 = 0.0413 reads 0.04, and is rated on 0.04, not on 0.0
+    trust = ev.raw("ks4_progress8", "2017-18-summer")
+    assert fmt.value(trust.value, "progress") == "0.04"
+    assert ev.rate("ks4_progress8", trust, 0.05, 0.0, "higher") == "red"
+
+
+def test_a_percentage_is_shown_as_published_and_its_count_as_approximate(arete):
+    ev = _evaluator(arete)
+    # Richmond School 2017-18 (filed under 121680): PTL2BASICS_94 69% of TPUP 236;
+    # 0.69 x 236 = 162.84, so 163 pupils, which is 69.07%: DfE printed 69%
+    mv = ev.raw("ks4_eng_mat_grade4", "2017-18-summer", RICHMOND)
+    assert mv.value == 69.0 and (mv.numerator, mv.denominator) == (163, 236)
+    assert ev.cohort_text("ks4_eng_mat_grade4", mv) == "about 163 of 236 pupils"
+
+
+@pytest.fixture(scope="module")
+def hampshire(tmp_path_factory) -> Evaluator:
+    """Every Hampshire school in the KS2 files, as one (imaginary) trust, its three years
+    imported."""
+    import csv
+
+    import yaml
+
+    home = tmp_path_factory.mktemp("hampshire")
+    urns: dict[int, str] = {}
+    for year in ("2016-2017", "2017-2018", "2018-2019"):
+        with open(DFE / f"ks2/{year}_850_ks2final.csv", encoding="utf-8-sig") as f:
+            for r in csv.DictReader(f):
+                if r["URN"].strip().isdigit():
+                    urns[int(r["URN"])] = r["SCHNAME"]
+                if (r["URN_AC"] or "").strip() not in ("", "0"):  # the academy it became
+                    urns[int(r["URN_AC"])] = r["SCHNAME"]
+    params = home / "params"
+    params.mkdir()
+    (params / "trust.yaml").write_text(yaml.safe_dump({
+        "name": "Hampshire schools", "data": "../data",
+        "schools": [{"urn": u, "name": n, "phase": "primary"} for u, n in urns.items()],
+        "terms": [f"{y}-{(y + 1) % 100:02d}-summer" for y in (2016, 2017, 2018)]}),
+        encoding="utf-8")
+    (params / "plan.yaml").write_text((ROOT / "params/plan.yaml").read_text("utf-8"),
+                                      encoding="utf-8")
+    _run("import", *sorted((DFE / "ks2").glob("*_ks2final.csv")), "--params", params)
+    return _evaluator(home)
+
+
+def test_no_clear_difference_call_differs_from_dfes_limits_on_the_hampshire_file(hampshire):
+    import csv
+
+    from govkit.plan import uncertainty
+
+    ev = hampshire
+    checked = flipped = 0
+    for year, term in (("2016-2017", "2016-17-summer"), ("2017-2018", "2017-18-summer"),
+                       ("2018-2019", "2018-19-summer")):
+        with open(DFE / f"ks2/{year}_850_ks2final.csv", encoding="utf-8-sig") as f:
+            rows = [r for r in csv.DictReader(f) if r["URN"].strip().isdigit()]
+        for r in rows:
+            for col, measure in (("READPROG", "ks2_read_progress"),
+                                 ("WRITPROG", "ks2_writ_progress"),
+                                 ("MATPROG", "ks2_mat_progress")):
+                try:
+                    score, lo, hi = (float(r[c]) for c in (col, col + "_LOWER",
+                                                           col + "_UPPER"))
+                except (ValueError, TypeError):
+                    continue  # SUPP, NE, LOWCOV or a short row: no limits published
+                # a converter's row is the academy's (URN_AC), as the import followed it
+                urn = int(r["URN_AC"]) if r["URN_AC"].strip() not in ("", "0") else int(
+                    r["URN"])
+                mv = ev.raw(measure, term, urn)
+                ci = ev.interval(measure, mv, term, urn, "board")
+                assert fmt.value(mv.value, "progress") == f"{score:.2f}", r["SCHNAME"]
+                assert ci == (lo, hi), (r["SCHNAME"], measure, term)
+                dfe_call = not (lo <= 0 <= hi)  # DfE: above or below national (0)
+                flipped += uncertainty.clear_of(0.0, *ci) != dfe_call
+                checked += 1
+    assert checked > 2500 and flipped == 0
+
+
+def test_national_ks2_from_the_files_own_rows_each_year(hampshire):
+    ev = hampshire
+    # RWM expected standard, state-funded national rows: 61% (2016-17), 64%, 65%
+    for term, want in (("2016-17-summer", 61), ("2017-18-summer", 64), ("2018-19-summer", 65)):
+        b = ev.national("ks2_rwm_expected", results_year(term), None)
+        assert b is not None and b.value == want

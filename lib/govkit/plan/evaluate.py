@@ -338,7 +338,9 @@ class Evaluator:
         noun = m.cohort_noun[:-1] if round(c) == 1 and m.cohort_noun.endswith("s") \
             else m.cohort_noun
         if m.kind == "rate" and m.numerator_pupils and mv.numerator is not None:
-            return fmt.of(mv.numerator, mv.denominator, m.cohort_noun)
+            # worked back from DfE's rounded percentage: 95 or 96 of 115, so "about 95"
+            about = "about " if mv.approximate else ""
+            return about + fmt.of(mv.numerator, mv.denominator, m.cohort_noun)
         if m.kind == "gap":
             return f"smaller group {fmt.number(c)} {noun}"
         return f"{fmt.number(c)} {noun}"
@@ -372,6 +374,8 @@ class Evaluator:
         if m.kind == "rate" and m.numerator_pupils and mv.numerator is not None \
                 and mv.denominator:
             w = uncertainty.wilson(mv.numerator, mv.denominator)
+        elif m.kind == "mean" and mv.lower is not None and mv.upper is not None:
+            return mv.lower, mv.upper  # one school: DfE's published limits, as published
         elif m.kind == "mean" and mv.half_width is not None:
             return mv.value - mv.half_width, mv.value + mv.half_width
         elif m.kind == "gap" and m.parts:

@@ -27,6 +27,10 @@ _PERCENT = {"percent", "%", "pct", "percentage", "rate"}
 _POINTS = {"pp", "points", "percentage_points", "ppts"}
 _MONEY = {"gbp", "money", "£", "pounds"}
 _PER_100 = {"per100", "per_100", "per 100 pupils"}
+# progress scores: DfE publishes Progress 8 to 2 decimals, and a trust's figure is shown
+# and rated at that precision (-0.02 is not 0.0)
+_PROGRESS = {"progress"}
+PROGRESS_DP = 2
 _COUNT = {"count", "number", "pupils", "people", "staff", "posts", "n", "meetings", "risks",
           "actions", "partnerships"}
 
@@ -120,6 +124,8 @@ def value(v: Any, unit: str | None, status: str | None = None, dp: int | None = 
     if u in {"days", "hours", "kwh"}:
         text = number(v, 1 if dp is None else dp)
         return f"{text} {'kWh' if u == 'kwh' else u}"
+    if u in _PROGRESS:
+        return number(v, PROGRESS_DP if dp is None else dp)
     if u in {"score", "ratio"}:
         return number(v, 1 if dp is None else dp)
     return number(v, 1 if dp is None else dp)
@@ -135,7 +141,7 @@ def displayed(v: Any, unit: str | None) -> float | None:
         text = money(v).replace("£", "").replace(",", "")
         scale = {"m": 1e6, "k": 1e3}.get(text[-1:], 1.0)
         return float(text.rstrip("mk")) * scale
-    dp = 0 if u in _COUNT else 1
+    dp = 0 if u in _COUNT else PROGRESS_DP if u in _PROGRESS else 1
     return float(number(v, dp).replace(",", ""))
 
 

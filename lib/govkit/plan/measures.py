@@ -30,8 +30,8 @@ from govkit.terms import Term, parse_term
 PRIMARY = ("primary", "all-through", "special")
 SECONDARY = ("secondary", "all-through", "special", "alternative")
 SCHOOL_AGE = tuple(p for p in PHASES if p != "nursery")
-UNITS = ("percent", "points", "score", "days", "hours", "kwh", "GBP", "count", "ratio",
-         "per100")
+UNITS = ("percent", "points", "score", "progress", "days", "hours", "kwh", "GBP", "count",
+         "ratio", "per100")
 STATUSES = ("ok", "no_data", "suppressed", "not_applicable", "not_published", "narrative")
 # GSS symbols in attainment rows -> our status for a figure that is missing.
 GSS_TO_STATUS = {"c": "suppressed", "x": "not_published", "z": "not_applicable",
@@ -91,6 +91,11 @@ class Measure:
     cohort_noun: str = "pupils"  # who the figure is built on (a parents' survey: parents)
     # progress scores: DfE's own 95% confidence limits, summed as (cohort x half-width)^2
     spread: Sum | None = None
+    # a single school's published limits (lower, upper), used as published
+    limits: tuple[Sum, Sum] | None = None
+    # a result's percentage as the publisher printed it: one school's figure is shown as
+    # published, and pupils worked back from a rounded percentage are approximate
+    published: Sum | None = None
 
     @property
     def attainment(self) -> tuple[str, str, str] | None:
@@ -124,6 +129,12 @@ class MeasureValue:
     urns: tuple[int, ...] = field(default_factory=tuple)  # schools that contributed
     # half the width of the publisher's 95% confidence interval (progress scores)
     half_width: float | None = None
+    # one school's confidence limits as the publisher printed them
+    lower: float | None = None
+    upper: float | None = None
+    # the numerator was worked back from a rounded published percentage ("about 95 of
+    # 115"), not counted
+    approximate: bool = False
 
 
 def _w(**kw: object) -> tuple[tuple[str, object], ...]:
@@ -160,12 +171,16 @@ def _result(mid: str, label: str, stage: str, indicator: str, group: str = "all"
                        Sum("attainment", "pupils", where), cohort, scale=100.0,
                        phases=phases, national_key=national, suppress=True,
                        period="academic_year", numerator_pupils=True,
-                       counted=COUNTED.get(indicator, ""))
-    return Measure(mid, label, "attainment", "score", "higher", "mean",
-                   Sum("attainment", "score_x_cohort", where), cohort, phases=phases,
-                   national_key=national, suppress=True, period="academic_year",
-                   unpublished=unpublished,
-                   spread=Sum("attainment", "ci_spread", where) if progress else None)
+                       counted=COUNTED.get(indicator, ""),
+                       published=Sum("attainment", "percent", where))
+    # progress scores are published to 2 decimals (Progress 8) and rated at that precision
+    return Measure(mid, label, "attainment", "progress" if progress else unit, "higher",
+                   "mean", Sum("attainment", "score_x_cohort", where), cohort,
+                   phases=phases, national_key=national, suppress=True,
+                   period="academic_year", unpublished=unpublished,
+                   spread=Sum("attainment", "ci_spread", where) if progress else None,
+                   limits=(Sum("attainment", "lower", where), Sum("attainment", "upper", where))
+                   if progress else None)
 
 
 # What the pupils a result counts did, for "2 more pupils at the expected standard".
@@ -663,8 +678,20 @@ def _compute(tables: Tables, m: Measure, term: str,
         parts = [cells[u][0] for u in complete if u in cells]
         if parts and len(parts) == len(complete) and all(p is not None for p in parts):
             half_width = math.sqrt(sum(parts)) / d
+    lower = upper = None
+    if m.limits is not None and len(complete) == 1:  # one school: DfE's limits as printed
+        lo, hi = (side(s).get(complete[0], (None, None))[0] for s in m.limits)
+        if lo is not None and hi is not None:
+            lower, upper = lo, hi
+    approximate = False
+    if m.published is not None:
+        printed = side(m.published)
+        shown = [printed[u][0] for u in complete if u in printed and printed[u][0] is not None]
+        approximate = bool(shown)
+        if len(complete) == 1 and len(shown) == 1:
+            value = shown[0]  # one school's figure as DfE printed it (80%, not 79.9%)
     return MeasureValue(value, numerator, denominator, period, "ok", False, base, contributing,
-                        half_width)
+                        half_width, lower, upper, approximate)
 
 
 def pupils_in_scope(tables: Tables, measure_id: str, term: str) -> float | None:

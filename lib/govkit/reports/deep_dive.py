@@ -110,8 +110,7 @@ def as_shown(value: float, unit: str) -> float:
     shown figures agrees with them: 3.3 to 3.4 is +0.1, never 'no change'."""
     if unit == "GBP":
         return float(value)
-    dp = 0 if unit == "count" else 1
-    return float(fmt.number(value, dp).replace(",", ""))
+    return float(fmt.displayed(value, unit))
 
 
 def _lower_first(label: str) -> str:
@@ -428,8 +427,8 @@ def _cohort(mv: MeasureValue, pupils: bool = True) -> str:
     """'31 pupils' / '5 of 12 pupils', or nothing when the figure is not shown."""
     if mv.status != "ok" or fmt.is_missing(mv.denominator):
         return ""
-    if pupils and not fmt.is_missing(mv.numerator):
-        return f" ({fmt.of(mv.numerator, mv.denominator)})"
+    if pupils and not fmt.is_missing(mv.numerator):  # "about": from a rounded percentage
+        return f" ({'about ' if mv.approximate else ''}{fmt.of(mv.numerator, mv.denominator)})"
     return ""
 
 
