@@ -293,3 +293,57 @@ def test_a_report_printing_a_megabyte_is_failed_and_the_last_page_kept(hostile_p
     assert card.read_bytes() == good
     failed = hostile_project / "outputs" / trust.latest_term / "_failed" / urn
     assert (failed / "report_card.failed.ipynb").stat().st_size < 200_000
+
+
+# --- 7: outputs never written through a link they did not make --------------------------
+
+def test_a_run_never_writes_through_planted_links(hostile_project, tmp_path):
+    trust = load_trust(hostile_project / "params/trust.yaml")
+    out = hostile_project / "outputs"
+    term_dir = out / trust.latest_term
+    term_dir.mkdir(parents=True, exist_ok=True)
+    victims = {}
+    for name in ("run.log", "index.html", "manifest.json", f"../.{trust.latest_term}.lock"):
+        victim = tmp_path / f"victim-{Path(name).name}"
+        victim.write_text("precious\n", encoding="utf-8")
+        link = term_dir / name
+        link.unlink(missing_ok=True)
+        link.symlink_to(victim)
+        victims[link] = victim
+    one = ("--report", "report_card", "--school", str(trust.schools[0].urn), "--force")
+    r = _run(hostile_project, *one)
+    lock = out / f".{trust.latest_term}.lock"
+    assert r.exit_code == 1, r.output
+    assert f"{lock}: is a symbolic link; govkit never writes through one it did not make: " \
+        "remove it and run again" in " ".join(r.output.split())
+    lock.unlink()
+    r = _run(hostile_project, *one)
+    assert r.exit_code == 0, r.output
+    for link, victim in victims.items():
+        assert victim.read_text(encoding="utf-8") == "precious\n", link
+        if link != lock:
+            assert not link.is_symlink(), link
+    assert "report_card" in (term_dir / "manifest.json").read_text(encoding="utf-8")
+
+
+def test_kpis_csv_never_writes_through_a_planted_temporary_link(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    (tmp_path / ".k.csv.tmp").symlink_to(victim)
+    r = CliRunner().invoke(app, [
+        "kpis", "--term", TERM, "--params", str(ROOT / "params"), "--data",
+        str(ROOT / "data/demo"), "--store", str(tmp_path / "s.duckdb"), "--csv",
+        str(tmp_path / "k.csv")])
+    assert r.exit_code == 0, r.output
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert (tmp_path / "k.csv").is_file() and not (tmp_path / "k.csv").is_symlink()
+
+
+def test_an_outputs_path_with_a_backslash_is_one_clear_line(tmp_path):
+    store = tmp_path / "out\\x" / "govkit.duckdb"
+    r = CliRunner().invoke(app, ["build-store", "--params", str(ROOT / "params"), "--data",
+                                 str(ROOT / "data/demo"), "--store", str(store)])
+    assert r.exit_code == 2, r.output
+    assert r.output.strip() == (
+        f"{store}: the store's path holds a backslash (\\), which DuckDB reads as a folder "
+        "separator: give --out (or --store) a folder without one")

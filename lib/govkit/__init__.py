@@ -3,7 +3,8 @@
 The package is laid out by the data flow; imports run one way, down this list of layers
 (a module may import from its own layer or any layer above it in this list, never below):
 
-1. foundation: ``govkit.errors``, ``govkit.terms``, ``govkit.paths``, ``govkit.text``
+1. foundation: ``govkit.errors``, ``govkit.terms``, ``govkit.paths``, ``govkit.text``,
+   ``govkit.files``
 2. config: ``govkit.plan.config`` (trust.yaml and plan.yaml; everything reads them)
 3. data: ``govkit.data`` (contract, readers, validate, importers, demo, store)
 4. plan: ``govkit.plan`` (measures, national, rating, evaluate, triggers, suppression,
@@ -16,7 +17,8 @@ The package is laid out by the data flow; imports run one way, down this list of
 __version__ = "0.1.0"
 
 LAYERS = (
-    ("foundation", ("govkit.errors", "govkit.terms", "govkit.paths", "govkit.text")),
+    ("foundation", ("govkit.errors", "govkit.terms", "govkit.paths", "govkit.text",
+                    "govkit.files")),
     ("config", ("govkit.plan.config",)),
     ("data", ("govkit.data",)),
     ("plan", ("govkit.plan",)),

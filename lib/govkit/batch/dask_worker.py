@@ -26,7 +26,9 @@ class WorkerSetup(WorkerPlugin):
         from govkit.batch.forkkernel import preload
 
         if self.log_path:
-            fd = os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            from govkit.files import open_nofollow
+
+            fd = open_nofollow(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
             os.dup2(fd, 2)
             os.close(fd)
         # the imports take seconds: in a thread, so the worker's event loop keeps answering

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from govkit.errors import OutputError
+from govkit.files import open_nofollow
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
@@ -144,7 +145,8 @@ def term_lock(out_dir: Path, term: str) -> Iterator[None]:
         return
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f".{term}.lock"
-    with open(path, "a+", encoding="utf-8") as f:
+    # a link planted as the lock is refused, never opened (and its target never emptied)
+    with os.fdopen(open_nofollow(path, os.O_RDWR | os.O_CREAT), "r+", encoding="utf-8") as f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

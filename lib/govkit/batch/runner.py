@@ -28,6 +28,7 @@ from govkit.batch.lifeline import signal_of, signals_ignored, stop_signals, term
 from govkit.batch.manifest import MANIFEST, Entry, Manifest, job_hash, shared_inputs_hash
 from govkit.batch.matrix import Job, build_matrix, work_dir
 from govkit.errors import ConfigError, OutputError
+from govkit.files import create_new, open_nofollow, unlink_link
 from govkit.plan.config import Trust
 from govkit.plan.params import load_params
 
@@ -113,7 +114,7 @@ def _worker_init(log_path: str | None = None) -> None:
     their kernels' chatter (ipykernel's start-up warnings) to the run log, not the screen."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if log_path:
-        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        fd = open_nofollow(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         os.dup2(fd, 2)
         os.close(fd)
 
@@ -244,7 +245,7 @@ def run_job(spec: dict[str, Any]) -> Outcome:
                     shutdown_kernel="immediate", **_kernel_kwargs(spec))
                 break
             except PapermillExecutionError as e:
-                os.replace(tmp, failed)
+                os.replace(tmp, failed)  # a rename: a link at ``failed`` is replaced
                 return Outcome(spec["key"], "failed", time.perf_counter() - started,
                                first_error_line(e), attempts=attempts)
             except JobTimeout:
@@ -263,7 +264,9 @@ def run_job(spec: dict[str, Any]) -> Outcome:
         executed = time.perf_counter()
         printed = stream_bytes(nb)
         if printed > spec["max_output"]:
-            nbformat.write(cut_streams(nb), str(failed))
+            with create_new(tmp) as f:
+                nbformat.write(cut_streams(nb), f)
+            os.replace(tmp, failed)
             return Outcome(spec["key"], "failed", time.perf_counter() - started,
                            f"OutputTooLarge: the notebook's cells printed {printed / 1024:,.0f} "
                            f"KB of text, over the limit of {spec['max_output'] / 1024:,.0f} "
@@ -507,6 +510,7 @@ def _run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None
 
         fork = fork_kernels and CAN_FORK and runner_cls.forks_kernels
         term_dir.mkdir(parents=True, exist_ok=True)
+        unlink_link(term_dir / RUN_LOG)  # the workers append to a file of ours, never a link
 
         def worker_stopped(spec: dict[str, Any], e: BaseException) -> Outcome:
             return Outcome(spec["key"], "failed", 0.0, f"worker stopped: {first_error_line(e)}")

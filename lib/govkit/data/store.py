@@ -23,7 +23,7 @@ import govkit
 from govkit.data.contract import DOMAINS, Domain
 from govkit.data.readers import find_sources
 from govkit.data.validate import load_drop, pandas_dtype
-from govkit.errors import OutputError
+from govkit.errors import ConfigError, OutputError
 from govkit.plan.config import Trust, load_trust
 
 META = "meta"
@@ -78,12 +78,22 @@ def _create(con: duckdb.DuckDBPyConnection, domain: Domain, frame: pd.DataFrame)
 def build_store(data_dir: str | Path, trust: Trust, store_path: str | Path) -> Path:
     """Validate the drop and (re)build the store atomically; DataError leaves the old one."""
     data_dir, store_path = Path(data_dir).resolve(), Path(store_path).resolve()
+    _duckdb_can_open(store_path)
     frames = load_drop(data_dir, trust)  # raises DataError before anything is written
     try:
         return _write_store(data_dir, trust, store_path, frames)
     except (duckdb.Error, OSError) as e:  # a full disk, no permission: one line, old store kept
         raise OutputError.writing(store_path, e, "the previous store, if any, is kept") \
             from None
+
+
+def _duckdb_can_open(path: Path) -> None:
+    """DuckDB takes a backslash in a path for a folder separator (out\\x is out/x): say
+    so, naming the path, rather than fail at the write."""
+    if "\\" in str(path):
+        raise ConfigError(f"{path}: the store's path holds a backslash (\\), which DuckDB "
+                          "reads as a folder separator: give --out (or --store) a folder "
+                          "without one")
 
 
 def _write_store(data_dir: Path, trust: Trust, store_path: Path,
@@ -155,6 +165,7 @@ def open_store(path: str | Path) -> duckdb.DuckDBPyConnection:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no store here; run `govkit build-store`")
     real = os.path.realpath(path)
+    _duckdb_can_open(Path(real))
     ident = _identity(real)
     release(real, keep=ident)
     con = duckdb.connect(real, read_only=True)

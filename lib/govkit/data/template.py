@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from govkit.data.contract import DOMAINS, IMPORTED_ONLY
 from govkit.data.readers import GUIDE_SHEETS
+from govkit.files import create_new
 from govkit.plan.config import Trust
 
 # Filled from DfE's files (govkit import) or trust.yaml, so not in the workbook.
@@ -172,7 +173,8 @@ def write_template(trust: Trust, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        build_template(trust).save(tmp)
+        with create_new(tmp, binary=True) as f:
+            build_template(trust).save(f)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -32,6 +32,7 @@ import pandas as pd
 
 from govkit.data.store import file_key
 from govkit.errors import ConfigError
+from govkit.files import create_new
 from govkit.plan import fmt, suppression, uncertainty
 from govkit.plan.commentary import Comments, comment_for, load_commentary
 from govkit.plan.config import KPI, Plan, Trust
@@ -100,7 +101,8 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     for col in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[col]):
             safe[col] = safe[col].map(cell)
-    safe.to_csv(tmp, index=False)
+    with create_new(tmp) as f:
+        safe.to_csv(f, index=False)
     os.replace(tmp, path)
     return path
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import govkit
+from govkit.files import create_new
 from govkit.plan.config import Trust
 
 if TYPE_CHECKING:  # imported where used: `govkit run` with nothing to rebuild needs neither
@@ -111,8 +112,9 @@ def write_atomic(path: Path, text: str, work: Path | None = None) -> Path:
         work.mkdir(parents=True, exist_ok=True)
     tmp = (work or path.parent) / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        with create_new(tmp) as f:
+            f.write(text)
+        os.replace(tmp, path)  # a rename: a link at ``path`` is replaced, not written
     finally:
         tmp.unlink(missing_ok=True)
     return path

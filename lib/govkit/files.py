@@ -1,0 +1,55 @@
+"""Opening the files govkit writes without following a link someone else planted.
+
+An outputs folder may be shared (a web server's folder, a network drive). A symbolic
+link left where govkit writes (``run.log`` -> someone's file, the term's lock -> a
+victim) must never make govkit write through it: a file is opened with
+``O_NOFOLLOW``, and a temporary file is made new (``O_EXCL``), so a link there is
+refused, not followed. Finished files are renamed into place (``os.replace``), which
+replaces a link rather than writing to what it points at.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from govkit.errors import OutputError
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _refused(path: Path, e: OSError) -> OutputError | OSError:
+    if e.errno == errno.ELOOP or (e.errno == errno.EEXIST and path.is_symlink()):
+        return OutputError(f"{path}: is a symbolic link; govkit never writes through one "
+                           "it did not make: remove it and run again")
+    return e
+
+
+def open_nofollow(path: str | Path, flags: int, mode: int = 0o644) -> int:
+    """os.open with O_NOFOLLOW: a link at ``path`` is an OutputError naming it."""
+    path = Path(path)
+    try:
+        return os.open(path, flags | _NOFOLLOW, mode)
+    except OSError as e:
+        raise _refused(path, e) from None
+
+
+def create_new(path: str | Path, binary: bool = False):
+    """A new file at ``path`` for writing (a temporary file to be renamed into place):
+    whatever was there, a stale file or a planted link, is removed first (the link
+    itself, never what it points at), and the file is created exclusively."""
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    fd = open_nofollow(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+    if binary:
+        return os.fdopen(fd, "wb")
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def unlink_link(path: str | Path) -> None:
+    """Remove ``path`` if it is a symbolic link (the link, not its target), so the file
+    govkit then makes there is its own."""
+    path = Path(path)
+    if path.is_symlink():
+        path.unlink()
