@@ -56,9 +56,11 @@ def test_the_matrix_is_trust_reports_then_each_schools():
     assert keys == [
         "trust/trust_overview", "trust/priority-attend", "trust/priority-results",
         "trust/priority-money",
+        "100001/board_summary",
         "100001/priority-attend", "100001/priority-results", "100001/priority-money",
         "100001/education", "100001/report_card",
-        "100002/priority-attend", "100002/priority-results", "100002/priority-money",
+        "100002/board_summary", "100002/priority-attend", "100002/priority-results",
+        "100002/priority-money",
         "100002/education", "100002/report_card",
     ]  # worked out by hand: education named twice, built once a school; no explore
 

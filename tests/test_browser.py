@@ -164,6 +164,8 @@ def test_board_pack_opens_with_contents_and_bookmarks_each_report(browser, demo_
     assert len(reader.pages) == result.pages == 2 + sum(i.pages for i in result.items)
     assert [i.title for i in result.items] == ["Trust overview"] + [
         p.title for p in plan.priorities]
+    # the overview opens with the board summary, a page of its own
+    assert "Board summary" in reader.pages[result.items[0].start - 1].extract_text()
     contents = reader.pages[1].extract_text()
     assert "Contents" in contents
     for item in result.items:  # each listed with the pack page it starts on
@@ -186,6 +188,61 @@ def test_board_pack_opens_with_contents_and_bookmarks_each_report(browser, demo_
         titles(reader.outline)
     assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height)))
             for p in reader.pages} <= {(595, 842), (842, 595)}
+
+
+def _squashed_pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "".join("".join((page.extract_text() or "").split())
+                   for page in PdfReader(path).pages)
+
+
+def _unmet_and_high(urn: int | None) -> list[str]:
+    """The term's checklist items not met and open risks scoring 15 or more, as named in
+    the demo's own files (all schools' for None), read here without govkit."""
+    import csv
+
+    from govkit.plan.params import load_params
+
+    term = load_params(ROOT / "params")[0].latest_term
+    names = []
+    with open(ROOT / "data" / "demo" / "compliance.csv", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r["term"] == term and r["status"] == "not_met" and (
+                    urn is None or r["urn"] == str(urn)):
+                names.append(r["item"])
+    with open(ROOT / "data" / "demo" / "risks.csv", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r["term"] == term and r["status"] == "open" and \
+                    int(r["likelihood"]) * int(r["impact"]) >= 15 and (
+                    urn is None or r["urn"] == str(urn)):
+                names.append(r["title"])
+    return names
+
+
+def test_a_board_pack_opens_with_the_summary_and_names_every_exception(browser, demo_term):
+    """The trust's pack names every unmet checklist item and high risk of the term, and a
+    school's pack its own; each opens with the board summary, with no placeholder text."""
+    from pypdf import PdfReader
+
+    from govkit.batch.pack import build_pack
+    from govkit.plan.params import load_params
+
+    trust, plan = load_params(ROOT / "params")
+    calder = 148127
+    for urn, name in ((None, "board-pack.pdf"), (calder, f"board-pack-{calder}.pdf")):
+        result = build_pack(demo_term, trust, plan, urn, out_path=ARTEFACTS / name,
+                            browser=browser)
+        first = result.items[0]
+        opening = PdfReader(result.path).pages[first.start - 1].extract_text()
+        assert "Since the last meeting" in opening and "Questions to ask" in opening
+        text = _squashed_pdf_text(result.path)
+        wanted = _unmet_and_high(urn)
+        assert len(wanted) >= (16 if urn is None else 2)
+        missing = [w for w in wanted if "".join(w.split()) not in text]
+        assert not missing, (name, missing)
+        assert "safeguarding" in text.lower()
+        assert "needsaleader'scomment" not in text.lower()
 
 
 def test_browser_missing_names_what_to_install(monkeypatch, tmp_path):

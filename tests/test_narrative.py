@@ -58,7 +58,7 @@ def test_statuses_other_than_ok():
         "KS2 reading progress: does not apply here.")
     assert narrative.kpi_sentence(dict(base, status="no_data")) == (
         "KS2 reading progress: no figure yet for Summer 2024.")
-    assert narrative.kpi_sentence(dict(base, status="narrative")) == narrative.NEEDS_COMMENT
+    assert narrative.kpi_sentence(dict(base, status="narrative")) == ""  # no placeholder
     assert narrative.kpi_sentence(dict(base, status="narrative", comment=" Going well. ")) == (
         "Leaders report: Going well.")
 
@@ -71,11 +71,10 @@ def test_priority_summary_counts_and_names_reds():
         dict(label="Phonics", rag=None, status="suppressed"),
         dict(label="Culture", status="narrative"),
     ]
-    # rated: 3 (green 1, amber 1, red 1); one narrative without a comment
+    # rated: 3 (green 1, amber 1, red 1); a narrative without a comment says nothing
     assert narrative.priority_summary(rows, "Attendance and behaviour") == (
         "Attendance and behaviour: of 3 KPIs with a rating, 1 green (on target), 1 amber "
-        "(close to target) and 1 red (below target). Needs attention: Persistent absence. "
-        "One item needs a leader's comment.")
+        "(close to target) and 1 red (below target). Needs attention: Persistent absence.")
     assert narrative.priority_summary([dict(label="A", rag="green", status="ok")]) == (
         "Of 1 KPI with a rating, 1 green (on target). Every rated KPI is on target.")
     assert narrative.priority_summary([]) == "No KPI has a rating for this term yet."

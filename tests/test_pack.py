@@ -23,15 +23,16 @@ def test_trust_pack_is_the_overview_then_each_priority_in_plan_order(tmp_path):
     p = plan([{"measure": "attendance_rate", "target": 95}])
     ids = [pr.id for pr in p.priorities]
     built(tmp_path, "trust/trust_overview", *[f"trust/priority-{i}" for i in ids],
-          *[f"100001/priority-{i}" for i in ids])
+          "100001/board_summary", *[f"100001/priority-{i}" for i in ids])
     items = pack_items(tmp_path, t, p)
     assert [i.title for i in items] == ["Trust overview"] + [pr.title for pr in p.priorities]
     assert [i.path.relative_to(tmp_path).as_posix() for i in items] == [
         "trust/trust_overview.html"] + [f"trust/priority-{i}.html" for i in ids]
-    # a school's pack: the trust overview still first, then that school's reports
+    # a school's pack: the school's own board summary first, then its reports
     school = pack_items(tmp_path, t, p, urn=100001)
-    assert school[0].place == t.name and school[1].place == "School 1"
-    assert school[1].path.relative_to(tmp_path).as_posix() == f"100001/priority-{ids[0]}.html"
+    assert [i.place for i in school] == ["School 1"] * (1 + len(ids))
+    assert [i.path.relative_to(tmp_path).as_posix() for i in school] == [
+        "100001/board_summary.html"] + [f"100001/priority-{i}.html" for i in ids]
 
 
 def test_a_missing_report_or_unknown_school_is_named(tmp_path):

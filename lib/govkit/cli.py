@@ -584,12 +584,33 @@ def run_command(
     code = run_with_progress(out, params, configured_data(data, params), out_dir, term,
                              school or None, report or None, jobs, force, timeout, fork,
                              executor=executor, scheduler=scheduler, notebooks_dir=notebooks)
+    print_comments_due(params, term, school)
     if code:
         if pack:
             err.print("no board pack: not every report was built")
         raise typer.Exit(code)
     if pack:
         write_pack(params, out_dir, term, school[0] if school and len(school) == 1 else None)
+
+
+def print_comments_due(params: Path, term: str | None, schools: list[int] | None) -> None:
+    """The leaders' comments the plan asks for that the term's commentary lacks (school,
+    priority, KPI): the board's pages show nothing there, so the analyst needs the list."""
+    from govkit.plan.commentary import comments_due
+    from govkit.plan.params import load_params
+
+    trust, plan = load_params(params)
+    due = comments_due(trust, plan, params / "commentary", term or trust.latest_term)
+    if schools:
+        due = [d for d in due if d.urn in schools]
+    if not due:
+        return
+    out.print(f"Leaders' comments still due ({len(due)}; add them to "
+              f"{params / 'commentary' / ((term or trust.latest_term) + '.yaml')}):",
+              markup=False, soft_wrap=True)
+    for d in due:
+        out.print(f"  {d.place} · {d.priority} · {d.kpi_id}: {d.label}", markup=False,
+                  soft_wrap=True, emoji=False)
 
 
 def _check_term_data(params: Path, data: Path, term: str | None) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from govkit.batch.manifest import Entry
 from govkit.batch.matrix import TRUST
@@ -39,7 +41,7 @@ def badge(rag: str | None) -> str:
 
 def columns(plan: Plan) -> list[tuple[str, str]]:
     """(report name, heading) in the order governors read them."""
-    cols = [("trust_overview", "Trust overview")]
+    cols = [("trust_overview", "Trust overview"), ("board_summary", "Board summary")]
     cols += [(f"priority-{p.id}", p.title) for p in plan.priorities]
     dives = dict.fromkeys(p.deep_dive for p in plan.priorities if p.deep_dive)
     cols += [(d, f"{d.capitalize()} deep dive") for d in dives]
@@ -74,8 +76,26 @@ def counts_line(counts: dict[str, int] | None) -> str:
     return f'<br><span class="gk-counts">{" · ".join(parts)}</span>'
 
 
-def render_index(trust: Trust, plan: Plan, term: str, entries: list[Entry]) -> str:
-    """The index page as text."""
+def due_html(due: Sequence[Any]) -> str:
+    """The leaders' comments still due (govkit.plan.commentary.comments_due), for the
+    analyst: the reports show nothing where one is missing."""
+    if not due:
+        return ""
+    rows = "".join(f"<tr><td>{esc(d.place)}</td><td>{esc(d.priority)}</td>"
+                   f"<td>{esc(d.label)} <span class=\"gk-urn\">{esc(d.kpi_id)}</span></td></tr>"
+                   for d in due)
+    return (f'<details class="gk-due"><summary>Leaders\' comments still due ({len(due)})'
+            "</summary><p>The plan asks for a leader's comment on these; the reports show "
+            "nothing until one is added to the term's file in params/commentary/.</p>"
+            '<div class="gk-table-wrap"><table class="govkit"><thead><tr>'
+            '<th scope="col">School</th><th scope="col">Priority</th>'
+            f'<th scope="col">KPI</th></tr></thead><tbody>{rows}</tbody></table></div>'
+            "</details>")
+
+
+def render_index(trust: Trust, plan: Plan, term: str, entries: list[Entry],
+                 due: Sequence[Any] = ()) -> str:
+    """The index page as text; ``due``: the leaders' comments still due."""
     by_key = {e.key: e for e in entries}
     cols = [c for c in columns(plan)
             if any(e.key.endswith(f"/{c[0]}") for e in entries)]
@@ -122,6 +142,7 @@ the public report card from the figures it publishes.</p>
 </tbody>
 </table>
 </div>
+{due_html(due)}
 </main>
 <footer class="gk-footer">Produced {esc(dt.date.today().strftime("%d %B %Y"))} by govkit.
 </footer>
@@ -130,6 +151,7 @@ the public report card from the figures it publishes.</p>
 """
 
 
-def write_index(path: Path, trust: Trust, plan: Plan, term: str, entries: list[Entry]) -> Path:
+def write_index(path: Path, trust: Trust, plan: Plan, term: str, entries: list[Entry],
+                due: Sequence[Any] = ()) -> Path:
     """Write the index atomically; returns its path."""
-    return write_atomic(path, render_index(trust, plan, term, entries))
+    return write_atomic(path, render_index(trust, plan, term, entries, due))

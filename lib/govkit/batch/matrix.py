@@ -1,6 +1,7 @@
 """Which reports a term needs: schools x reports from the trust and its plan.
 
-Per school: a ``priority`` report for each priority of the plan, the deep dive the
+Per school: its ``board_summary`` (the first page of its board pack), a ``priority``
+report for each priority of the plan, the deep dive the
 priority names (once per school even if two priorities name it) and a
 ``report_card``. At trust level: the ``trust_overview`` and a trust-wide
 ``priority`` per priority.
@@ -16,8 +17,8 @@ from govkit.errors import ConfigError
 from govkit.plan.config import Plan, Trust
 
 TRUST = "trust"  # folder and row name of trust-level reports
-REPORTS = ("trust_overview", "priority", "education", "workforce", "finance", "governance",
-           "report_card")
+REPORTS = ("trust_overview", "board_summary", "priority", "education", "workforce", "finance",
+           "governance", "report_card")
 # notebooks/ that are not reports: a leader's workbench, never built by the batch
 WORKBOOKS = ("explore",)
 
@@ -80,6 +81,7 @@ def failed_path(term_dir: Path, output: str) -> Path:
 
 def _title(notebook: str, priority_title: str | None, where: str) -> str:
     names = {"trust_overview": "Trust overview", "report_card": "School report card",
+             "board_summary": "Board summary",
              "education": "Education deep dive", "workforce": "Workforce deep dive",
              "finance": "Finance deep dive", "governance": "Governance deep dive"}
     what = f"Priority: {priority_title}" if priority_title else names.get(notebook, notebook)
@@ -122,6 +124,7 @@ def build_matrix(trust: Trust, plan: Plan, term: str, params_dir: Path, data_dir
     jobs = [job("trust_overview", None, trust.name)]
     jobs += [job("priority", None, trust.name, p.id, p.title) for p in plan.priorities]
     for school in trust.schools:
+        jobs.append(job("board_summary", school.urn, school.name))
         jobs += [job("priority", school.urn, school.name, p.id, p.title)
                  for p in plan.priorities]
         dives = dict.fromkeys(p.deep_dive for p in plan.priorities if p.deep_dive)

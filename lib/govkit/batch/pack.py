@@ -1,7 +1,8 @@
 """The board pack: one PDF for the board meeting, from the term's built reports.
 
-A cover, a contents page with the pack's page numbers, the trust overview, then the
-priority reports (the trust's, or one school's with ``urn``), each starting on a new page,
+A cover, a contents page with the pack's page numbers, the board summary (the trust
+overview's first page, or a school's own board summary with ``urn``), then the priority
+reports (the trust's, or that school's), each starting on a new page,
 a bookmark per report with its own sections beneath it, and the pack's page number at the
 foot of every page.
 
@@ -71,15 +72,18 @@ def css_string(text: str) -> str:
 
 def pack_items(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None
                ) -> list[PackItem]:
-    """The trust overview, then each priority report in the plan's order, for the trust or
-    one school. Every page must have been built: a missing one is named."""
+    """The trust overview (which opens with the trust's board summary), or a school's board
+    summary, then each priority report in the plan's order, for the trust or that school.
+    Every page must have been built: a missing one is named."""
     folder = TRUST if urn is None else str(urn)
     place = trust.name if urn is None else next(
         (s.name for s in trust.schools if s.urn == urn), None)
     if place is None:
         raise PackError(f"--school {urn}: no school with that URN in trust.yaml")
     manifest = Manifest.load(term_dir / MANIFEST, term_dir.name, trust.name).entries
-    wanted = [(f"{TRUST}/trust_overview", "Trust overview", trust.name)] + [
+    first = ((f"{TRUST}/trust_overview", "Trust overview", trust.name) if urn is None
+             else (f"{folder}/board_summary", "Board summary", place))
+    wanted = [first] + [
         (f"{folder}/priority-{p.id}", p.title, place) for p in plan.priorities]
     items, missing = [], []
     for key, title, where in wanted:
@@ -200,7 +204,8 @@ def build_pack(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None,
     for item, pdf in zip(items, parts, strict=True):
         reader = PdfReader(io.BytesIO(pdf))
         writer.append(reader, import_outline=False)
-        label = item.title if item.title == "Trust overview" else f"{item.title}: {item.place}"
+        label = item.title if item.title in ("Trust overview", "Board summary") \
+            else f"{item.title}: {item.place}"
         mark = writer.add_outline_item(title=label, page_number=item.start - 1)
         # the report's own headings (Chromium's outline) beneath it; its one h1 is the
         # report's title again, so its children come up a level

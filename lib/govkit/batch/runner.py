@@ -154,12 +154,28 @@ def _warm_store(parameters: dict[str, Any]) -> Any:
             for urn in [None, *trust.urns]:
                 for audience in ("board", "public") if urn else ("board",):
                     ev.kpis(parameters["term"], urn, None, audience)
+            warm_board_summary(ev, parameters["term"])
         finally:
             con.close()
         evaluate.share(ev)
         _WARMED.update(key=key, evaluator=ev)
         return ev
     return None
+
+
+def warm_board_summary(ev: Any, term: str) -> None:
+    """What every board summary reads besides the term's KPIs: each place's KPIs at the
+    last meeting, and the triggers of each term back to the first (for 'since when')."""
+    from govkit.plan.since import last_meeting
+    from govkit.terms import parse_term
+
+    then = last_meeting(ev.trust, term)
+    if then is not None:
+        for urn in [None, *ev.trust.urns]:
+            ev.kpi_records(then, urn)
+    for t in ev.trust.terms:
+        if parse_term(t) <= parse_term(term):
+            ev.triggers(t)
 
 
 def _headline(ev: Any, spec: dict[str, Any]) -> tuple[str | None, dict[str, int] | None]:
@@ -556,8 +572,11 @@ def _run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None
     ordered = _ordered_keys(manifest, keys)
     mpath = manifest.save(ordered)
     try:
+        from govkit.plan.commentary import comments_due
+
         index = write_index(term_dir / "index.html", trust, plan, term,
-                            [manifest.entries[k] for k in ordered])
+                            [manifest.entries[k] for k in ordered],
+                            comments_due(trust, plan, params_dir / "commentary", term))
     except OSError as e:
         raise OutputError.writing(term_dir / "index.html", e, "the last index written is "
                                   "kept") from None

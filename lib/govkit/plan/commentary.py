@@ -1,15 +1,17 @@
 """Leaders' comments on KPIs: params/commentary/<term>.yaml.
 
-The format is ``{<urn or 'trust'>: {<kpi id>: text}}``. Narrative KPIs ("needs a
-leader's comment") show the comment given here; a data KPI may carry one too.
+The format is ``{<urn or 'trust'>: {<kpi id>: text}}``. Narrative KPIs show the comment
+given here (and nothing without one: ``comments_due`` lists those for the analyst); a
+data KPI may carry one too.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from govkit.errors import ConfigError
-from govkit.plan.config import parse_yaml
+from govkit.plan.config import Plan, Trust, parse_yaml
 
 Comments = dict[str, dict[str, str]]
 
@@ -42,3 +44,35 @@ def load_commentary(commentary_dir: str | Path | None, term: str) -> Comments:
 
 def comment_for(comments: Comments, urn: int | None, kpi_id: str) -> str | None:
     return comments.get("trust" if urn is None else str(urn), {}).get(kpi_id)
+
+
+@dataclass(frozen=True)
+class CommentDue:
+    """A leader's comment the plan asks for and the term's commentary file lacks."""
+
+    urn: int | None  # None: the trust's own
+    place: str
+    priority: str
+    kpi_id: str
+    label: str
+
+
+def comments_due(trust: Trust, plan: Plan, commentary_dir: str | Path | None,
+                 term: str) -> list[CommentDue]:
+    """Every narrative KPI without a comment this term, for the trust and each school, in
+    the plan's order: the analyst's list of what to ask leaders for (the board's pages show
+    nothing where a comment is missing)."""
+    comments = load_commentary(commentary_dir, term)
+    places: list[tuple[int | None, str]] = [(None, trust.name)] + [
+        (s.urn, s.name) for s in trust.schools]
+    out = []
+    for urn, place in places:
+        for p, c, k in plan.kpis():
+            if k.evidence != "narrative" and k.measure is not None:
+                continue
+            if k.audience and "board" not in k.audience:
+                continue
+            if (comment_for(comments, urn, str(k.id)) or "").strip():
+                continue
+            out.append(CommentDue(urn, place, p.title, str(k.id), k.label or c.text))
+    return out

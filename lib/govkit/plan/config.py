@@ -143,6 +143,32 @@ class Branding(_Strict):
         return v
 
 
+EXCEPTION_AREAS = ("safeguarding", "statutory_compliance", "high_risks", "deficits", "triggers")
+
+
+class Board(_Strict):
+    """What the board summary (the first page of a board pack) counts and compares with."""
+
+    last_meeting: str | None = Field(None, description="the term the board last met on "
+                                     "(default: the term before the report's)")
+    exceptions: list[Literal[EXCEPTION_AREAS]] = Field(  # type: ignore[valid-type]
+        list(EXCEPTION_AREAS), description="what always reaches the board, whatever its "
+        "weight in the grid: safeguarding (checklist items not fully met), "
+        "statutory_compliance (checklist items not met or overdue), high_risks (open risks "
+        "at or above the high-risk score), deficits (an in-year deficit larger than the "
+        "reserves), triggers (schools in the plan's intervention triggers)")
+
+    @field_validator("last_meeting")
+    @classmethod
+    def _term(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                parse_term(v)
+            except TermError as e:
+                raise ValueError(str(e)) from None
+        return v
+
+
 class Trust(_Strict):
     # Indexed once: evaluating a big trust asks for a school by URN per KPI and school.
     _by_urn: dict[int, School] = PrivateAttr(default_factory=dict)
@@ -160,6 +186,7 @@ class Trust(_Strict):
     history: Literal["as_it_was", "like_for_like"] = Field(
         "as_it_was", description="a trust figure for a past period counts the schools in "
         "the trust then (as_it_was), or today's schools throughout (like_for_like)")
+    board: Board = Board()
     data: str | None = Field(None, description="the data drop's folder, relative to this "
                              "file's folder (default: the demo drop, data/demo); the "
                              "GOVKIT_DATA environment variable or --data overrides it")
@@ -186,6 +213,9 @@ class Trust(_Strict):
     def _unique_urns(self) -> Trust:
         _refuse_repeats(((("schools", i), s.urn) for i, s in enumerate(self.schools)),
                         "URN {key} is listed", "urn")
+        if self.board.last_meeting is not None and self.board.last_meeting not in self.terms:
+            raise _At(("board", "last_meeting"), f"{self.board.last_meeting} is not one of "
+                      "the trust's terms")
         return self
 
     def model_post_init(self, context: Any, /) -> None:

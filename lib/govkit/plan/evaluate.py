@@ -12,7 +12,7 @@ Rules, so that a rating means the same in every report:
   short of it by no more than the tolerance; red when short by more.
 - status for what cannot be rated: ok, no_data, suppressed, not_applicable (phase),
   not_published (the publisher withheld it, e.g. KS2 progress 2023-24 and 2024-25),
-  narrative (needs a leader's comment).
+  narrative (a leader's comment, from params/commentary/).
 - change since last term is only given when last term's figure is for a different
   period (results stay the same from summer to the next spring); ``change_since`` says
   what that figure is: "last term", or "last year" for yearly results (whose figure last

@@ -223,7 +223,9 @@ def _term_end(term: str) -> date:
             2: date(t.start_year + 1, 7, 31)}[t.season_index]
 
 
-def _overdue(df: pd.DataFrame) -> pd.Series:
+def is_overdue(df: pd.DataFrame) -> pd.Series:
+    """The one definition of an overdue checklist item: not (fully) met and due before
+    the end of its term (the KPI counts these rows; the board's exceptions name them)."""
     ends = pd.to_datetime(df["term"].map(lambda t: _term_end(t) if isinstance(t, str)
                                          else None))
     due = pd.to_datetime(df["due_date"])
@@ -369,7 +371,7 @@ _CATALOGUE: list[Measure] = [
            Sum("compliance", None, rows=_rated), 100.0,
            about="items met / items that apply (not_applicable left out)"),
     _total("overdue_actions", "Compliance actions overdue", "compliance", "count", "lower",
-           Sum("compliance", None, rows=_overdue),
+           Sum("compliance", None, rows=is_overdue),
            about="items not met or partly met whose due date was before the term's end"),
     _total("high_risks", "Open risks rated high", "risks", "count", "lower",
            Sum("risks", None, rows=is_high_risk),

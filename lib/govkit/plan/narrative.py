@@ -38,7 +38,6 @@ def rating_of(row: Mapping[str, Any]) -> str | None:
     r = _get(row, "rating") if "rating" in row else _get(row, "rag")
     r = None if r is None else str(r).lower()
     return r if r in RATING_TITLES else None
-NEEDS_COMMENT = "Needs a leader's comment."
 
 
 def _get(row: Mapping[str, Any], key: str) -> Any:
@@ -126,7 +125,8 @@ def status_sentence(row: Mapping[str, Any]) -> str | None:
     status = str(_get(row, "status") or "ok")
     if status == "narrative":
         comment = _get(row, "comment")
-        return f"Leaders report: {str(comment).strip()}" if comment else NEEDS_COMMENT
+        # no comment yet: nothing (the run lists it for the analyst, never the board)
+        return f"Leaders report: {str(comment).strip()}" if comment else ""
     if status == "suppressed":
         return (f"{label}: not shown ({fmt.SUPPRESSED}) for {period} because it covers "
                 "too few pupils to publish.")
@@ -328,11 +328,6 @@ def priority_summary(rows: Sequence[Mapping[str, Any]], title: str | None = None
         n = len(few)
         text += (f" {fmt.count_words(n).capitalize()} {'rests' if n == 1 else 'rest'} on too "
                  f"few pupils to rate: {_list(few, most=3)}.")
-    waiting = [r for r in rows if str(_get(r, "status")) == "narrative" and not _get(r, "comment")]
-    if waiting:
-        n = len(waiting)
-        text += (f" {fmt.count_words(n).capitalize()} "
-                 f"{'item needs' if n == 1 else 'items need'} a leader's comment.")
     return text
 
 

@@ -64,6 +64,12 @@ def success_criterion(ctx: Context, criterion: str, priority: str | None = None,
     every = frame[frame["criterion_id"] == c.id]
     # KS4 at a primary school and the like: left out, with one line saying so
     rows = every[every["status"] != "not_applicable"]
+    # a leader's comment not yet given shows nothing (the run lists it for the analyst):
+    # a criterion with nothing else to show is left out, heading and all
+    said = {r["kpi_id"] for r in rows.to_dict("records") if r["status"] != "narrative"
+            or not fmt.is_missing(r.get("comment")) and str(r.get("comment")).strip()}
+    if not rows.empty and not said:
+        return
     heading(c.text, 2)
     if rows.empty:
         paragraph(not_applicable_line(ctx) if len(every) else
@@ -76,12 +82,12 @@ def success_criterion(ctx: Context, criterion: str, priority: str | None = None,
             note(not_applicable_line(ctx, every[every["status"] == "not_applicable"]))
     for r in rows.to_dict("records"):
         if r["status"] == "narrative":
+            if r["kpi_id"] not in said:
+                continue
             if str(r.get("label") or c.text) != c.text:
                 heading(str(r.get("label")), 3)
             comment = r.get("comment")
-            if fmt.is_missing(comment) or not str(comment).strip():
-                paragraph(narrative.NEEDS_COMMENT, "needs-comment")
-            else:
+            if not fmt.is_missing(comment) and str(comment).strip():
                 paragraph(f"Leaders' comment: {str(comment).strip()}")
             continue
         heading(str(r.get("label") or r.get("measure")), 3)

@@ -1,0 +1,141 @@
+"""The board summary: exceptions, changes since the last meeting and questions, worked out
+by hand on a tiny trust (govkit.plan.exceptions, .since, .questions, .board)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from memstore import URN_A, URN_B, attendance, memstore, plan, schools, trust
+
+from govkit.errors import ConfigError
+from govkit.plan.board import board_summary
+from govkit.plan.config import Trust, _validate
+from govkit.plan.evaluate import Evaluator
+from govkit.plan.exceptions import board_exceptions
+from govkit.plan.since import kind_of, last_meeting
+
+TERMS = ["2023-24-autumn", "2023-24-spring", "2023-24-summer", "2024-25-autumn",
+         "2024-25-spring", "2024-25-summer"]
+NOW, BEFORE = "2024-25-summer", "2024-25-spring"
+
+
+def item(urn, term, area, name, status, due=None):
+    return {"urn": urn, "term": term, "area": area, "item": name, "status": status,
+            "due_date": dt.datetime.strptime(due, "%d/%m/%Y") if due else None}
+
+
+def risk(urn, term, rid, area, title, likelihood, impact, status="open"):
+    return {"urn": urn, "term": term, "risk_id": rid, "area": area, "title": title,
+            "likelihood": likelihood, "impact": impact, "status": status}
+
+
+def money(urn, term, income, expenditure, reserve):
+    return {"urn": urn, "term": term, "income": income, "expenditure": expenditure,
+            "staff_costs": expenditure * 0.7, "revenue_reserve": reserve, "top_slice": None,
+            "energy_kwh": None}
+
+
+@pytest.fixture
+def ev() -> Evaluator:
+    con = memstore(
+        schools=schools("primary", "primary"),
+        compliance=[
+            # safeguarding: met in part counts, and has been unmet since spring
+            item(URN_A, BEFORE, "Safeguarding", "Single central record checked", "not_met"),
+            item(URN_A, NOW, "Safeguarding", "Single central record checked", "partly_met",
+                 "01/09/2025"),
+            # statutory: not met counts; met in part only once past its due date (the
+            # summer term ends 31 July 2025)
+            item(URN_A, NOW, "website", "Statutory information published", "not_met",
+                 "01/09/2025"),
+            item(URN_B, NOW, "health and safety", "Fire drill held", "partly_met",
+                 "01/05/2025"),
+            item(URN_B, NOW, "health and safety", "Legionella checks", "partly_met",
+                 "01/09/2025"),
+            item(URN_B, NOW, "health and safety", "Asbestos register", "met", "01/05/2025"),
+            item(None, NOW, "statutory policies", "Trust accounts filed", "not_met"),
+        ],
+        risks=[
+            risk(URN_B, "2024-25-autumn", "R1", "estates", "Roof leaks", 3, 5),
+            risk(URN_B, BEFORE, "R1", "estates", "Roof leaks", 3, 4),  # 12: not high
+            risk(URN_B, NOW, "R1", "estates", "Roof leaks", 4, 4),  # 16: high since summer
+            risk(URN_A, NOW, "R2", "finance", "Falling rolls", 5, 3, "closed"),
+            risk(URN_A, NOW, "R3", "finance", "Falling rolls", 2, 5),  # 10: not high
+        ],
+        finance=[
+            money(URN_A, BEFORE, 1_000_000, 1_030_000, 20_000),  # 30k deficit > 20k reserve
+            money(URN_A, NOW, 1_000_000, 1_050_000, 40_000),  # 50k > 40k
+            money(URN_B, NOW, 1_000_000, 1_050_000, 60_000),  # 50k < 60k: not an exception
+        ],
+        attendance=[attendance(URN_A, BEFORE, 1000, 40), attendance(URN_A, NOW, 1000, 80),
+                    attendance(URN_B, BEFORE, 1000, 80), attendance(URN_B, NOW, 1000, 40)],
+    )
+    p = plan([{"measure": "attendance_rate", "target": 95, "tolerance": 1}])
+    return Evaluator(trust("primary", "primary", terms=TERMS), p, con)
+
+
+def test_exceptions_name_each_item_with_its_finding_and_since_when(ev):
+    found = [(e.area, e.place, e.item, e.detail, e.since)
+             for e in board_exceptions(ev, NOW)]
+    assert found == [
+        ("safeguarding", "School 1", "Single central record checked (Safeguarding)",
+         "partly met, due 1 Sep 2025", BEFORE),
+        ("statutory_compliance", "School 1", "Statutory information published (website)",
+         "not met, due 1 Sep 2025", NOW),
+        ("statutory_compliance", "School 2", "Fire drill held (health and safety)",
+         "partly met, due 1 May 2025 (overdue)", NOW),
+        ("statutory_compliance", "Test Trust", "Trust accounts filed (statutory policies)",
+         "not met", NOW),
+        ("high_risks", "School 2", "Roof leaks (estates risk R1)",
+         "scores 16 of 25 (likelihood 4 x impact 4)", NOW),
+        ("deficits", "School 1", "In-year deficit larger than the reserves",
+         "forecast deficit £50k against reserves of £40k", BEFORE),
+    ]
+    # one school's: its own only
+    assert {e.place for e in board_exceptions(ev, NOW, URN_B)} == {"School 2"}
+
+
+def test_which_areas_count_is_the_trusts_choice(ev):
+    ev.trust = ev.trust.model_copy(update={"board": ev.trust.board.model_copy(
+        update={"exceptions": ["safeguarding"]})})
+    assert [e.area for e in board_exceptions(ev, NOW)] == ["safeguarding"]
+
+
+def test_since_the_last_meeting_compares_ratings_with_the_term_before(ev):
+    s = board_summary(ev, NOW)
+    assert s.last_meeting == BEFORE
+    # School 1: 96.0% (green) then 92.0% (red); School 2: 92.0% red then 96.0% green
+    assert [(c.kind, c.place, c.before, c.after, c.value) for c in s.changes] == [
+        ("turned_red", "School 1", "green", "red", "92.0%"),
+        ("recovered", "School 2", "red", "green", "96.0%"),
+    ]
+
+
+def test_questions_come_from_the_evidence_weightiest_first(ev):
+    s = board_summary(ev, NOW, URN_A)
+    assert [q.rule for q in s.questions] == ["safeguarding", "turned_red", "deficits"]
+    assert s.questions[1].text == (
+        "Attendance at School 1 turned red since the last meeting (92.0% against a target "
+        "of 95.0%). What changed, and is it a one-off or a trend?")
+
+
+def test_rating_changes_need_a_rating_at_both_meetings():
+    assert kind_of("green", "red") == "turned_red"
+    assert kind_of("red", "amber") == "recovered"
+    assert kind_of("amber", "green") == "moved"
+    assert kind_of(None, "red") is None and kind_of("red", "red") is None
+
+
+def test_last_meeting_is_configurable_and_must_be_a_term_of_the_trust():
+    t = trust("primary", terms=TERMS)
+    assert last_meeting(t, NOW) == BEFORE and last_meeting(t, TERMS[0]) is None
+    data = t.model_dump(mode="json")
+    data["board"] = {"last_meeting": "2024-25-autumn"}
+    moved = Trust.model_validate(data)
+    assert last_meeting(moved, NOW) == "2024-25-autumn"
+    # a report on that term or before it: the term before the report's
+    assert last_meeting(moved, "2024-25-autumn") == "2023-24-summer"
+    data["board"] = {"last_meeting": "2019-20-autumn"}
+    with pytest.raises(ConfigError, match="board.last_meeting: 2019-20-autumn is not one of"):
+        _validate(Trust, data, "trust.yaml")
