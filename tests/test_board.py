@@ -76,7 +76,7 @@ def ev() -> Evaluator:
 
 
 def test_exceptions_name_each_item_with_its_finding_and_since_when(ev):
-    found = [(e.area, e.place, e.item, e.detail, e.since)
+    found = [(e.area, e.place, e.item_and_source, e.detail, e.since)
              for e in board_exceptions(ev, NOW)]
     assert found == [
         ("safeguarding", "School 1", "Single central record checked (Safeguarding)",

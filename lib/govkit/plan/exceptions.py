@@ -49,6 +49,11 @@ class BoardException:
     item: str
     detail: str
     since: str  # a term id: the first term of the unbroken run up to this one
+    source: str = ""  # where it is recorded: the checklist's area, the risk's area and id
+
+    @property
+    def item_and_source(self) -> str:
+        return f"{self.item} ({self.source})" if self.source else self.item
 
     @property
     def since_label(self) -> str:
@@ -129,7 +134,7 @@ def compliance_exceptions(ev: Evaluator, term: str, urn: int | None | str = "all
             detail += f", due {when}" + (" (overdue)" if late else "")
         out.append(BoardException(
             "safeguarding" if is_safeguarding(r["area"]) else "statutory_compliance", u,
-            _place(ev, u), f"{r['item']} ({r['area']})", detail, since))
+            _place(ev, u), str(r["item"]), detail, since, str(r["area"])))
     return out
 
 
@@ -150,9 +155,9 @@ def risk_exceptions(ev: Evaluator, term: str, urn: int | None | str = "all"
         since = _since(ev, term, lambda t, key=key: (t, *key) in held)
         out.append(BoardException(
             "safeguarding" if is_safeguarding(r["area"]) else "high_risks", u, _place(ev, u),
-            f"{r['title']} ({r['area']} risk {r['risk_id']})",
+            str(r["title"]),
             f"scores {r['score']} of 25 (likelihood {r['likelihood']} x impact "
-            f"{r['impact']})", since))
+            f"{r['impact']})", since, f"{r['area']} risk {r['risk_id']}"))
     return out
 
 

@@ -39,12 +39,12 @@ def _lower(text: str) -> str:
 
 def _from_exception(e: BoardException) -> tuple[str, str] | None:
     if e.area == "safeguarding":
-        return "safeguarding", (f"{e.item} at {e.place}: {e.detail}, since "
-                                f"{e.since_label}. Who is putting it right, and when will the "
-                                "board be told it is done?")
+        return "safeguarding", (f"{e.place}: '{e.item}', {e.detail}, since {e.since_label}. "
+                                "Who is putting it right, and when will the board be told "
+                                "it is done?")
     if e.area == "statutory_compliance":
-        return "statutory_compliance", (f"{e.item} at {e.place} is {e.detail}. What "
-                                        "stopped it being done, and when will it be?")
+        return "statutory_compliance", (f"{e.place}: '{e.item}', {e.detail}. What stopped "
+                                        "it being done, and when will it be?")
     if e.area == "high_risks":
         return "high_risks", (f"The risk '{e.item}' at {e.place} {e.detail}, since "
                               f"{e.since_label}. What would bring it down, and who owns it?")

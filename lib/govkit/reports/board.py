@@ -174,7 +174,7 @@ def exceptions_table(s: BoardSummary) -> pd.DataFrame:
     return pd.DataFrame({
         "Area": [AREA_TITLES[e.area] for e in s.exceptions],
         "School": [e.place for e in s.exceptions],
-        "Item": [e.item for e in s.exceptions],
+        "Item": [e.item_and_source for e in s.exceptions],
         "Finding": [e.detail for e in s.exceptions],
         "Since": [e.since_label for e in s.exceptions],
     }, columns=["Area", "School", "Item", "Finding", "Since"])
