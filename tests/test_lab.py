@@ -122,21 +122,52 @@ def leaders_notebooks(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def batch_pages(tmp_path_factory, leaders_notebooks) -> dict[str, Path]:
+    """`govkit run --notebooks notebooks/mine` for Riverstone's education priority, with
+    forked kernels and without: the page each wrote."""
+    pages = {}
+    for fork in ("--fork", "--no-fork"):
+        out = tmp_path_factory.mktemp(fork.strip("-"))
+        result = CliRunner().invoke(app, [
+            "run", "--params", str(ROOT / "params"), "--data", str(ROOT / "data" / "demo"),
+            "--out", str(out), "--term", LATEST, "--school", str(RIVERSTONE),
+            "--report", "priority-education", "--notebooks", str(leaders_notebooks), fork])
+        assert result.exit_code == 0, result.output
+        pages[fork] = out / LATEST / str(RIVERSTONE) / "priority-education.html"
+    return pages
+
+
 @pytest.mark.parametrize("fork", ["--fork", "--no-fork"])
-def test_a_leaders_own_charts_reach_the_batch_page(tmp_path, leaders_notebooks, fork):
-    """`govkit run --notebooks notebooks/mine`, forked kernels or not: her matplotlib and
-    pandas charts are on the page, each as an image with its title as alt text."""
-    out = tmp_path / "out"
-    result = CliRunner().invoke(app, [
-        "run", "--params", str(ROOT / "params"), "--data", str(ROOT / "data" / "demo"),
-        "--out", str(out), "--term", LATEST, "--school", str(RIVERSTONE),
-        "--report", "priority-education", "--notebooks", str(leaders_notebooks), fork])
-    assert result.exit_code == 0, result.output
+def test_a_leaders_own_charts_reach_the_batch_page(batch_pages, fork):
+    """Forked kernels or not: her matplotlib and pandas charts are on the page, each as an
+    image with its title as alt text."""
     page = _Images()
-    page.feed((out / LATEST / str(RIVERSTONE) / "priority-education.html").read_text())
+    page.feed(batch_pages[fork].read_text())
     hers = [alt for heading, alt in page.images if heading == "Our own charts"]
     assert hers == ["LEADER-PLOT attendance by week", "LEADER-PANDAS suspensions by year"]
     assert len(page.images) > 2  # the report's own charts are still there
+
+
+def test_preview_from_her_notebook_is_the_batch_page(tmp_path, leaders_notebooks,
+                                                     batch_pages, capsys):
+    """context.preview(ctx) in her notebook writes what `govkit run` writes, and says where."""
+    ctx = _open(ROOT / "data" / "demo", tmp_path / "govkit.duckdb")
+    capsys.readouterr()
+    page = context.preview(ctx, leaders_notebooks / "priority.ipynb")
+    assert page == tmp_path / "preview" / LATEST / str(RIVERSTONE) / "priority-education.html"
+    assert "Preview written" in capsys.readouterr().out
+    assert page.read_text() == batch_pages["--no-fork"].read_text()
+
+
+def test_preview_says_what_is_wrong_in_one_line(tmp_path):
+    result = CliRunner().invoke(app, ["preview", str(ROOT / "notebooks" / "explore.ipynb"),
+                                      "--params", str(ROOT / "params")])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "explore.ipynb is not one of the reports (trust_overview, priority, education, "
+        "workforce, finance, governance, report_card); name the report it builds, e.g. "
+        "--report priority"]
 
 
 def test_a_leaders_chart_is_described_by_its_title_else_its_axes():

@@ -407,6 +407,42 @@ def copy_notebooks_command(
               "reports from them.", markup=False, soft_wrap=True)
 
 
+@app.command("preview")
+@user_errors
+def preview_command(
+    notebook: Annotated[Path, typer.Argument(help="a report notebook as saved, e.g. "
+                                             "notebooks/mine/priority.ipynb")],
+    term: Annotated[str | None, typer.Option("--term", help="term id (default: the latest)")
+                    ] = None,
+    school: Annotated[int | None, typer.Option("--school", help="a school's URN (default: "
+                                               "the trust-wide report)")] = None,
+    priority: Annotated[str | None, typer.Option(
+        "--priority", help="the priority id, for priority.ipynb (default: the plan's first)")
+    ] = None,
+    report: Annotated[str | None, typer.Option(
+        "--report", help="the report it builds, if its file name is not the report's "
+        "(priority, education, ...)")] = None,
+    data: DataOpt = DEFAULT_DATA,
+    params: ParamsOpt = DEFAULT_PARAMS,
+    out_dir: Annotated[Path, typer.Option("--out", help="where the preview goes")] = Path(
+        "outputs/preview"),
+) -> None:
+    """One report page as governors get it, from this notebook as saved (as the batch runs it)."""
+    from govkit.batch.preview import preview
+
+    result = preview(notebook, params, configured_data(data, params), out_dir, term, school,
+                     priority, report)
+    if not result.ok:
+        err.print(f"no preview: {result.error}", markup=False, soft_wrap=True)
+        if result.failed_notebook:
+            err.print(f"  executed notebook kept: {result.failed_notebook}", markup=False,
+                      soft_wrap=True)
+        raise typer.Exit(1)
+    out.print(f"The page governors get (for the {result.audience}, as `govkit run` builds "
+              "it), from the notebook as saved:", markup=False, soft_wrap=True)
+    out.print(str(result.html), markup=False, soft_wrap=True)  # last: context.preview reads it
+
+
 @app.command("check-params")
 @user_errors
 def check_params_command(

@@ -4,6 +4,7 @@ school (or the trust), term and audience, checked before any data is read.
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,7 @@ class Context:
     params_dir: Path
     store_path: Path
     priority: str | None = None
+    data_dir: Path | None = None  # the folder the store was built from
 
     @property
     def place(self) -> str:
@@ -174,7 +176,45 @@ def open_report(params_dir: Any = None, data_dir: Any = None, store_path: Any = 
     ddir = paths.data_dir(data_dir, trust.data, pdir)
     spath = ensure_store(pdir, ddir, paths.store_path(store_path), notify=print)
     ev = Evaluator(trust, plan, open_store(spath), pdir / "commentary")
-    return Context(ev, trust, plan, term, u, audience, pdir, spath, pid)
+    return Context(ev, trust, plan, term, u, audience, pdir, spath, pid, ddir)
+
+
+def preview(ctx: Context, notebook: str | Path | None = None, report: str | None = None
+            ) -> Path | None:
+    """Write this notebook's page as governors get it, exactly as the batch builds it (the
+    notebook as last saved: save first), under outputs/preview/, and say where.
+
+    ``notebook``: its file (in JupyterLab, the one this kernel runs is found by itself);
+    ``report``: the report it builds if its name is not the report's (e.g. "priority").
+    Returns the page's path, or None (with the reason shown) if the report failed.
+    """
+    import subprocess
+    import sys
+
+    path = notebook or os.environ.get("JPY_SESSION_NAME")
+    if not path:
+        raise ConfigError("give the notebook to preview: context.preview(ctx, "
+                          "\"notebooks/mine/priority.ipynb\")")
+    path = Path(path).resolve()
+    govkit = Path(sys.executable).with_name("govkit")
+    args = [str(govkit) if govkit.exists() else "govkit", "preview", str(path),
+            "--params", str(ctx.params_dir), "--term", ctx.term,
+            "--out", str(ctx.store_path.parent / "preview")]
+    args += ["--data", str(ctx.data_dir)] if ctx.data_dir else []
+    args += ["--school", str(ctx.urn)] if ctx.urn else []
+    args += ["--priority", ctx.priority] if ctx.priority else []
+    args += ["--report", report] if report else []
+    run = subprocess.run(args, capture_output=True, text=True, check=False)
+    said = (run.stdout + run.stderr).strip()
+    if run.returncode != 0:
+        print(said)
+        return None
+    page = Path(run.stdout.strip().splitlines()[-1])
+    link = os.path.relpath(page, path.parent)
+    _display({"text/html": f'<p>Preview written: <a href="{esc(link)}">{esc(page)}</a> '
+                           "(opens here in JupyterLab; or open the file in a browser)</p>",
+              "text/plain": f"Preview written: {page}"}, raw=True)
+    return page
 
 
 def title(ctx: Context, report_name: str) -> None:
