@@ -347,3 +347,37 @@ def test_an_outputs_path_with_a_backslash_is_one_clear_line(tmp_path):
     assert r.output.strip() == (
         f"{store}: the store's path holds a backslash (\\), which DuckDB reads as a folder "
         "separator: give --out (or --store) a folder without one")
+
+
+# --- 8: two schools with the same name are both shown, told apart by URN ----------------
+
+def test_two_schools_sharing_a_name_are_both_in_every_grid(hostile_project):
+    from govkit.plan.evaluate import Evaluator
+
+    params = hostile_project / "params"
+    trust = load_trust(params / "trust.yaml")
+    twins = [s.urn for s in trust.schools if s.name == DOLLAR]
+    r = CliRunner().invoke(app, ["check-params", "--params", str(params)])
+    assert r.exit_code == 0, r.output
+    assert (f"warning: 2 schools are named '{DOLLAR}' (URN {twins[0]}, {twins[1]}): pages "
+            "show each with its URN") in " ".join(r.output.split())
+    ev = Evaluator.from_paths(params, hostile_project / "data",
+                              hostile_project / "outputs" / "grid.duckdb")
+    grid = ev.grid(trust.latest_term)
+    assert len(grid) == len(trust.schools) + 1  # every school and the trust
+    r = _run(hostile_project, "--report", "trust_overview")
+    assert r.exit_code == 0, r.output
+    html = (hostile_project / "outputs" / trust.latest_term / "trust" /
+            "trust_overview.html").read_text(encoding="utf-8")
+    for urn in twins:
+        assert f"{html_escape(DOLLAR)} (URN {urn})" in html
+    # each school-by-KPI grid has a row per school and the trust's: both twins in it
+    grids = 0
+    for table in re.findall(r"<table.*?</table>", html, flags=re.S):
+        firsts = re.findall(r"<tr[^>]*>\s*<t[dh][^>]*>(.*?)</t[dh]>", table, flags=re.S)
+        if any(f.startswith("Trust (") for f in firsts):
+            grids += 1
+            assert len(firsts) == 1 + len(trust.schools) + 1, firsts  # header, rows
+            assert sorted(f for f in firsts if DOLLAR in f) == [
+                f"{DOLLAR} (URN {u})" for u in sorted(twins)]
+    assert grids >= 2

@@ -100,7 +100,7 @@ def render_index(trust: Trust, plan: Plan, term: str, entries: list[Entry],
     cols = [c for c in columns(plan)
             if any(e.key.endswith(f"/{c[0]}") for e in entries)]
     rows = [(TRUST, f"{trust.name} (whole trust)")] + [
-        (str(s.urn), s.name) for s in trust.schools]
+        (str(s.urn), trust.label(s.urn)) for s in trust.schools]
     rows = [r for r in rows if any(f"{r[0]}/{c}" in by_key for c, _ in cols)]
     head = "".join(f'<th scope="col">{esc(h)}</th>' for _, h in cols)
     body = []

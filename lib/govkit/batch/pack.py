@@ -77,7 +77,7 @@ def pack_items(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None
     Every page must have been built: a missing one is named."""
     folder = TRUST if urn is None else str(urn)
     place = trust.name if urn is None else next(
-        (s.name for s in trust.schools if s.urn == urn), None)
+        (trust.label(s.urn) for s in trust.schools if s.urn == urn), None)
     if place is None:
         raise PackError(f"--school {urn}: no school with that URN in trust.yaml")
     manifest = Manifest.load(term_dir / MANIFEST, term_dir.name, trust.name).entries

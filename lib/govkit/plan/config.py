@@ -172,6 +172,7 @@ class Board(_Strict):
 class Trust(_Strict):
     # Indexed once: evaluating a big trust asks for a school by URN per KPI and school.
     _by_urn: dict[int, School] = PrivateAttr(default_factory=dict)
+    _labels: dict[int, str] = PrivateAttr(default_factory=dict)
     name: str
     plan: str = "plan.yaml"
     schools: list[School] = Field(min_length=1)
@@ -220,10 +221,33 @@ class Trust(_Strict):
 
     def model_post_init(self, context: Any, /) -> None:
         self._by_urn = {s.urn: s for s in self.schools}
+        seen: dict[str, int] = {}
+        for s in self.schools:
+            key = " ".join(s.name.split()).casefold()
+            seen[key] = seen.get(key, 0) + 1
+        self._labels = {s.urn: s.name if seen[" ".join(s.name.split()).casefold()] == 1
+                        else f"{s.name} (URN {s.urn})" for s in self.schools}
 
     @property
     def latest_term(self) -> str:
         return self.terms[-1]
+
+    def label(self, urn: int) -> str:
+        """The school as pages, grids and charts name it: its name, or, where another
+        school of the trust has the same name, its name and URN ('St Mary's (URN
+        121234)'), so both are shown and neither is taken for the other."""
+        try:
+            return self._labels[urn]
+        except KeyError:
+            raise KeyError(f"URN {urn} is not a school of {self.name}") from None
+
+    def shared_names(self) -> dict[str, list[int]]:
+        """Names more than one school of the trust has (case and spacing ignored)."""
+        by_name: dict[str, list[int]] = {}
+        for s in self.schools:
+            by_name.setdefault(" ".join(s.name.split()).casefold(), []).append(s.urn)
+        return {self.school(urns[0]).name: urns for urns in by_name.values()
+                if len(urns) > 1}
 
     def school(self, urn: int) -> School:
         try:

@@ -221,7 +221,7 @@ class Evaluator:
         by_urn: dict[int, list[str]] = {}
         for y, u in years.items():
             by_urn.setdefault(u, []).append(y)
-        name = self.trust.school(urn).name
+        name = self.trust.label(urn)
         parts = [f"{fmt.words_list(ys)} {'is' if len(ys) == 1 else 'are'} the results of "
                  f"{name} before it converted, which DfE published under its predecessor's "
                  f"URN {u}" for u, ys in by_urn.items()]
@@ -497,7 +497,7 @@ class Evaluator:
             for r in self._place_rows(term, s.urn, priority, audience):
                 if r[rag] == "red" and r[kid] not in red:
                     red[r[kid]] = {"value": r[value], "unit": r[unit], "status": r[status]}
-            reds.append((s.name, red))
+            reds.append((self.trust.label(s.urn), red))
         for row in rows:
             if row["status"] == "narrative":
                 continue
@@ -614,7 +614,8 @@ class Evaluator:
             if k is not None:
                 r = self.rate(measure, mv, self.target(k, term, s.urn, audience),
                               k.tolerance, k.direction or m.direction)
-            rows.append({"urn": s.urn, "school": s.name, "phase": s.phase, "value": value,
+            rows.append({"urn": s.urn, "school": self.trust.label(s.urn), "phase": s.phase,
+                         "value": value,
                          "numerator": mv.numerator, "denominator": mv.denominator,
                          "status": mv.status, "rag": r if r in RAG_ORDER else None,
                          "rating": r, "cohort": self.cohort(measure, mv)})
@@ -666,7 +667,8 @@ class Evaluator:
 
     def grid(self, term: str, audience: str = "board") -> pd.DataFrame:
         """Schools down (and the trust last), data KPI ids across, each cell the RAG."""
-        places: list[tuple[int | None, str]] = [(s.urn, s.name) for s in self.trust.schools]
+        places: list[tuple[int | None, str]] = [(s.urn, self.trust.label(s.urn))
+                                                for s in self.trust.schools]
         places.append((None, self.trust.name))
         records = []
         for urn, name in places:

@@ -166,6 +166,10 @@ def check_params(params_dir: str | Path, plan_file: str | Path | None = None) ->
     if problems := target_problems(plan, plan_path):
         raise ConfigError("\n".join(problems))
     report.summary.append(trust_summary(trust, trust_path))
+    report.warnings.extend(
+        f"{trust_path}: warning: {len(urns)} schools are named '{name}' (URN "
+        + ", ".join(map(str, urns)) + "): pages show each with its URN; rename them to "
+        "tell them apart" for name, urns in trust.shared_names().items())
     report.summary.append(plan_summary(plan, plan_path))
     report.warnings.extend(plan_warnings(plan, plan_path))
     report.summary.append(check_commentary(params_dir / "commentary", trust, plan, plan_path))

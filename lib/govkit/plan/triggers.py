@@ -171,7 +171,8 @@ def evaluate_triggers(ev: Evaluator, term: str) -> pd.DataFrame:
                     d = (_red_run(ev, k, term, s.urn, trig.periods)
                          if applies(MEASURES[k.measure], s.phase) else None)
                     if d:
-                        rows.append({"urn": s.urn, "school": s.name, "trigger_id": trig.id,
+                        rows.append({"urn": s.urn, "school": ev.trust.label(s.urn),
+                                     "trigger_id": trig.id,
                                      "description": trig.description, "measure": k.measure,
                                      "detail": d})
                 continue
@@ -181,7 +182,7 @@ def evaluate_triggers(ev: Evaluator, term: str) -> pd.DataFrame:
                 continue
             detail = _check(ev, trig, trig.measure, term, s.urn)
             if detail:
-                rows.append({"urn": s.urn, "school": s.name, "trigger_id": trig.id,
+                rows.append({"urn": s.urn, "school": ev.trust.label(s.urn), "trigger_id": trig.id,
                              "description": trig.description, "measure": trig.measure,
                              "detail": detail})
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -96,7 +96,7 @@ class Context:
     @property
     def place(self) -> str:
         """The school's name, or the trust's for a trust-wide report."""
-        return self.trust.school(self.urn).name if self.urn else self.trust.name
+        return self.trust.label(self.urn) if self.urn else self.trust.name
 
     @property
     def terms(self) -> list[str]:
@@ -307,7 +307,7 @@ def _this_place(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _school_name(ctx: Context, urn: Any) -> str:
-    return "Trust" if fmt.is_missing(urn) else ctx.trust.school(int(urn)).name
+    return "Trust" if fmt.is_missing(urn) else ctx.trust.label(int(urn))
 
 
 def _priority(ctx: Context, priority: str | None = None) -> Any:

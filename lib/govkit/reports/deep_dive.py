@@ -330,7 +330,7 @@ def _school_table_noted(ctx: Context, name: str
     schools, shown, ranks = _ends_of(ctx, measures, schools)
     rows, hooks = [], []
     for s in schools:
-        row = {"School": s.name + (" (this school)" if s.urn == ctx.urn else "")}
+        row = {"School": ctx.trust.label(s.urn) + (" (this school)" if s.urn == ctx.urn else "")}
         if ranks:
             row[ranks[0]] = ranks[1][s.urn]
         held = {}
@@ -361,7 +361,7 @@ def school_bars(ctx: Context, measure: str) -> bool:
     vals = [ctx.ev.value(measure, ctx.term, s.urn, ctx.audience) for s in peers]
     if sum(v.status == "ok" for v in vals) < 2:
         return False
-    names = [s.name for s in peers]
+    names = [ctx.trust.label(s.urn) for s in peers]
     values = [v.value if v.status == "ok" else None for v in vals]
     statuses = [v.status for v in vals]
     higher = m.direction != "lower"

@@ -52,7 +52,7 @@ def school_by_school(ctx: Context, measure_ids: Sequence[str] | None = None,
     term = term or ctx.term
     ids = list(measure_ids) if measure_ids is not None else sorted(ctx.plan.measures())
     table = pd.DataFrame({"urn": ctx.trust.urns,
-                          "school": [s.name for s in ctx.trust.schools],
+                          "school": [ctx.trust.label(s.urn) for s in ctx.trust.schools],
                           "phase": [s.phase for s in ctx.trust.schools]})
     for mid in ids:
         df = ctx.ev.compare_schools(mid, term, ctx.audience)

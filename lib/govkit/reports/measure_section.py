@@ -118,7 +118,7 @@ def school_comparison(ctx: Context, measure: str, kpis: pd.DataFrame | None = No
     df = ctx.ev.compare_schools(measure, ctx.term, ctx.audience)
     if df is None or len(df) == 0:
         return False
-    names = list(df["school"] if "school" in df else [ctx.trust.school(int(u)).name
+    names = list(df["school"] if "school" in df else [ctx.trust.label(int(u))
                                                        for u in df["urn"]])
     statuses = list(df["status"] if "status" in df else [None] * len(df))
     values = list(df["value"])

@@ -45,14 +45,14 @@ def _grid_cell(row: Mapping[str, Any], place: str | None = None) -> str:
 
 def _grid_frames(ctx: Context) -> dict[str, pd.DataFrame]:
     """Every school's KPIs this term, then the trust's, keyed by the name shown."""
-    frames = {s.name: kpis(ctx, urn=s.urn) for s in ctx.trust.schools}
+    frames = {ctx.trust.label(s.urn): kpis(ctx, urn=s.urn) for s in ctx.trust.schools}
     frames[f"Trust ({ctx.trust.name})"] = kpis(ctx, urn=None)
     return frames
 
 
 def _grid_records(ctx: Context) -> dict[str, list[dict[str, Any]]]:
     """``_grid_frames`` as row dicts, each place's made once per report (shared: read only)."""
-    out = {s.name: ctx.ev.kpi_records(ctx.term, s.urn, audience=ctx.audience)
+    out = {ctx.trust.label(s.urn): ctx.ev.kpi_records(ctx.term, s.urn, audience=ctx.audience)
            for s in ctx.trust.schools}
     out[f"Trust ({ctx.trust.name})"] = ctx.ev.kpi_records(ctx.term, None,
                                                           audience=ctx.audience)
@@ -213,7 +213,7 @@ def show_exceptions(ctx: Context, frame: pd.DataFrame | None = None) -> None:
     places = [(ctx.place, frame)]
     if ctx.urn is None:  # a trust report: the trust's reds, then each school's
         places = [(f"Trust ({ctx.trust.name})", frame)] + [
-            (s.name, kpis(ctx, urn=s.urn)) for s in ctx.trust.schools]
+            (ctx.trust.label(s.urn), kpis(ctx, urn=s.urn)) for s in ctx.trust.schools]
     rows = []
     for name, f in places:
         for r in _red_rows(f):
