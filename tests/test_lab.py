@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from govkit.batch.matrix import REPORTS
 from govkit.cli import app
 from govkit.reports import context
 
@@ -165,9 +166,8 @@ def test_preview_says_what_is_wrong_in_one_line(tmp_path):
                                       "--params", str(ROOT / "params")])
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
-        "explore.ipynb is not one of the reports (trust_overview, priority, education, "
-        "workforce, finance, governance, report_card); name the report it builds, e.g. "
-        "--report priority"]
+        f"explore.ipynb is not one of the reports ({', '.join(REPORTS)}); name the report "
+        "it builds, e.g. --report priority"]
 
 
 def test_a_leaders_chart_is_described_by_its_title_else_its_axes():
