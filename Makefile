@@ -17,7 +17,7 @@ help:
 	@echo "make bench    the batch against the naive loop, warm, on Dask (BIG=1: 300 schools)"
 	@echo "make bench-evaluate   time evaluating the whole plan"
 	@echo "make pack     the board pack PDF of the demo term (after make report)"
-	@echo "make lint     ruff"
+	@echo "make lint     ruff and mypy"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -32,6 +32,7 @@ report: $(STAMP)
 
 test: $(STAMP) browser-deps
 	$(BIN)/ruff check lib tests benchmarks notebooks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadscope -q
 
 # What the browser tests need: Debian's Chromium (installed where we are root and apt-get
@@ -52,8 +53,10 @@ browser-deps:
 pack: $(STAMP)
 	$(BIN)/govkit pack --params params --out outputs $(if $(TERM_ID),--term $(TERM_ID))
 
+# ruff, and mypy on lib/govkit as [tool.mypy] in pyproject.toml says (a few seconds once cached)
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests benchmarks notebooks
+	$(BIN)/mypy
 
 $(VENV)/.lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'

@@ -54,7 +54,7 @@ def user_errors(fn: F) -> F:
     """Show our own errors as plain lines (no traceback) and exit 2."""
 
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except GovkitError as e:

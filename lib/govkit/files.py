@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 from pathlib import Path
+from typing import IO, Any
 
 from govkit.errors import OutputError
 
@@ -35,7 +36,7 @@ def open_nofollow(path: str | Path, flags: int, mode: int = 0o644) -> int:
         raise _refused(path, e) from None
 
 
-def create_new(path: str | Path, binary: bool = False):
+def create_new(path: str | Path, binary: bool = False) -> IO[Any]:
     """A new file at ``path`` for writing (a temporary file to be renamed into place):
     whatever was there, a stale file or a planted link, is removed first (the link
     itself, never what it points at), and the file is created exclusively."""

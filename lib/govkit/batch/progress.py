@@ -78,9 +78,9 @@ def run_with_progress(console: Console, params: Path, data: Path, out_dir: Path,
         if bar.live.is_started:
             bar.stop()
     console.print(summary_table(result))
-    for e in result.failures:
-        console.print(f"FAILED {e.key}: {e.error}", markup=False, soft_wrap=True)
-        failed_nb = failed_path(Path(result.out_dir, result.term), e.output)
+    for failure in result.failures:
+        console.print(f"FAILED {failure.key}: {failure.error}", markup=False, soft_wrap=True)
+        failed_nb = failed_path(Path(result.out_dir, result.term), failure.output)
         if failed_nb.exists():
             console.print(f"  executed notebook kept: {failed_nb}", markup=False,
                           soft_wrap=True)

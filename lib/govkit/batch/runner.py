@@ -495,6 +495,7 @@ def _run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None
         nonlocal done
         before = manifest.entries.get(job.key)
         rag = counts = None
+        finished: str | None
         if outcome.status == "ok":
             finished = dt.datetime.now().isoformat(timespec="seconds")
             rag, counts = outcome.rag, outcome.counts  # worked out by the worker

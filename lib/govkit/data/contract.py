@@ -12,6 +12,7 @@ the text it found (UK dates, "1,234" numbers, yes/no) before pandera checks it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -57,7 +58,7 @@ MONEY_MAX, MONEY_PLAUSIBLE = 1e9, 5e7
 
 def _col(kind: str, dtype: str, description: str, *, nullable: bool = False,
          required: bool | None = None, checks: list[pa.Check] | None = None,
-         **meta) -> pa.Column:
+         **meta: Any) -> pa.Column:
     # A column whose every value may be blank may also be left out of the file (it is read
     # as all blank), except a URN: a missing urn column would silently make rows trust-level.
     if required is None:

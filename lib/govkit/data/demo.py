@@ -728,7 +728,7 @@ def _cell(value: object, kind: str) -> str:
     if value is pd.NaT:
         return ""
     if kind == "date":
-        return value.strftime("%d/%m/%Y")  # type: ignore[union-attr]
+        return pd.Timestamp(value).strftime("%d/%m/%Y")
     if kind == "bool":
         return "yes" if value else "no"
     if kind in ("urn", "count"):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pandera.pandas as pa
 from openpyxl import Workbook
@@ -123,7 +124,7 @@ def build_template(trust: Trust) -> Workbook:
     return wb
 
 
-def _put(ws, row: int, column: int, value: object):
+def _put(ws: Any, row: int, column: int, value: object) -> Any:
     """A cell holding ``value`` as written: text from the trust's names is a text cell
     (``data_type`` "s"), never a formula Excel would run (``=WEBSERVICE(...)``)."""
     cell = ws.cell(row=row, column=column, value=value)
@@ -132,7 +133,7 @@ def _put(ws, row: int, column: int, value: object):
     return cell
 
 
-def _instructions(ws, trust: Trust) -> None:
+def _instructions(ws: Any, trust: Trust) -> None:
     lines = [
         f"{trust.name}: the trust's own data for govkit",
         "",

@@ -458,7 +458,7 @@ class _RepeatedKey(yaml.YAMLError):
 def _refusing_repeats(base: type) -> type:
     """A loader like ``base`` that refuses a key repeated in one mapping."""
 
-    class Loader(base):  # type: ignore[misc, valid-type]
+    class Loader(base):
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             seen: dict[Any, int] = {}
             for key_node, _ in node.value:

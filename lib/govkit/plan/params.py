@@ -14,7 +14,7 @@ from govkit.plan.measures import MEASURES
 # the kernels, so a kernel copies them instead of parsing YAML again (25-30 ms a report,
 # growing with the trust's schools). Files are compared byte for byte (a few KB; a
 # modification time can stay the same over two quick edits), so a changed one is read again.
-_LOADED: dict[str, tuple[bytes, bytes, Trust, Plan]] = {}
+_LOADED: dict[str, tuple[bytes | None, bytes | None, Trust, Plan]] = {}
 _KEEP = 8
 
 

@@ -36,8 +36,9 @@ def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
         raise DataError([Problem(path.name, f"no {c} column: is this the performance "
                                  "tables' census file?", row=1, column=c) for c in missing])
     term = f"{year}-spring"
-    rows, left_out = [], {}
-    la: dict[str, dict[str, float]] = {}
+    rows: list[dict[str, object]] = []
+    left_out: dict[str, int] = {}
+    la: dict[str, dict[str, float | None]] = {}
     for cells in df.to_dict("records"):
         urn = cells["URN"].strip()
         values = {k: read_value(cells[c])[0] for k, c in COLUMNS.items()}

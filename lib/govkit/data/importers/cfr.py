@@ -42,9 +42,10 @@ def per_pupil(cells: dict[str, str]) -> dict[str, float | None]:
 def rounding_gap(v: dict[str, float | None]) -> tuple[float | None, float | None]:
     """Per pupil: total income minus its parts, total expenditure minus its headings."""
     def gap(total: str, parts: tuple[str, ...]) -> float | None:
-        if v[total] is None:
+        whole = v[total]
+        if whole is None:
             return None
-        return v[total] - sum(v[p] or 0.0 for p in parts)
+        return whole - sum(v[p] or 0.0 for p in parts)
 
     return gap("TOTALINCOME", INCOME_PARTS), gap("TOTALEXPENDITURE", SPEND_PARTS)
 
@@ -62,7 +63,9 @@ def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
                                  "tables' CFR finance file?", row=1, column=c)
                          for c in missing])
     term = f"{year}-summer"
-    rows, left_out, worst = [], {}, 0.0
+    rows: list[dict[str, object]] = []
+    left_out: dict[str, int] = {}
+    worst = 0.0
     for cells in df.to_dict("records"):
         urn = cells["URN"].strip()
         if not urn.isdigit():

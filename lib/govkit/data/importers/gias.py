@@ -103,7 +103,8 @@ def find_trust(path: Path, wanted: str) -> GiasTrust:
     if len(uids) > 1:
         raise ConfigError(f"'{wanted}' names {len(uids)} groups (Group UID "
                           + ", ".join(uids) + "): give the Group UID")
-    schools, left_out = [], {}
+    schools: list[GiasSchool] = []
+    left_out: dict[str, list[str]] = {}
     for r in rows.to_dict("records"):
         phase = phase_of(r["PHASEOFEDUCATION (NAME)"], r.get("TYPEOFESTABLISHMENT (NAME)", ""))
         if phase is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -27,6 +28,9 @@ from govkit.data.importers.dfe import (
 )
 from govkit.data.readers import Source, decode_csv_bytes, read_csv_text
 from govkit.errors import DataError, Problem
+
+if TYPE_CHECKING:  # imported where used: the importers' registry imports this module
+    from govkit.data.importers import Imported
 
 # group -> (column suffix, cohort column)
 GROUPS = {
@@ -247,7 +251,8 @@ def la_comparison(ks2: Ks2File, indicator: str = "rwm_expected"
     return out
 
 
-def _read_for_import(path: Path, year: str, keep: frozenset[int] | None = None):
+def _read_for_import(path: Path, year: str,
+                     keep: frozenset[int] | None = None) -> Imported:
     from govkit.data.importers import Imported
 
     ks2, problems = read_ks2(path, year, keep)
