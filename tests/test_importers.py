@@ -39,7 +39,8 @@ def test_census_schools_add_up_to_the_la_rows_exactly():
                           "45,523 = 45,523; State-funded secondary 36,225 = 36,225; "
                           "State-funded special school 871 = 871"]
     assert got.left_out["no census figures (NA: independent schools)"] == 21
-    assert set(got.rows["term"]) == {"2018-19-spring"}
+    # January's census stands for the whole year: a summer report has pupils on roll too
+    assert set(got.rows["term"]) == {"2018-19-autumn", "2018-19-spring", "2018-19-summer"}
 
 
 @pytest.mark.parametrize("year,exact", [("2016-17", True), ("2017-18", False)])
@@ -126,10 +127,11 @@ def test_init_import_validate_from_an_empty_folder(tmp_path, monkeypatch):
     frames = load_drop(tmp_path / "data", trust)
     att8 = frames["attainment"].query(f"urn == {ST_AIDANS} and indicator == 'att8'")
     assert sorted(att8["academic_year"]) == ["2016-17", "2017-18"]
-    assert len(frames["census"]) == 5 + 7 + 8  # schools of the trust in each year's file
+    # schools of the trust in each year's file, on each of the year's three terms
+    assert len(frames["census"]) == 3 * (5 + 7 + 8)
     # importing the same files again replaces, never doubles
     assert run(app, ["import", *files]).exit_code == 0
-    assert len(load_drop(tmp_path / "data", trust)["census"]) == 20
+    assert len(load_drop(tmp_path / "data", trust)["census"]) == 60
     # kpis straight from the import: no schools.csv, census or attendance needed. St
     # Aidan's 2017-18 as printed: ATT8SCR 59.8 of TPUP 247; PTL2BASICS_94 88% of 247 ->
     # 217 pupils.

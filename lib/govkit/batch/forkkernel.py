@@ -203,6 +203,19 @@ class QuickKernelManager(AsyncKernelManager):
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         await super()._async_wait(pollinterval=min(pollinterval, 0.005))
 
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        kw["env"] = quiet_env(kw.get("env"))
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+
+
+def quiet_env(env: dict[str, str] | None) -> dict[str, str]:
+    """A kernel's environment without the debugger's "frozen modules" banner, which
+    ipykernel's debugger prints to every run's terminal (the kernel is never debugged
+    there; a leader's Lab kernel is started by Lab, not here)."""
+    out = dict(os.environ if env is None else env)
+    out.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return out
+
 
 class ForkingKernelManager(QuickKernelManager):
     """A kernel manager whose kernels are forks of this (pre-warmed) process."""
@@ -210,7 +223,7 @@ class ForkingKernelManager(QuickKernelManager):
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         assert self.provisioner is not None
         argv = _kernel_argv(kernel_cmd)
-        env, cwd = kw.get("env"), kw.get("cwd")
+        env, cwd = quiet_env(kw.get("env")), kw.get("cwd")
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
@@ -226,6 +239,10 @@ class ForkingKernelManager(QuickKernelManager):
 def preload() -> None:
     """Import what every report kernel needs, in the worker, before forking kernels."""
     import importlib
+
+    # ipykernel imports the debugger, which prints its "frozen modules" banner on import
+    # unless told not to: the worker imports it once for every kernel it forks
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
     for name in PRELOAD:
         importlib.import_module(name)

@@ -426,6 +426,9 @@ def run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None 
     OutputError if another run is writing the term's outputs (govkit.batch.lifeline).
     SIGTERM and SIGHUP stop the run as Ctrl-C does (``stopped_by`` says which).
     """
+    # workers and kernels inherit it: ipykernel's debugger then prints no "frozen
+    # modules" banner into the run's terminal
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     with contextlib.ExitStack() as hold:
         hold.enter_context(stop_signals())
         return _run_batch(params_dir, data_dir, out_dir, term, schools, reports, jobs, force,

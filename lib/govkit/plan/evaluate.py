@@ -222,10 +222,10 @@ class Evaluator:
         for y, u in years.items():
             by_urn.setdefault(u, []).append(y)
         name = self.trust.label(urn)
-        parts = [f"{fmt.words_list(ys)} {'is' if len(ys) == 1 else 'are'} the results of "
-                 f"{name} before it converted, which DfE published under its predecessor's "
-                 f"URN {u}" for u, ys in by_urn.items()]
-        return "; ".join(parts) + ": shown as the school's own history."
+        parts = [f"{fmt.words_list(ys)} {'is' if len(ys) == 1 else 'are'} filed by DfE "
+                 f"under URN {u}, {name}'s URN before it converted" for u, ys in
+                 by_urn.items()]
+        return "Results for " + "; ".join(parts) + ": shown as the school's own history."
 
     def measure_period(self, measure: str, term: str) -> str:
         """The period a measure's figure for ``term`` is of: the results' academic year or
@@ -489,7 +489,7 @@ class Evaluator:
         never hide a school in the red."""
         # each school's red KPIs looked up once (kpi_id -> its red row), from the rows
         # each school's own reports use: no frame per school, no second evaluation
-        reds: list[tuple[str, dict[str, dict[str, Any]]]] = []
+        reds: list[tuple[int, str, dict[str, dict[str, Any]]]] = []
         rag, kid, value, unit, status = (COL[c] for c in ("rag", "kpi_id", "value", "unit",
                                                           "status"))
         for s in self.trust.schools:
@@ -497,13 +497,15 @@ class Evaluator:
             for r in self._place_rows(term, s.urn, priority, audience):
                 if r[rag] == "red" and r[kid] not in red:
                     red[r[kid]] = {"value": r[value], "unit": r[unit], "status": r[status]}
-            reds.append((self.trust.label(s.urn), red))
+            reds.append((s.urn, self.trust.label(s.urn), red))
         for row in rows:
             if row["status"] == "narrative":
                 continue
             names, shown = [], []
-            for name, red in reds:
-                r = red.get(row["kpi_id"])
+            # only the schools the trust's figure counts: not one that joined later
+            now = self.members(self.measure_period(row["measure"], term))
+            for urn, name, red in reds:
+                r = red.get(row["kpi_id"]) if urn in now else None
                 if r is not None:
                     names.append(name)
                     shown.append(fmt.value(r["value"], r["unit"], r["status"]))

@@ -4,9 +4,10 @@ One row per school from January's census, plus local-authority and national rows
 by school type (URN column holding "LA" or "NAT"). NOR is pupils on roll,
 TSENELK SEN support, TSENELSE EHC plans, NUMEAL English as an additional
 language, NUMFSMEVER pupils eligible for free meals in the last six years (the
-disadvantaged measure the performance tables use). January's census is the
-spring term's: the rows land on ``<year>-spring``. Independent schools carry NA
-throughout and are left out, saying so.
+disadvantaged measure the performance tables use). January's census stands for
+the whole academic year: its rows land on each term of the year (autumn, spring and
+summer), so a summer report has pupils on roll and spend per pupil. Independent
+schools carry NA throughout and are left out, saying so.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
     if missing:
         raise DataError([Problem(path.name, f"no {c} column: is this the performance "
                                  "tables' census file?", row=1, column=c) for c in missing])
-    term = f"{year}-spring"
+    terms = [f"{year}-{season}" for season in ("autumn", "spring", "summer")]
     rows: list[dict[str, object]] = []
     left_out: dict[str, int] = {}
     la: dict[str, dict[str, float | None]] = {}
@@ -53,11 +54,11 @@ def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
                 else "census figures not published (NA or SUPP)"
             left_out[reason] = left_out.get(reason, 0) + 1
             continue
-        rows.append({"urn": int(urn), "term": term, **{k: counted(v) for k, v in
-                                                       values.items()},
-                     "_type": cells.get("SCHOOLTYPE", "").strip()})
+        rows += [{"urn": int(urn), "term": term, **{k: counted(v) for k, v in
+                                                    values.items()},
+                  "_type": cells.get("SCHOOLTYPE", "").strip()} for term in terms]
     frame = pd.DataFrame(rows, columns=[*DOMAINS["census"].schema.columns, "_type"])
-    checks = [check_against_la(frame, la)] if la else []
+    checks = [check_against_la(frame[frame["term"] == terms[1]], la)] if la else []
     for c in COLUMNS:
         frame[c] = frame[c].astype("Int64")
     return Imported(year, frame.drop(columns="_type"), left_out, checks, table.problems)
