@@ -236,3 +236,89 @@ def test_a_notebook_opens_with_its_kernels_metadata():
     assert served.metadata.kernelspec.display_name == "Python 3 (ipykernel)"
     assert served.metadata.language_info["version"] == platform.python_version()
     assert tidy(served) == stored
+
+
+# --- explore.ipynb: a leader's workbench ---------------------------------------------------
+
+THORNWICK = 148192  # a primary school of the demo trust
+
+
+@pytest.fixture(scope="module")
+def demo_ctx(tmp_path_factory) -> context.Context:
+    return context.open_report(ROOT / "params", ROOT / "data" / "demo",
+                               tmp_path_factory.mktemp("explore") / "govkit.duckdb")
+
+
+def test_a_misspelt_measure_or_unknown_urn_is_one_line_with_the_valid_ids(demo_ctx):
+    from govkit.errors import ConfigError
+    from govkit.reports import explore
+
+    with pytest.raises(ConfigError) as wrong:
+        context.series(demo_ctx, "attendence_rate", urn=THORNWICK)
+    line = wrong.value.lines()
+    assert len(line) == 1 and "did you mean 'attendance_rate'?" in line[0]
+    assert "persistent_absence" in line[0]  # the valid ids, listed
+    with pytest.raises(ConfigError) as wrong:
+        explore.school_series(demo_ctx, "attendance_rate", 999999)
+    line = wrong.value.lines()
+    assert len(line) == 1 and "148192 Thornwick Green CE Primary School" in line[0]
+
+
+def test_charts_use_the_plans_targets(demo_ctx):
+    """plan.yaml: attendance target national + 0.5; national 2023-24 primary 94.5%,
+    secondary 91.1% (DfE), so 95.0 and 91.6."""
+    from govkit.reports import explore
+
+    assert explore.target(demo_ctx, "attendance_rate", THORNWICK) == pytest.approx(95.0)
+    assert explore.target(demo_ctx, "attendance_rate", RIVERSTONE) == pytest.approx(91.6)
+    assert explore.target(demo_ctx, "unauthorised_absence", THORNWICK) is None  # no KPI
+    chart = explore.trend(demo_ctx, "attendance_rate", THORNWICK)
+    assert "Target: 95.0%." in chart.alt
+
+
+def test_the_kpi_table_shows_what_the_page_shows(demo_ctx, batch_pages):
+    """Riverstone's attendance row: value, change and its basis as on its built page."""
+    from govkit.reports import explore
+
+    table = explore.kpi_table(demo_ctx, urn=RIVERSTONE, priority="education")
+    row = table.set_index("Measure").loc["Attendance"]
+    assert list(table.columns[:3]) == ["Priority", "Measure", "Value"]
+    assert row["Change"].endswith("on same term last year")
+    assert row["Rating"] in ("Green", "Amber", "Red")
+    page = batch_pages["--no-fork"].read_text()
+    for cell in ("Value", "Target", "Change", "National"):
+        assert f">{row[cell]}<" in page, (cell, row[cell])
+
+
+def test_school_by_school_is_rounded_as_shown_and_downloads(demo_ctx, capsys):
+    import base64
+    import io
+    import re
+
+    from govkit.reports import explore
+
+    table = explore.school_by_school(demo_ctx, ["attendance_rate"])
+    assert len(table) == 12
+    assert all(round(v, 1) == v for v in table["attendance_rate"].dropna())
+    explore.download_buttons(table, "schools")
+    shown = capsys.readouterr().out
+    assert "CSV and Excel downloads" in shown
+    captured = {}
+
+    def keep(data, raw=False):
+        captured.update(data)
+
+    from govkit.reports import blocks
+    real, blocks._display = blocks._display, keep
+    try:
+        explore.download_buttons(table, "schools")
+    finally:
+        blocks._display = real
+    files = dict(re.findall(r'download="schools\.(\w+)" href="data:[^;]+;base64,([^"]+)"',
+                            captured["text/html"]))
+    csv = pd.read_csv(io.BytesIO(base64.b64decode(files["csv"])), encoding="utf-8-sig")
+    xlsx = pd.read_excel(io.BytesIO(base64.b64decode(files["xlsx"])))
+    for got in (csv, xlsx):
+        assert list(got["school"]) == list(table["school"])
+        assert got["attendance_rate"].tolist() == pytest.approx(
+            table["attendance_rate"].astype(float).tolist(), nan_ok=True)

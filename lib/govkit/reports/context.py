@@ -4,6 +4,7 @@ school (or the trust), term and audience, checked before any data is read.
 
 from __future__ import annotations
 
+import difflib
 import os
 import warnings
 from dataclasses import dataclass
@@ -228,9 +229,24 @@ def title(ctx: Context, report_name: str) -> None:
                   f'<p class="gk-subtitle">{esc(sub)}</p>'))
 
 
+def check_measure(measure_id: Any) -> str:
+    """``measure_id`` if govkit has that measure, else a ConfigError naming the closest and
+    listing them all (one line)."""
+    from govkit.plan.measures import MEASURES
+
+    if measure_id in MEASURES:
+        return str(measure_id)
+    near = difflib.get_close_matches(str(measure_id), list(MEASURES), n=1)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    raise ConfigError(f"measure {measure_id!r} is not one of govkit's measures{hint}; they "
+                      "are: " + ", ".join(MEASURES))
+
+
 def series(ctx: Context, measure: str, urn: Any = "same") -> pd.DataFrame:
-    """A measure over the report's terms, one row per period (academic-year results once)."""
-    u = ctx.urn if urn == "same" else urn
+    """A measure over the report's terms, one row per period (academic-year results once).
+    An unknown measure or URN is one line listing the valid ones."""
+    check_measure(measure)
+    u = ctx.urn if urn == "same" else _urn(urn, ctx.trust)
     s = ctx.ev.series(measure, urn=u, terms=ctx.terms, audience=ctx.audience)
     if s is None or len(s) == 0:
         return pd.DataFrame(columns=["term", "period", "value", "status"])
@@ -277,7 +293,7 @@ def current_row(ctx: Context, s: pd.DataFrame) -> dict[str, Any] | None:
 
 def kpis(ctx: Context, urn: Any = "same", priority: str | None = None) -> pd.DataFrame:
     """``Evaluator.kpis`` for this report's term, place and audience."""
-    u = ctx.urn if urn == "same" else urn
+    u = ctx.urn if urn == "same" else _urn(urn, ctx.trust)
     return ctx.ev.kpis(ctx.term, urn=u, priority=priority, audience=ctx.audience)
 
 

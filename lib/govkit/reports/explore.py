@@ -1,9 +1,16 @@
 """Helpers for notebooks/explore.ipynb: the store's figures as plain DataFrames a leader
 can filter and chart in JupyterLab, every figure from the same Evaluator the reports use.
+
+In Lab (only there: nbval and papermill have no widgets) a school picker redraws a
+school's series, tables show every row on one page, and tables get CSV and Excel
+download buttons.
 """
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -11,8 +18,11 @@ from typing import Any
 import pandas as pd
 
 from govkit.data.contract import DOMAINS
+from govkit.errors import ConfigError
+from govkit.plan import fmt, narrative
 from govkit.plan.measures import MEASURES
-from govkit.reports.context import Context, _store_table
+from govkit.reports import blocks, charts, context
+from govkit.reports.context import Context, _store_table, check_measure
 
 LAB_SESSION_ENV = "JPY_SESSION_NAME"  # jupyter_server sets it for a kernel Lab started
 
@@ -34,6 +44,7 @@ def interactive_tables(on: bool | None = None) -> bool:
     except ImportError:  # the lab extra is not installed: plain tables
         return False
     itables.init_notebook_mode(all_interactive=True)
+    itables.options.paging = False  # every school on one page, not ten rows a page
     return True
 
 
@@ -55,9 +66,118 @@ def school_by_school(ctx: Context, measure_ids: Sequence[str] | None = None,
                           "school": [ctx.trust.label(s.urn) for s in ctx.trust.schools],
                           "phase": [s.phase for s in ctx.trust.schools]})
     for mid in ids:
+        check_measure(mid)
         df = ctx.ev.compare_schools(mid, term, ctx.audience)
-        table[mid] = df["value"].astype("Float64").to_numpy()
+        unit = MEASURES[mid].unit  # rounded as the reports show it: 93.2, not 93.209213
+        table[mid] = pd.array([fmt.displayed(v, unit) for v in df["value"]], dtype="Float64")
     return table
+
+
+def kpi_table(ctx: Context, urn: Any = "same", priority: str | None = None) -> pd.DataFrame:
+    """The plan's KPIs as the reports show them, one row a KPI: Priority, Measure, Value
+    (rounded as shown), Pupils, Target, Rating (in words), Change (with what it is on: the
+    same term last year for attendance, last year for results, else last term), Trust and
+    National; for the trust, the schools red on it. Every column: ``context.kpis(ctx)``."""
+    rows = context.kpis(ctx, urn, priority)
+    school = (ctx.urn if urn == "same" else urn) is not None
+    table = blocks.kpi_table(rows, comparisons=True, school=school)
+    table["Rating"] = [blocks.RAG_BADGES[narrative.rating_of(r) if r.get("status") !=
+                                         "narrative" else blocks.rag_key(r.get("rag"))][1]
+                       for r in rows.to_dict("records")]
+    table.insert(0, "Priority", rows["priority_id"].to_numpy())
+    return table
+
+
+def target(ctx: Context, measure_id: str, urn: Any = "same") -> float | None:
+    """The plan's target on a measure for a school (or the trust) this term, as the
+    reports rate it (a target relative to national is worked out); None if the plan sets
+    none."""
+    check_measure(measure_id)
+    rows = context.kpis(ctx, urn)
+    hit = rows[(rows["measure"] == measure_id) & rows["target"].notna()]
+    return float(hit["target"].iloc[0]) if len(hit) else None
+
+
+def trend(ctx: Context, measure_id: str, urn: Any = "same") -> charts.Chart:
+    """A measure term by term for a school (or the trust), in the house style, with the
+    plan's target and the national figure as the reports draw them."""
+    check_measure(measure_id)
+    u = ctx.urn if urn == "same" else context._urn(urn, ctx.trust)
+    s = context.series(ctx, measure_id, urn=u)
+    rows = context.kpis(ctx, u)
+    row = rows[rows["measure"] == measure_id]
+    national = row["national_value"].iloc[0] if len(row) else None
+    place = ctx.trust.school(u).name if u else ctx.trust.name
+    return charts.trend_chart(list(s["period"]), context._shown(s["value"], s["status"]),
+                              label(measure_id), unit(measure_id),
+                              target=target(ctx, measure_id, u),
+                              national=None if fmt.is_missing(national) else national,
+                              title=f"{place}: {label(measure_id).lower()} by term")
+
+
+def school_options(ctx: Context) -> list[tuple[str, int]]:
+    """(label, URN) for every school of the trust, for a picker: 'Name (URN, phase)'."""
+    return [(f"{s.name} ({s.urn}, {s.phase})", s.urn) for s in ctx.trust.schools]
+
+
+def school_picker(ctx: Context, urn: Any = None) -> Any:
+    """A drop-down of the trust's schools (ipywidgets, from `make lab`), starting at
+    ``urn`` (checked: an unknown one is one line listing the schools)."""
+    import ipywidgets as widgets
+
+    u = context._urn(urn, ctx.trust) if urn is not None else ctx.trust.urns[0]
+    return widgets.Dropdown(options=school_options(ctx), value=u, description="School",
+                            layout=widgets.Layout(width="32em"))
+
+
+def _show_series(ctx: Context, measure_id: str, urn: int) -> None:
+    s = context.series(ctx, measure_id, urn=urn)
+    blocks._display(s[["period", "value", "numerator", "denominator", "status"]])
+    blocks.show_chart(trend(ctx, measure_id, urn))
+
+
+def school_series(ctx: Context, measure_id: str, urn: Any) -> Any:
+    """A measure's series for one school, as a table and the house chart with the plan's
+    target. In Lab: with a school picker (starting at ``urn``) that redraws both; elsewhere
+    (nbval, papermill) just those two for ``urn``. Returns the picker, or None."""
+    check_measure(measure_id)
+    u = context._urn(urn, ctx.trust)
+    if u is None:
+        raise ConfigError("give a school's URN: the series is for one school")
+    try:
+        if not in_lab():
+            raise ImportError
+        import ipywidgets as widgets
+    except ImportError:
+        _show_series(ctx, measure_id, u)
+        return None
+    picker = school_picker(ctx, u)
+    shown = widgets.interactive_output(lambda school: _show_series(ctx, measure_id, school),
+                                       {"school": picker})
+    blocks._display(widgets.VBox([picker, shown]))
+    return picker
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_buttons(df: pd.DataFrame, name: str) -> None:
+    """'Download CSV' and 'Download Excel' buttons for a table, as it is now (filtered or
+    not): the files are made here and handed to the browser, nothing is written."""
+    csv = df.to_csv(index=False).encode("utf-8-sig")  # BOM: Excel reads it as UTF-8
+    book = io.BytesIO()
+    df.to_excel(book, index=False, sheet_name=name[:31] or "table", engine="openpyxl")
+    links = []
+    for text, data, mime, ext in (("Download CSV", csv, "text/csv", "csv"),
+                                  ("Download Excel", book.getvalue(), XLSX, "xlsx")):
+        uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        links.append(f'<a download="{html.escape(name)}.{ext}" href="{uri}" '
+                     f'class="jp-Button jp-mod-styled jp-mod-accept" role="button" '
+                     f'style="padding: 0.3em 1em; margin-right: 0.5em; '
+                     f'text-decoration: none">{text}</a>')
+    blocks._display({"text/html": "<p>" + "".join(links) + "</p>",
+                     "text/plain": f"(CSV and Excel downloads of {name} in JupyterLab)"},
+                    raw=True)
 
 
 def tables() -> list[str]:
@@ -72,9 +192,9 @@ def store_table(ctx: Context, name: str) -> pd.DataFrame:
 
 def label(measure_id: str) -> str:
     """A measure's label for a chart or a heading."""
-    return MEASURES[measure_id].label
+    return MEASURES[check_measure(measure_id)].label
 
 
 def unit(measure_id: str) -> Any:
     """A measure's unit ('percent', 'days', ...): charts format their axis by it."""
-    return MEASURES[measure_id].unit
+    return MEASURES[check_measure(measure_id)].unit
