@@ -156,7 +156,9 @@ def test_rag_grid_puts_most_reds_first_and_escapes_names():
         '<span class="rag gk-cell-rag rag-red" data-kpi="p1.a.persistent_absence" '
         'data-rating="red" data-direction="none" data-basis="none" '
         'data-place="Ash &lt;Academy&gt;"><span aria-hidden="true">'
-        '✖</span><span class="gk-sr">Red:</span> 25.0%</span>')
+        '✖</span><span class="gk-sr">Red:</span> 25.0%</span>'
+        # and the target the rating is on, under it
+        '<span class="gk-target">target 15.0%</span>')
     assert '✔</span><span class="gk-sr">Green:</span> 12.0%' in grid.iloc[1]["Persistent absence"]
     assert '▲</span><span class="gk-sr">Amber:</span> 18.0%' in grid.iloc[2]["Persistent absence"]
     html_out = blocks.table_html(grid, html_columns=tuple(grid.columns))

@@ -55,9 +55,12 @@ def test_three_years_compares_the_same_term_each_year(tmp_path: Path) -> None:
     row = table[table["What we measure"] == "Attendance"].iloc[0]
     assert [row["Summer 2023"], row["Summer 2024"], row["Summer 2025"]] == \
         ["90.0%", "92.0%", "93.4%"]
-    assert row["Change"] == "+3.4 pts (better)"
+    # the change is the KPI's one result's, as the priority report gives it: attendance
+    # on the same term last year (93.4 - 92.0), never from the table's first column
+    assert row["Change"] == "+1.4 pts on same term last year (better)"
     assert dd.three_year_summary(ctx, "education").startswith(
-        "Since Summer 2023, School 1 is better on")
+        "On each measure's last comparison (last year for results, the same term last year "
+        "for attendance, last term otherwise), School 1 is better on")
 
 
 def test_a_change_is_worked_out_from_the_figures_as_shown(tmp_path: Path) -> None:
@@ -147,7 +150,8 @@ def _paragraphs(page: str) -> set[str]:
     """Sentences a reader reads: <p> and <li> text, less the shared title line and notes."""
     out = set()
     for _tag, attrs, body in re.findall(r"<(p|li)([^>]*)>(.*?)</\1>", page, re.S):
-        if "gk-note" in attrs or "gk-subtitle" in attrs or "color:#444" in attrs:
+        if "gk-note" in attrs or "gk-subtitle" in attrs or "color:#444" in attrs \
+                or "gk-rule" in attrs:  # the rating rule at every page's foot
             continue
         text = re.sub(r"<[^>]+>", "", body).strip()
         if text:

@@ -112,6 +112,8 @@ def _why_unexplained(row: dict, urn: int | None, phase: str | None) -> str | Non
     if status == "ok":
         # a figure on fewer pupils than trust.yaml's min_cohort is explained: too few to rate
         few = row.get("rating") == "too_few" and row["cohort"] < 10
+        if row["target"] is None and row.get("unrated") and urn == SPECIAL:
+            return None  # judged with its own phase: nothing fair for a special school
         if row["value"] is None or row["target"] is None or (row["rag"] not in RAGS
                                                              and not few):
             return f"ok but value {row['value']}, target {row['target']}, rating {row['rag']}"

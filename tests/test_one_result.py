@@ -198,7 +198,7 @@ def test_trust_rating_names_the_schools_red_on_it():
     row = ev.kpis(SUMMER).iloc[0]
     assert row["rating"] == "green"
     assert (row["red_schools"], row["red_school_values"]) == ("School 1", "-£44k")
-    assert "Red at one school: School 1 (-£44k). Covers 2 of 2 schools." in (
+    assert "Green for the trust; red at one school: School 1 (-£44k). Covers 2 of 2 schools." in (
         narrative.kpi_sentence(row))
 
 
@@ -220,17 +220,20 @@ def test_trust_figures_say_how_much_they_cover():
 
 
 def test_not_a_clear_difference_and_pupils_to_change_in_words():
-    # 24 of 40 (60.0%) against 65 with tolerance 2: red; Wilson 44.6% to 73.7% includes 65:
-    # not a clear difference; 26/40 = 65.0% would be green
+    # 24 of 40 (60.0%) against 65 with tolerance 2: 5 short, red by the plain rule; but
+    # Wilson 44.6% to 73.7% includes 65: not a clear difference, so amber, and the words
+    # say it could be chance; 26/40 = 65.0% would be green
     ev = Evaluator(trust("primary"),
                    plan([{"id": "rwm", "measure": "ks2_rwm_expected", "target": 65,
                           "tolerance": 2}]),
                    memstore(schools=schools("primary"),
                             attainment=[result(URN_A, "2024-25", "rwm_expected", 40, 24)]))
     row = ev.kpis(SUMMER, URN_A).iloc[0]
-    assert row["rating"] == "red"
+    assert row["rating"] == "amber" and row["chance"]
     assert (round(row["ci_lower"], 1), round(row["ci_upper"], 1)) == (44.6, 73.7)
     s = narrative.kpi_sentence(row)
+    assert ("60.0% (24 of 40 pupils) in 2024-25, 5.0 percentage points short of the target "
+            "of 65.0%; with 40 pupils this could be chance.") in s
     assert ("Not a clear difference from the target: its 95% interval (44.6% to 73.7%) "
             "includes it.") in s
     assert "2 more pupils at the expected standard would make this green." in s

@@ -99,8 +99,13 @@ def _words_of(el) -> list[str]:
             problems.append("too few to rate, not said")
         if rating == "green" and "meeting the target" not in text:
             problems.append("green, but not 'meeting the target'")
-        if rating == "amber" and not re.search(r"just .*?(short of|above) the target", text):
-            problems.append("amber, but not 'just short of / above the target'")
+        if rating == "amber" and not re.search(r"just .*?(short of|above) the target", text) \
+                and not re.search(r"(short of|above) the target of [^;]+; with .* this could "
+                                  r"be chance\.", text):
+            problems.append("amber, but not 'just short of / above the target' nor "
+                            "'short of ...; with N pupils this could be chance'")
+        if rating == "red" and "Not a clear difference" in text:
+            problems.append("red, but its sentence says the gap is not clear")
         if rating == "red" and ("meeting the target" in text or re.search(r"\bjust ", text)
                                 or not re.search(r"(short of|above) the target", text)):
             problems.append("red, but not plainly short of / above the target")
@@ -179,7 +184,12 @@ def figure_problems(pages: dict[str, BeautifulSoup], ev: Evaluator) -> tuple[lis
             urn = None if where == "trust" else int(where)
             rows = frame(term, urn, audience)
             rows = rows[rows["measure"] == measure]
-            if len(rows):
+            if td.get("data-peers"):  # the trust's schools of that school's phase
+                mv = ev.trust_figure(measure, term, int(td["data-peers"]), audience)
+                shown = {fmt.value(mv.value if mv.status == "ok" else None,
+                                   MEASURES[measure].unit)}
+                counted["phase peers"] += 1
+            elif len(rows):
                 shown = {fmt.value(r["value"], r["unit"], r["status"])
                          for r in rows.to_dict("records")}
                 counted["kpi frame"] += 1
@@ -388,8 +398,15 @@ def test_trust_finance_names_calder_moor_and_fenwick_lane(pages):
         text = el.get_text(" ", strip=True)
         assert "Calder Moor Primary School" in text and "Fenwick Lane Primary School" in text
     sentence = soup.select_one(f'p[data-kpi="{kpi}"]').get_text(" ", strip=True)
-    assert re.search(r"Red at two schools: Calder Moor Primary School \(-£\d+k\) and "
-                     r"Fenwick Lane Primary School \(-£\d+k\)\.", sentence), sentence
+    # the trust's own figure is not red, and says so before naming the schools it hides
+    assert re.search(r"(Green|Amber) for the trust; red at two schools: Calder Moor Primary "
+                     r"School \(-£\d+k\) and Fenwick Lane Primary School \(-£\d+k\)\.",
+                     sentence), sentence
+    # and the priority's summary names the schools whose deficit is beyond their reserves
+    summary = soup.find("h2", string="Summary").find_next("p").get_text(" ", strip=True)
+    assert re.search(r"In-year deficit beyond its reserves at Calder Moor Primary School "
+                     r"\(forecast deficit £\d+k against reserves of £[\d.]+k\)", summary), \
+        summary
     assert "GBP" not in sentence
 
 

@@ -1,7 +1,8 @@
 """The public report card as a parent reads it: comparisons in words that grow with the
-gap (and "about the same" inside the interval), measures that don't apply left out with
-one line, the national figure for the school's phase (or saying it covers all schools), a
-short "In words", a glossary, and no link to the board's pages. Worked by hand."""
+gap as shown (a gap that could be chance said so, never "about the same"), measures that
+don't apply left out with one line, the national figure for the school's phase (or saying
+it covers all schools), a short "In words", a glossary, and no link to the board's pages.
+Worked by hand."""
 
 from __future__ import annotations
 
@@ -45,12 +46,31 @@ def test_the_issue_gaps_of_0_1_and_2_7_points_read_differently() -> None:
     assert small == "about the same as national" and large == "below national (worse)"
 
 
-def test_inside_the_interval_is_about_the_same() -> None:
-    # 55.0% with a 95% interval of 45.0 to 65.0: national 62.0 lies inside it
+def test_inside_the_interval_says_the_group_is_small_never_about_the_same() -> None:
+    # Calder Moor: 11 of 24 = 45.8% (interval 27.9 to 64.9) against national 62.0: a
+    # visible 16.2 points is not "about the same"; it could be chance, and says why
+    assert rc.compare_words(45.8, 62.0, "percent", True, "national", 27.9, 64.9, 24) == \
+        "well below national, in a small group of 24 pupils"
+    # 55.0% with a 95% interval of 45.0 to 65.0: national 62.0 inside it, 7 points
     assert rc.compare_words(55.0, 62.0, "percent", True, "national", 45.0, 65.0) == \
-        "about the same as national"
+        "well below national, in a small group"
     assert rc.compare_words(55.0, 66.0, "percent", True, "national", 45.0, 65.0) == \
         "well below national (worse)"
+    # a gap under half a point is about the same, interval or not
+    assert rc.compare_words(61.8, 62.0, "percent", True, "national", 45.0, 65.0, 24) == \
+        "about the same as national"
+    # a gap between two groups names its smaller group
+    assert rc.compare_words(30.0, 22.0, "points", False, "national", 5.0, 50.0, 9,
+                            gap=True) == \
+        "well above national, with 9 pupils in the smaller group"
+
+
+@pytest.mark.parametrize("shown", [5.0, 6.0, 16.2, 30.0])
+def test_a_visible_gap_of_five_points_is_never_about_the_same(shown: float) -> None:
+    for lo, hi in ((None, None), (0.0, 100.0), (50.0, 70.0)):
+        words = rc.compare_words(62.0 - shown, 62.0, "percent", True, "national", lo, hi,
+                                 24)
+        assert words.startswith("well below national"), (shown, lo, hi, words)
 
 
 def _ctx(tmp_path: Path, urn: int) -> Context:
@@ -88,9 +108,11 @@ def test_a_special_school_gets_no_rows_of_dashes_and_says_whose_national(
     # the card says whose it is; 89.8 is 3.1 points below
     assert table.loc["Attendance", "National"] == "92.9% (all schools)"
     assert table.loc["Attendance", "How we compare"] == "Below all schools nationally (worse)"
-    # 27 of 100 = 27.0%, Wilson 95% interval 19.3% to 36.4% holds 20.0%: about the same
+    # 27 of 100 = 27.0%, Wilson 95% interval 19.3% to 36.4% holds 20.0%: 7 points above,
+    # but it could be chance
     assert table.loc["Persistent absence (10% or more of sessions missed)",
-                     "How we compare"] == "About the same as all schools nationally"
+                     "How we compare"] == ("Well above all schools nationally, in a small "
+                                           "group of 100 pupils")
 
 
 def test_a_primary_school_reads_against_the_primary_national(tmp_path: Path) -> None:

@@ -26,17 +26,20 @@ ABSENT = {"2023-24-summer": (60, 70), "2024-25-autumn": (50, 80),
           "2024-25-spring": (40, 90), T: (45, 100)}
 
 
-def _ev(triggers: list[dict[str, Any]], kpis: list[dict[str, Any]] | None = None) -> Evaluator:
+def _ev(triggers: list[dict[str, Any]], kpis: list[dict[str, Any]] | None = None,
+        ks2: int = 30) -> Evaluator:
+    """``ks2``: pupils in each KS2 cohort (the same shares of 3000 as of 30)."""
+    k = ks2 // 30
     rows = []
     for term, (a, b) in ABSENT.items():
         pa_a, pa_b = (10, 30) if term == T else (0, 0)
         rows += [attendance(URN_A, term, 1000, a, pa=pa_a),
                  attendance(URN_B, term, 1000, b, pa=pa_b)]
     con = memstore(schools=schools("primary", "primary", "secondary"), attendance=rows,
-                   attainment=[result(URN_A, "2023-24", "rwm_expected", 30, 15),
-                               result(URN_A, "2024-25", "rwm_expected", 30, 18),
-                               result(URN_B, "2023-24", "rwm_expected", 30, 20),
-                               result(URN_B, "2024-25", "rwm_expected", 30, 17)])
+                   attainment=[result(URN_A, "2023-24", "rwm_expected", ks2, 15 * k),
+                               result(URN_A, "2024-25", "rwm_expected", ks2, 18 * k),
+                               result(URN_B, "2023-24", "rwm_expected", ks2, 20 * k),
+                               result(URN_B, "2024-25", "rwm_expected", ks2, 17 * k)])
     kpis = kpis or [{"id": "att", "measure": "attendance_rate", "target": 95,
                      "tolerance": 1}]
     return Evaluator(trust("primary", "primary", "secondary"), plan(kpis, triggers), con)
@@ -81,9 +84,14 @@ def test_below_national_is_direction_aware() -> None:
 def test_below_national_years_needs_every_year_below() -> None:
     rule = {"id": "ks2-nat", "description": "KS2 below national two years running",
             "kind": "below_national_years", "measure": "ks2_rwm_expected", "periods": 2}
-    # A: 60.0 < 62 (2024-25) and 50.0 < 61 (2023-24): fires. B: 56.7 < 62 but
-    # 66.7 > 61 in 2023-24: does not. C is a secondary: KS2 does not apply.
-    hit = _one(_fired(_ev([rule])))
+    # 30 pupils: A's 18 of 30 (60.0%) and 15 of 30 (50.0%) pooled are 33 of 60 = 55.0%,
+    # 95% interval 42.5% to 66.9% (Wilson), holding national weighted by cohort (61.5%):
+    # no clear difference and no trigger on what could be chance
+    assert _fired(_ev([rule])).empty
+    # 3000 pupils, the same shares: A 60.0% < 62 (2024-25) and 50.0% < 61 (2023-24),
+    # pooled 55.0% (53.7% to 56.3%) clearly below 61.5: fires. B: 56.7 < 62 but 66.7 > 61 in
+    # 2023-24: does not. C is a secondary: KS2 does not apply.
+    hit = _one(_fired(_ev([rule], ks2=3000)))
     assert (hit["urn"], hit["trigger_id"], hit["measure"]) == (URN_A, "ks2-nat",
                                                                "ks2_rwm_expected")
     assert hit["detail"] == (
@@ -91,7 +99,7 @@ def test_below_national_years_needs_every_year_below() -> None:
         "running (2024-25: 60.0% against national 62.0% (2024-25); 2023-24: 50.0% against "
         "national 61.0% (2023-24))")
     # three years asked for, only two in the data: a run cannot be shown, no hit
-    assert _fired(_ev([dict(rule, periods=3)])).empty
+    assert _fired(_ev([dict(rule, periods=3)], ks2=3000)).empty
 
 
 def test_below_trust_fires_beyond_the_margin() -> None:
@@ -146,9 +154,12 @@ def test_red_consecutive_on_one_measure_with_a_relative_target() -> None:
     # B: 56.7 (5.3 short, red) but 66.7 in 2023-24 (green): no. Nobody fires on KS2,
     # though B is red on attendance (a different measure).
     assert _fired(_ev([rule], kpis)).empty
-    # tolerance 1: A is 2 short in 2024-25 and 11 short in 2023-24: red both years
+    # tolerance 1: A is 2 short in 2024-25 and 11 short in 2023-24, but on 30 pupils the
+    # target lies inside the 95% interval both years (42.3-75.4, 33.2-66.8): amber, no run
     kpis[1]["tolerance"] = 1
-    hit = _one(_fired(_ev([rule], kpis)))
+    assert _fired(_ev([rule], kpis)).empty
+    # on 3000 pupils (58.2-61.7 and 48.2-51.8) clearly short: red both years
+    hit = _one(_fired(_ev([rule], kpis, ks2=3000)))
     assert hit["urn"] == URN_A and "2023-24: 50.0% against a target of 61.0%" in hit["detail"]
 
 

@@ -183,8 +183,10 @@ def _headline(ev: Any, spec: dict[str, Any]) -> tuple[str | None, dict[str, int]
     out from the worker's evaluation (the one its kernel used); (None, None) if it can't."""
     if ev is None:
         return None, None
-    from govkit.reports.scope import report_measures
+    from govkit.reports.scope import report_measures, shows_ratings
 
+    if not shows_ratings(Path(spec["notebook"]).stem):  # a page with no rating has none
+        return None, None
     p = spec["parameters"]
     with contextlib.suppress(Exception):  # the report is written; a missing headline is not
         return ev.ratings(p["term"], p.get("urn"), p.get("priority"),
@@ -291,7 +293,8 @@ def run_job(spec: dict[str, Any]) -> Outcome:
         # parsed once per worker while unchanged (load_params), not per report: 30 ms
         # of YAML a report at 300 schools
         trust = load_params(Path(spec["parameters"]["params_dir"]))[0]
-        export_html(nb, html, trust, spec["title"], spec["index_href"], work=work.parent)
+        export_html(nb, html, trust, spec["title"], spec["index_href"], work=work.parent,
+                    audience=spec.get("audience", "board"))
         failed.unlink(missing_ok=True)
         timings = _timings(nb, called, executed - started, time.perf_counter() - executed)
         rag, counts = _headline(ev, spec)
@@ -614,6 +617,7 @@ def _spec(job: Job, notebooks_dir: Path, out_dir: Path, timeout: float,
             "title": job.title,
             # a public page never links to the board's pages
             "index_href": None if job.audience == "public" else "../index.html",
+            "audience": job.audience,
             "timeout": timeout, "fork": fork, "max_output": max_output()}
 
 

@@ -35,6 +35,17 @@ _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 PHASES = ("primary", "secondary", "special", "all-through", "alternative", "nursery")
+# The phase a school is compared by (targets by phase, the trust's schools of its phase,
+# national for its phase): the one place that says which phases count as alike. A finer
+# GIAS phase (infant, junior, middle, 16 plus) maps here to the group it is judged with.
+PHASE_GROUPS: dict[str, str] = {"primary": "primary", "secondary": "secondary",
+                                "special": "special", "all-through": "all-through",
+                                "alternative": "alternative", "nursery": "nursery"}
+
+
+def comparison_phase(phase: str) -> str:
+    """The phase a school of ``phase`` is compared with (itself unless mapped)."""
+    return PHASE_GROUPS.get(phase, phase)
 
 
 class _Strict(BaseModel):
@@ -305,6 +316,14 @@ class Target(_Strict):
         return self
 
 
+class PhaseTarget(_Strict):
+    """A KPI's target for schools of one phase: ``target: null`` leaves them unrated (a
+    special school's spend per pupil against a mainstream target says nothing)."""
+
+    target: Target | None
+    tolerance: float | None = Field(None, ge=0, allow_inf_nan=False)
+
+
 class KPI(_Strict):
     id: str | None = None
     measure: str | None = None
@@ -315,6 +334,17 @@ class KPI(_Strict):
                              description="how far short of target is amber")
     direction: Direction | None = None
     audience: list[Audience] | None = None
+    by_phase: dict[Literal[PHASES], PhaseTarget] | None = Field(  # type: ignore[valid-type]
+        None, description="targets for schools of a phase, e.g. special: {target: null}")
+
+    def for_phase(self, phase: str | None) -> tuple[Target | None, float]:
+        """The target and tolerance for a school of ``phase`` (None: the trust)."""
+        if phase is None or not self.by_phase:
+            return self.target, self.tolerance
+        own = self.by_phase.get(phase) or self.by_phase.get(comparison_phase(phase))
+        if own is None:
+            return self.target, self.tolerance
+        return own.target, self.tolerance if own.tolerance is None else own.tolerance
 
     @model_validator(mode="after")
     def _measure_when_data(self) -> KPI:

@@ -8,8 +8,10 @@ Rules, so that a rating means the same in every report:
 
 - target: a number, or national / the trust / the same term last year plus ``offset``;
   no national figure (or trust or last-year figure) means no target and no rating.
-- RAG (direction-aware): green when on or beyond target in the good direction; amber when
-  short of it by no more than the tolerance; red when short by more.
+- RAG (direction-aware), by the one rule of ``rating``: green when on or beyond target in
+  the good direction; amber when short of it by no more than the tolerance; red when short
+  by more, except that a figure on pupils with a 95% interval is red only when the
+  interval leaves the target out (else amber, "could be chance": the ``chance`` column).
 - status for what cannot be rated: ok, no_data, suppressed, not_applicable (phase),
   not_published (the publisher withheld it, e.g. KS2 progress 2023-24 and 2024-25),
   narrative (a leader's comment, from params/commentary/).
@@ -35,7 +37,7 @@ from govkit.errors import ConfigError
 from govkit.files import create_new
 from govkit.plan import fmt, suppression, uncertainty
 from govkit.plan.commentary import Comments, comment_for, load_commentary
-from govkit.plan.config import KPI, Plan, Trust
+from govkit.plan.config import KPI, Plan, Trust, comparison_phase
 from govkit.plan.measures import (
     MEASURES,
     MeasureValue,
@@ -47,7 +49,8 @@ from govkit.plan.measures import (
     results_year,
 )
 from govkit.plan.national import Benchmark, imported_index, national, year_of
-from govkit.plan.rating import RAG_ORDER, combine_rag, rag
+from govkit.plan.rating import RAG_ORDER, combine_rag, could_be_chance
+from govkit.plan.rating import rate as rate_rule
 from govkit.plan.records import records
 from govkit.terms import TermError, is_term, parse_term, period_dates
 from govkit.text import cell
@@ -61,11 +64,16 @@ KPI_COLUMNS = [
     # one figure, one story: what every table cell, sentence and chart title reads
     "cohort", "cohort_noun", "cohort_text", "rating", "ci_lower", "ci_upper", "clear", "change",
     "change_basis", "moved", "counted", "pupils_to_change", "rating_after",
+    # amber only because the target lies inside the 95% interval: it could be chance
+    "chance",
+    # why a school has no target on a KPI that has one: nothing fair for its phase
+    "unrated",
     # a trust row: the schools red on it, and how much of the trust the figure covers
     "red_schools", "red_school_values", "schools_counted", "schools_in_scope", "pupils_all",
 ]
 COL = {c: i for i, c in enumerate(KPI_COLUMNS)}  # a column's place in a row tuple
 RATINGS = (*RAG_ORDER, "too_few")  # "too_few": a figure on fewer pupils than min_cohort
+MAINSTREAM = ("primary", "secondary", "all-through")  # national figures are for these
 PHASE_COLUMNS = ["phase", "schools", "measure", "label", "unit", "direction", "value",
                  "numerator", "denominator", "period", "status", "small_number",
                  "national_value", "national_source", "national_like_for_like"]
@@ -144,6 +152,7 @@ class Evaluator:
         self.store_key = file_key(database_file(con))
         self._raw: dict[tuple[str, str, int | None], MeasureValue] = {}
         self._shown: dict[tuple[str, str, int | None, str], MeasureValue] = {}
+        self._phase_values: dict[tuple, MeasureValue] = {}
         self._comments: dict[str, Comments] = {}
         self._kpis: dict[tuple, pd.DataFrame] = {}
         # each place's KPI rows, (term, urn, priority or None, audience) -> rows: tables,
@@ -163,6 +172,7 @@ class Evaluator:
         else:  # what the batch worker already worked out: same store, trust, plan
             self.tables = warm.tables
             self._raw, self._shown = dict(warm._raw), dict(warm._shown)
+            self._phase_values = dict(warm._phase_values)
             self._comments, self._kpis = dict(warm._comments), dict(warm._kpis)
             self._rows, self._triggers = dict(warm._rows), dict(warm._triggers)
 
@@ -288,21 +298,70 @@ class Evaluator:
 
     def target(self, kpi: KPI, term: str, urn: int | None,
                audience: str = "board") -> float | None:
-        """The KPI's target for this place and term, or None if it cannot be set."""
-        t = kpi.target
-        if t is None or kpi.measure is None:
-            return None
+        """The KPI's target for this place and term, or None if it cannot be set: the
+        school's phase's own target where the plan gives one (``by_phase``), and "the
+        trust" for a school is the trust's schools of its phase (none if it is alone)."""
+        return self.target_and_reason(kpi, term, urn, audience)[0]
+
+    def target_and_reason(self, kpi: KPI, term: str, urn: int | None,
+                          audience: str = "board") -> tuple[float | None, str | None]:
+        """``target`` and, when a school has none only because nothing fair to rate it
+        against exists for its phase, why, in words: 'no target for special schools'."""
+        t, _ = kpi.for_phase(self._phase(urn))
+        if kpi.measure is None:
+            return None, None
+        phase = self._phase(urn)
+        if t is None:
+            return None, (f"no target for {phase} schools" if kpi.target is not None
+                          and phase else None)
         if t.value is not None:
-            return t.value * self.schools_counted(kpi, urn)
+            return t.value * self.schools_counted(kpi, urn), None
         if t.relative_to == "national":
             mv = self.value(kpi.measure, term, urn, audience)
             b = self.national(kpi.measure, mv.period, urn)
+            # a school outside the mainstream phases is held to national for its phase:
+            # all schools' attendance is no target for a special school
+            if b is not None and phase is not None and phase not in MAINSTREAM \
+                    and _like_for_like(MEASURES[kpi.measure], phase, b) is False:
+                return None, f"no national figure for {phase} schools"
             base = b.value if b else None
         elif t.relative_to == "trust":
-            base = self.value(kpi.measure, term, None, audience).value
+            base = self.trust_figure(kpi.measure, term, urn, audience).value
+            if base is None and urn is not None and len(self.peers(urn)) < 2:
+                return None, f"the trust's only {phase} school"
         else:
             base = self.value(kpi.measure, parse_term(term).year_ago().id, urn, audience).value
-        return None if base is None else base + t.offset
+        return (None if base is None else base + t.offset), None
+
+    def _phase(self, urn: int | None) -> str | None:
+        return None if urn is None else self.trust.school(urn).phase
+
+    def peers(self, urn: int) -> list[int]:
+        """The trust's schools compared with this one: those of its comparison phase."""
+        phase = comparison_phase(self.trust.school(urn).phase)
+        return [s.urn for s in self.trust.schools if comparison_phase(s.phase) == phase]
+
+    def trust_figure(self, measure: str, term: str, urn: int | None,
+                     audience: str = "board") -> MeasureValue:
+        """What a place is compared with in the trust: for a school, the trust's schools
+        of its phase together (a primary's suspensions beside primaries', not beside a
+        figure swollen by the secondaries); no figure if it is the only one of its phase;
+        for the trust, itself."""
+        if urn is None:
+            return self.value(measure, term, None, audience)
+        urns = self.peers(urn)
+        if len(urns) < 2:
+            return MeasureValue(None, None, None, None, "no_data")
+        if len(urns) == len(self.trust.schools):
+            return self.value(measure, term, None, audience)
+        key = (measure, term, tuple(urns), audience)
+        if key not in self._phase_values:
+            threshold = suppression.threshold_for(self.trust, audience)
+            self._phase_values[key] = suppression.apply(
+                {measure: compute_from(self.tables, measure, term, urns)}, threshold,
+                audience, fetch=lambda other: compute_from(self.tables, other, term, urns),
+                numerators=suppression.complement_for(self.trust, audience))[measure]
+        return self._phase_values[key]
 
     def schools_counted(self, kpi: KPI, urn: int | None) -> int:
         """How many schools' worth a fixed target stands for: 1, except for a trust total.
@@ -318,7 +377,7 @@ class Evaluator:
         return max(1, sum(1 for s in self.trust.schools if applies(m, s.phase)))
 
     def tolerance(self, kpi: KPI, urn: int | None) -> float:
-        return kpi.tolerance * self.schools_counted(kpi, urn)
+        return kpi.for_phase(self._phase(urn))[1] * self.schools_counted(kpi, urn)
 
     # --- rating, once for every report, trigger and count --------------------------------
 
@@ -353,17 +412,19 @@ class Evaluator:
         return c is not None and c < self.trust.min_cohort
 
     def rate(self, measure: str, mv: MeasureValue, target: float | None, tolerance: float,
-             direction: str) -> str | None:
-        """The rating of a figure: green, amber or red worked out on the values as shown
-        (95.0% against a target of 95.0% is green, whatever the unrounded 94.96 was),
-        "too_few" on a cohort below the minimum, None if it cannot be rated."""
+             direction: str, ci: tuple[float, float] | None = None) -> str | None:
+        """The rating of a figure by the one rule (``rating.rate``), worked out on the
+        values as shown (95.0% against a target of 95.0% is green, whatever the unrounded
+        94.96 was): red only when clearly short where the figure has a 95% interval
+        (``ci``, from ``interval``); "too_few" on a cohort below the minimum; None if it
+        cannot be rated."""
         if mv.status != "ok" or mv.value is None or target is None:
             return None
         if self.too_few(measure, mv):
             return "too_few"
         unit = MEASURES[measure].unit
-        return rag(fmt.displayed(mv.value, unit), fmt.displayed(target, unit), tolerance,
-                   direction)
+        return rate_rule(fmt.displayed(mv.value, unit), fmt.displayed(target, unit),
+                         tolerance, direction, ci)
 
     def interval(self, measure: str, mv: MeasureValue, term: str, urn: int | None,
                  audience: str) -> tuple[float, float] | None:
@@ -407,7 +468,10 @@ class Evaluator:
         if mv.status != "ok" or mv.value is None or other.status != "ok" \
                 or other.value is None or other.period == mv.period:
             return None, None
-        return mv.value - other.value, basis
+        if m.unit == "GBP":
+            return mv.value - other.value, basis
+        # worked out on the figures as shown: 21.2% and 21.2% is no change, never "up 0.1"
+        return fmt.displayed(mv.value, m.unit) - fmt.displayed(other.value, m.unit), basis
 
     # --- the KPI table ------------------------------------------------------------------
 
@@ -520,18 +584,19 @@ class Evaluator:
         t = parse_term(term)
         prev = self.value(k.measure, t.previous().id, urn, audience)
         ago = self.value(k.measure, t.year_ago().id, urn, audience)
-        trust_mv = self.value(k.measure, term, None, audience)
+        trust_mv = self.trust_figure(k.measure, term, urn, audience)
         bench = self.national(k.measure, mv.period, urn)
-        target = (None if mv.status == "not_applicable"
-                  else self.target(k, term, urn, audience))
+        target, unrated = ((None, None) if mv.status == "not_applicable"
+                           else self.target_and_reason(k, term, urn, audience))
         value = mv.value if mv.status == "ok" else None
-        rating = self.rate(k.measure, mv, target, self.tolerance(k, urn), direction)
+        ci = self.interval(k.measure, mv, term, urn, audience)
+        rating = self.rate(k.measure, mv, target, self.tolerance(k, urn), direction, ci)
         prev_v = prev.value if prev.status == "ok" and prev.period != mv.period else None
         ago_v = ago.value if ago.status == "ok" and ago.period != mv.period else None
         row.update(
             label=k.label or m.label, unit=m.unit, direction=direction, value=value,
             numerator=mv.numerator, denominator=mv.denominator, period=mv.period,
-            target=target, rag=rating if rating in RAG_ORDER else None,
+            target=target, rag=rating if rating in RAG_ORDER else None, unrated=unrated,
             status=mv.status, previous_value=prev_v,
             change_last_term=None if value is None or prev_v is None else value - prev_v,
             change_since=(None if value is None or prev_v is None
@@ -560,8 +625,12 @@ class Evaluator:
         if change is not None:
             moved = ("same" if fmt.change(change, m.unit) == "no change"
                      else "up" if change > 0 else "down")
+        unit = m.unit
+        chance = (rating == "amber" and mv.value is not None and ci is not None
+                  and could_be_chance(fmt.displayed(mv.value, unit),
+                                      fmt.displayed(target, unit), tolerance, direction, ci))
         out: dict[str, Any] = dict(
-            cohort=cohort, cohort_noun=m.cohort_noun, rating=rating,
+            cohort=cohort, cohort_noun=m.cohort_noun, rating=rating, chance=chance,
             cohort_text=self.cohort_text(measure, mv),
             ci_lower=ci[0] if ci else None, ci_upper=ci[1] if ci else None,
             clear=uncertainty.clear_of(target, *ci) if ci and rating in RAG_ORDER else None,
@@ -575,10 +644,14 @@ class Evaluator:
         if rating in ("red", "amber") and m.counted and m.numerator_pupils \
                 and mv.numerator is not None and mv.denominator:
             shown_target = fmt.displayed(target, m.unit)
-            turn = uncertainty.pupils_to_change(
-                round(mv.numerator), round(mv.denominator), direction,
-                lambda pct: rag(fmt.displayed(pct, m.unit), shown_target, tolerance,
-                                direction))
+            n = round(mv.denominator)
+
+            def rated(pct: float) -> str | None:  # the one rule, on that many pupils
+                w = uncertainty.wilson(round(pct * n / 100.0), n)
+                return rate_rule(fmt.displayed(pct, m.unit), shown_target, tolerance,
+                                 direction, (100.0 * w[0], 100.0 * w[1]) if w else None)
+
+            turn = uncertainty.pupils_to_change(round(mv.numerator), n, direction, rated)
             if turn:
                 out.update(pupils_to_change=turn[0], rating_after=turn[1])
         return out
@@ -615,7 +688,8 @@ class Evaluator:
             r = None
             if k is not None:
                 r = self.rate(measure, mv, self.target(k, term, s.urn, audience),
-                              k.tolerance, k.direction or m.direction)
+                              self.tolerance(k, s.urn), k.direction or m.direction,
+                              self.interval(measure, mv, term, s.urn, audience))
             rows.append({"urn": s.urn, "school": self.trust.label(s.urn), "phase": s.phase,
                          "value": value,
                          "numerator": mv.numerator, "denominator": mv.denominator,

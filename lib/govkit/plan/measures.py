@@ -79,6 +79,12 @@ class Measure:
     # a rate whose numerator counts pupils (3 of 113 severely absent): in public the
     # numerator and its complement (110 not) must each reach the threshold too
     numerator_pupils: bool = False
+    # a rate whose numerator counts events that happened to pupils (suspensions): in
+    # public the count must reach the threshold too, or rate x roll gives it back
+    numerator_events: bool = False
+    # whether its direction says better, not only which side of a target is a miss:
+    # spend per pupil is rated against a budget, but the lowest spend is not "the best"
+    judged: bool = True
     period: str = "term"  # "term", "academic_year" or "survey"
     about: str = ""
     # academic years the publisher withheld the figure: no rows then is "not_published"
@@ -281,7 +287,8 @@ _CATALOGUE: list[Measure] = [
             suppress=True, seasonal=True),
     _ratio("suspension_rate", "Suspensions per 100 pupils", "behaviour", "per100", "lower",
            Sum("behaviour", "suspensions"), ROLL, 100.0, suppress=True,
-           base=ROLL, about="suspensions in the term / pupils on roll x 100"),
+           base=ROLL, numerator_events=True,
+           about="suspensions in the term / pupils on roll x 100"),
     _total("permanent_exclusions", "Permanent exclusions", "behaviour", "count", "lower",
            Sum("behaviour", "permanent_exclusions"), suppress=True, pupil_count=True),
     # KS2 (academic year, summer term)
@@ -388,7 +395,7 @@ _CATALOGUE: list[Measure] = [
     _ratio("top_slice_pct_income", "Central top slice as a share of income", "finance",
            "percent", "lower", Sum("finance", "top_slice"), Sum("finance", "income"), 100.0),
     _ratio("spend_per_pupil", "Spend per pupil", "finance", "GBP", "lower",
-           Sum("finance", "expenditure"), ROLL),
+           Sum("finance", "expenditure"), ROLL, judged=False),
     _ratio("energy_per_pupil", "Energy used per pupil in the term", "finance", "kwh",
            "lower", Sum("finance", "energy_kwh"), ROLL, seasonal=True),
     # Partnerships and enrichment
@@ -399,6 +406,13 @@ _CATALOGUE: list[Measure] = [
 ]
 
 MEASURES: dict[str, Measure] = {m.id: m for m in _CATALOGUE}
+
+
+def judged(measure: object) -> bool:
+    """Whether words like better, worse, best and an improvement may be used of a measure
+    (True for an unknown id: most measures have a better direction)."""
+    m = MEASURES.get(str(measure)) if isinstance(measure, str) else None
+    return m.judged if m is not None else True
 # Helpers the gaps are built from; not offered to plans on their own.
 HELPERS = frozenset({"attendance_disadvantaged", "attendance_not_disadvantaged",
                      "attendance_send", "attendance_not_send", "ks2_rwm_expected_not_send",

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from govkit.plan import fmt
+from govkit.plan.measures import judged
+from govkit.plan.rating import inside
 from govkit.terms import is_academic_year
 
 RAG_WORDS = {"green": "on target", "amber": "close to target", "red": "below target"}
@@ -57,40 +59,56 @@ def _same_at_shown_precision(a: float, b: float, unit: str | None) -> bool:
     return fmt.value(a, unit) == fmt.value(b, unit)
 
 
-def movement(delta: Any, unit: str | None, higher_is_better: bool, since: str) -> str:
-    """'up 1.2 percentage points on last term, an improvement' (no capital, no full stop).
+def movement(delta: Any, unit: str | None, higher_is_better: bool, since: str,
+             at: str | None = None, judged: bool = True) -> str:
+    """'up 1.2 percentage points on last term, an improvement' (no capital, no full stop);
+    'unchanged at 21.2% on the same term last year' with ``at``, the figure as shown.
 
     Written without a verb, so it reads right after a plural label ("Permanent exclusions")
-    as well as a singular one ("Attendance").
+    as well as a singular one ("Attendance"). ``judged`` False (spend per pupil): which
+    way it moved, never whether that is an improvement.
     """
     if fmt.is_missing(delta):
         return ""
     d = float(delta)
     if fmt.change(d, unit) == "no change":
-        return f"unchanged on {since}"
+        return f"unchanged at {at} on {since}" if at else f"unchanged on {since}"
+    moved = f"{'up' if d > 0 else 'down'} {fmt.distance(d, unit)} on {since}"
+    if not judged:
+        return moved
     better = (d > 0) == higher_is_better
-    return (f"{'up' if d > 0 else 'down'} {fmt.distance(d, unit)} on {since}, "
-            + ("an improvement" if better else "a decline"))
+    return moved + (", an improvement" if better else ", a decline")
 
 
 def versus(value: Any, other: Any, unit: str | None, higher_is_better: bool,
-           what: str) -> str:
-    """'better than the national figure of 93.0%' / 'in line with ...' / 'worse than ...'."""
+           what: str, lower: Any = None, upper: Any = None) -> str:
+    """'better than the national figure of 93.0%' / 'in line with ...' / 'worse than ...';
+    'not clearly different from ...' when ``other`` lies inside the figure's 95% interval
+    (``lower``, ``upper``): a gap that could be chance is not called better or worse."""
     if fmt.is_missing(value) or fmt.is_missing(other):
         return ""
     v, o = float(value), float(other)
     shown = fmt.value(o, unit)
     if _same_at_shown_precision(v, o, unit):
         return f"in line with {what} of {shown}"
+    if _within(o, lower, upper):
+        return f"not clearly different from {what} of {shown}"
     better = (v > o) == higher_is_better
     return f"{'better' if better else 'worse'} than {what} of {shown}"
+
+
+def _within(point: float, lower: Any, upper: Any) -> bool:
+    if fmt.is_missing(lower) or fmt.is_missing(upper):
+        return False
+    return inside(point, (float(lower), float(upper)))
 
 
 def target_clause(row: Mapping[str, Any]) -> str:
     """How the value stands against its target, in words that match its RAG rating."""
     target = _get(row, "target")
     if target is None:
-        return ""
+        unrated = _get(row, "unrated")  # nothing fair to rate a school of its phase against
+        return f"not rated ({unrated})" if unrated and _get(row, "value") is not None else ""
     unit = _get(row, "unit")
     shown = fmt.value(target, unit)
     rag = str(_get(row, "rag") or "").lower()
@@ -104,11 +122,27 @@ def target_clause(row: Mapping[str, Any]) -> str:
            else f"{fmt.distance(float(value) - float(target), unit)} ")
     # a lower-is-better figure misses its target by being above it, not "short of" it
     side = "short of" if _higher_is_better(row) else "above"
+    if rag == "amber" and _get(row, "chance"):
+        return f"{gap}{side} the target of {shown}; {chance_words(row)}"
     if rag == "amber":
         return f"just {gap}{side} the target of {shown}"
     if rag == "red":
         return f"{gap}{side} the target of {shown}"
     return f"against a target of {shown}"
+
+
+def chance_words(row: Mapping[str, Any]) -> str:
+    """'with 24 pupils this could be chance': why a shortfall is amber, not red."""
+    cohort = _get(row, "cohort")
+    if cohort is None:
+        return "this could be chance"
+    n = round(float(cohort))
+    noun = str(_get(row, "cohort_noun") or "pupils")
+    if n == 1 and noun.endswith("s"):
+        noun = noun[:-1]
+    if _get(row, "kind") == "gap" or str(_get(row, "cohort_text") or "").startswith("smaller"):
+        return f"with {fmt.number(n)} {noun} in the smaller group this could be chance"
+    return f"with {fmt.number(n)} {noun} this could be chance"
 
 
 def _capital(text: str) -> str:
@@ -143,7 +177,9 @@ def _moved(row: Mapping[str, Any]) -> str:
     unit, better_up = _get(row, "unit"), _higher_is_better(row)
     if "change_basis" in row:  # an evaluated result: its one change, on its one basis
         basis = _get(row, "change_basis")
-        return movement(_get(row, "change"), unit, better_up, str(basis)) if basis else ""
+        at = fmt.value(_get(row, "value"), unit) if _get(row, "value") is not None else None
+        return movement(_get(row, "change"), unit, better_up, str(basis), at,
+                        judged(_get(row, "measure"))) if basis else ""
     if is_academic_year(str(_get(row, "period") or "")):
         # yearly results: last term's figure is usually the same year's, so compare years
         return movement(_get(row, "change_last_year"), unit, better_up, "last year")
@@ -209,7 +245,9 @@ def pupils_sentence(row: Mapping[str, Any]) -> str:
 
 
 def red_schools_sentence(row: Mapping[str, Any]) -> str:
-    """A trust figure names the schools red on it: 'Red at 2 schools: A (-£44k) and B.'"""
+    """A trust figure names the schools red on it: 'Red at 2 schools: A (-£44k) and B.';
+    a trust figure that is green or amber says so first, so it never hides them: 'Green
+    for the trust; red at 7 schools: ...'."""
     names = _get(row, "red_schools")
     if not names:
         return ""
@@ -217,8 +255,38 @@ def red_schools_sentence(row: Mapping[str, Any]) -> str:
     shown = str(_get(row, "red_school_values") or "").split("; ")
     items = [f"{n} ({v})" if v else n for n, v in zip(names, shown + [""] * len(names),
                                                      strict=False)]
-    return (f"Red at {fmt.count_words(len(names))} "
-            f"{'school' if len(names) == 1 else 'schools'}: {_list(items, most=8)}.")
+    where = (f"{fmt.count_words(len(names))} {'school' if len(names) == 1 else 'schools'}: "
+             f"{_list(items, most=8)}.")
+    trust = rating_of(row)
+    if trust in ("green", "amber"):
+        return f"{trust.capitalize()} for the trust; red at {where}"
+    return f"Red at {where}"
+
+
+def hidden_reds(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Trust KPIs green or amber for the trust but red at schools, each as 'Vacant posts:
+    green for the trust; red at 3 schools (A, B and C)'."""
+    out = []
+    for r in rows:
+        names = _get(r, "red_schools")
+        trust = rating_of(r)
+        if not names or trust not in ("green", "amber"):
+            continue
+        schools = str(names).split("; ")
+        out.append(f"{_label(r)}: {trust} for the trust; red at "
+                   f"{fmt.count_words(len(schools))} "
+                   f"{'school' if len(schools) == 1 else 'schools'} ({_list(schools)})")
+    return out
+
+
+def deficits_sentence(deficits: Sequence[Any]) -> str:
+    """'In-year deficit beyond its reserves at Calder Moor Primary School (forecast
+    deficit £44k against reserves of £7.3k).' from ``exceptions.deficit_exceptions`` (the
+    board summary's own list, so the two never differ); '' if none."""
+    if not deficits:
+        return ""
+    items = [f"{d.place} ({d.detail})" for d in deficits]
+    return f"In-year deficit beyond its reserves at {_list(items, most=8)}."
 
 
 def coverage_sentence(row: Mapping[str, Any]) -> str:
@@ -263,6 +331,8 @@ def chart_title(row: Mapping[str, Any], rating: bool = True) -> str:
         unit = _get(row, "unit")
         if _same_at_shown_precision(float(value), float(nat), unit):
             bits.append("in line with national")
+        elif _within(float(nat), _get(row, "ci_lower"), _get(row, "ci_upper")):
+            bits.append("not clearly different from national")
         else:
             bits.append(f"{'above' if float(value) > float(nat) else 'below'} national")
     if not bits:
@@ -272,7 +342,8 @@ def chart_title(row: Mapping[str, Any], rating: bool = True) -> str:
 
 def _national(row: Mapping[str, Any], source: bool) -> str:
     text = versus(_get(row, "value"), _get(row, "national_value"), _get(row, "unit"),
-                  _higher_is_better(row), "the national figure")
+                  _higher_is_better(row), "the national figure", _get(row, "ci_lower"),
+                  _get(row, "ci_upper"))
     src = _get(row, "national_source")
     return f"{text} ({src})" if text and source and src else text
 
@@ -319,10 +390,13 @@ def priority_summary(rows: Sequence[Mapping[str, Any]], title: str | None = None
         text = f"{lead}of {len(rated)} {noun} with a rating, {joined}."
         text = text[0].upper() + text[1:]
         reds = [_label(r) for r in rated if str(_get(r, "rag")).lower() == "red"]
+        hidden = hidden_reds(rated)  # a trust's summary: the schools its figures hide
         if reds:
             text += " Needs attention: " + _list(reds) + "."
-        elif counts["green"] == len(rated):
+        elif counts["green"] == len(rated) and not hidden:
             text += " Every rated KPI is on target."
+        if hidden:
+            text += " Not at every school: " + "; ".join(hidden) + "."
     few = [_label(r) for r in rows if rating_of(r) == "too_few"]
     if few:  # shown, not rated, and not hidden either
         n = len(few)

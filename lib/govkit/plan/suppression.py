@@ -5,6 +5,8 @@ a count of pupils (e.g. permanent exclusions) between 1 and the threshold, is sm
 public, as GSS practice has it, a percentage of pupils is also small when the pupils it
 counts, or those it does not, are fewer than the threshold (3 of 113 severely absent; 22
 of 24 at the standard tells of the other 2): trust.yaml's ``suppression.numerators``.
+A rate of events (suspensions per 100 pupils) is small in public when the events are:
+the school's roll is public, so rate times roll gives the count back.
 Survey figures are judged on people, not on answers added up over statements.
 Secondary suppression: where a total and its parts are both published (all pupils =
 disadvantaged + other pupils), hiding one part is not enough, since it can be worked back
@@ -63,6 +65,11 @@ def is_small(measure_id: str, mv: MeasureValue, threshold: int,
         counted, rest = mv.numerator, mv.denominator - mv.numerator
         if 0 < counted < threshold or 0 < rest < threshold:
             return True
+    # 1.5 suspensions per 100 beside a roll of 68 is 1 suspension: a public rate of
+    # events is small when the events are, whatever the denominator shown beside it
+    if numerators and m.numerator_events and mv.numerator is not None \
+            and 0 < mv.numerator < threshold:
+        return True
     return mv.base < threshold
 
 

@@ -9,13 +9,17 @@ persistent absence). Kinds:
   periods running (distinct periods: a year's results count once).
 - below_national: worse than national by more than ``margin``.
 - below_national_years: worse than national by more than ``margin`` in each of the last
-  ``periods`` years (results years; the same term of each year for termly measures).
+  ``periods`` years (results years; the same term of each year for termly measures), and
+  clearly so over the run taken together (``_clear_run``: a share of pupils pooled).
 - below_trust: worse than the trust as a whole by more than ``margin``.
 - declining: worse than the period before by more than ``margin``, ``periods`` times
   running.
 
 No rule fires on a figure built on fewer pupils than trust.yaml's ``min_cohort``: one
 pupil of one is 0% or 100%, and a governor must not send in school improvement for that.
+Nor on noise: a rule comparing with national, the trust or an earlier year fires only on
+a clear difference (the other figure outside the school's 95% interval, where its figure
+has one: ``rating.differs``), and red_consecutive counts reds by the one rating rule.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from govkit.errors import ConfigError
 from govkit.plan import fmt
 from govkit.plan.config import KPI, Trigger
 from govkit.plan.measures import MEASURES, Measure, MeasureValue, applies
+from govkit.plan.rating import differs
+from govkit.plan.uncertainty import wilson
 from govkit.terms import Term, parse_term
 
 Evaluator = Any  # govkit.plan.evaluate.Evaluator, which calls this module (no import back)
@@ -91,12 +97,46 @@ def _red_run(ev: Evaluator, k: KPI, term: str, urn: int, n: int) -> str | None:
     parts = []
     for t, mv in hist:
         target = ev.target(k, t, urn, AUDIENCE)
-        if ev.rate(k.measure, mv, target, ev.tolerance(k, urn), direction) != "red":
+        if ev.rate(k.measure, mv, target, ev.tolerance(k, urn), direction,
+                   ev.interval(k.measure, mv, t, urn, AUDIENCE)) != "red":
             return None
         parts.append(f"{_when(mv.period)}: {_v(mv.value, k.measure)} against a target of "
                      f"{_v(target, k.measure)}")
     return (f"{k.label or m.label} red {fmt.count_words(n)} {_unit_of(m)} running ("
             + "; ".join(parts) + ")")
+
+
+def _clearly_worse(ev: Evaluator, measure: str, term: str, urn: int, mv: MeasureValue,
+                   other: float | None, direction: str, margin: float) -> bool:
+    """Worse than ``other`` by more than ``margin``, and clearly: ``other`` lies outside
+    the figure's 95% interval where it has one (a difference inside it could be chance)."""
+    if mv.value is None or other is None or _worse_by(mv.value, other, direction) <= margin:
+        return False
+    return differs(mv.value, other, ev.interval(measure, mv, term, urn, AUDIENCE))
+
+
+def _clear_run(ev: Evaluator, measure: str, hist: list[tuple[str, MeasureValue]],
+               benches: list[float], urn: int, direction: str, margin: float) -> bool:
+    """Whether a run of years below national is clearly below, taken together: for a
+    share of pupils, the years' pupils pooled (11 of 24 and 14 of 28 are 25 of 52,
+    48.1%, 95% interval 35.1% to 61.3%) against national weighted by each year's
+    cohort (61.5%); for another figure, each year clearly worse on its own. A single
+    small cohort's gap could be chance; the same gap year after year is less likely to
+    be."""
+    m = MEASURES[measure]
+    if m.kind == "rate" and m.numerator_pupils and all(
+            mv.numerator is not None and mv.denominator for _, mv in hist):
+        k = sum(mv.numerator for _, mv in hist)
+        n = sum(mv.denominator for _, mv in hist)
+        w = wilson(k, n)
+        if w is None:
+            return False
+        pooled = m.scale * k / n
+        nat = sum(b * mv.denominator for b, (_, mv) in zip(benches, hist, strict=True)) / n
+        return (_worse_by(pooled, nat, direction) > margin
+                and differs(pooled, nat, (m.scale * w[0], m.scale * w[1])))
+    return all(_clearly_worse(ev, measure, t, urn, mv, b, direction, margin)
+               for (t, mv), b in zip(hist, benches, strict=True))
 
 
 def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> str | None:
@@ -111,7 +151,8 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
         if ev.too_few(measure, mv):
             return None
         b = ev.national(measure, mv.period, urn) if mv.status == "ok" else None
-        if b is None or _worse_by(mv.value, b.value, direction) <= trig.margin:
+        if b is None or not _clearly_worse(ev, measure, term, urn, mv, b.value, direction,
+                                           trig.margin):
             return None
         return (f"{label} {_v(mv.value, measure)} ({_when(mv.period)}) against national "
                 f"{_v(b.value, measure)} ({b.citation}): "
@@ -121,13 +162,17 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
                        yearly=m.period != "academic_year")
         if len(hist) < trig.periods or any(ev.too_few(measure, mv) for _, mv in hist):
             return None
-        parts = []
+        parts, benches = [], []
         for _, mv in hist:
             b = ev.national(measure, mv.period, urn)
             if b is None or _worse_by(mv.value, b.value, direction) <= trig.margin:
                 return None
+            benches.append(b)
             parts.append(f"{_when(mv.period)}: {_v(mv.value, measure)} against national "
                          f"{_v(b.value, measure)} ({b.academic_year})")
+        if not _clear_run(ev, measure, hist, [b.value for b in benches], urn, direction,
+                          trig.margin):
+            return None
         return f"{label} worse than national {trig.periods} years running (" + "; ".join(
             parts) + ")"
     if trig.kind == "below_trust":
@@ -135,7 +180,7 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
         tv = ev.value(measure, term, None, AUDIENCE)
         if mv.status != "ok" or tv.status != "ok" or ev.too_few(measure, mv):
             return None
-        if _worse_by(mv.value, tv.value, direction) <= trig.margin:
+        if not _clearly_worse(ev, measure, term, urn, mv, tv.value, direction, trig.margin):
             return None
         return (f"{label} {_v(mv.value, measure)} against the trust's "
                 f"{_v(tv.value, measure)} ({_when(mv.period)}): "
@@ -144,8 +189,9 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
         hist = history(ev, measure, term, urn, trig.periods + 1)
         if len(hist) < trig.periods + 1 or any(ev.too_few(measure, mv) for _, mv in hist):
             return None
-        for (_, newer), (_, older) in zip(hist, hist[1:], strict=False):
-            if _worse_by(newer.value, older.value, direction) <= trig.margin:
+        for (t, newer), (_, older) in zip(hist, hist[1:], strict=False):
+            if not _clearly_worse(ev, measure, t, urn, newer, older.value, direction,
+                                  trig.margin):
                 return None
         figures = ", ".join(f"{_when(mv.period)} {_v(mv.value, measure)}"
                             for _, mv in reversed(hist))
@@ -156,7 +202,8 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
 
 def kpis_on(ev: Evaluator, measure: str | None) -> list[KPI]:
     """The plan's data KPIs with a target on ``measure`` (all of them for None)."""
-    return [k for _, _, k in ev.plan_kpis if k.evidence == "data" and k.target is not None
+    return [k for _, _, k in ev.plan_kpis if k.evidence == "data"
+            and (k.target is not None or k.by_phase)
             and (measure is None or k.measure == measure)]
 
 

@@ -118,14 +118,17 @@ def kpi_hooks(row: Mapping[str, Any], **extra: Any) -> dict[str, str]:
 
 
 def figure_hooks(measure: str, term: str, urn: Any, value: Any, unit: str | None,
-                 status: str | None = None) -> dict[str, str]:
+                 status: str | None = None, peers_of: Any = None) -> dict[str, str]:
     """What one figure in a table cell is, for machines: the measure, term and place it is
     for, and the value as shown. A figure that is not a KPI's (a deep dive's three years,
     a pupil group, another school) carries these, so a test can check it against the one
     evaluated result wherever a page shows the same place, term and measure."""
-    return {"measure": str(measure), "term": str(term),
-            "urn": "trust" if fmt.is_missing(urn) else str(int(urn)),
-            "value": fmt.value(value, unit, status)}
+    out = {"measure": str(measure), "term": str(term),
+           "urn": "trust" if fmt.is_missing(urn) else str(int(urn)),
+           "value": fmt.value(value, unit, status)}
+    if not fmt.is_missing(peers_of):  # the trust's schools of this school's phase
+        out["peers"] = str(int(peers_of))
+    return out
 
 
 def hooks_html(hooks: Mapping[str, Any] | None) -> str:

@@ -298,11 +298,15 @@ def compare_chart(names: Sequence[str], values: Sequence[Any], label: str,
                   unit: str | None = None, *, statuses: Sequence[Any] | None = None,
                   reference: Any = None, reference_label: str = "National",
                   highlight: str | None = None, higher_is_better: bool = True,
-                  title: str | None = None) -> Chart:
+                  title: str | None = None,
+                  references: Sequence[Any] | None = None) -> Chart:
     """Horizontal bars, one per school (or subject), best at the top, with a reference line.
 
     A suppressed or missing value gets no bar and the label 'c' or '–', never a zero.
+    ``references``: each bar's own comparison (national for its school's phase), counted
+    in the title instead of the one line drawn.
     """
+    own = dict(zip(names, references, strict=True)) if references is not None else None
     statuses = list(statuses) if statuses is not None else [None] * len(names)
     rows = list(zip(names, values, statuses, strict=True))
     shown = [r for r in rows if not fmt.is_missing(r[1]) and r[2] in (None, "ok")]
@@ -312,7 +316,8 @@ def compare_chart(names: Sequence[str], values: Sequence[Any], label: str,
     order = others + shown[::-1]
     if title is None:
         title = compare_title(label, [(n, v) for n, v, _ in shown], unit, reference,
-                              reference_label, higher_is_better)
+                              reference_label, higher_is_better,
+                              [own[n] for n, _, _ in shown] if own is not None else None)
     with mpl.rc_context(STYLE | {"axes.grid.axis": "x"}):
         fig, ax = _figure(height=max(2.4, 1.2 + 0.38 * len(order)), **{"axes.grid.axis": "x"})
         ax.set_axisbelow(True)
@@ -352,17 +357,26 @@ def compare_chart(names: Sequence[str], values: Sequence[Any], label: str,
 
 def compare_title(label: str, pairs: Sequence[tuple[str, Any]], unit: str | None,
                   reference: Any = None, reference_label: str = "national",
-                  higher_is_better: bool = True) -> str:
-    """'3 of 5 schools are above national for attendance; highest: Oak 96.1%'."""
+                  higher_is_better: bool = True,
+                  references: Sequence[Any] | None = None) -> str:
+    """'3 of 5 schools are above national for attendance; highest: Oak 96.1%'.
+
+    ``references``: each school's own comparison (national for its phase), so a trust of
+    primaries and secondaries counts each against its own; '... better than national for
+    their phase' when they differ."""
     if not pairs:
         return f"{label}: no figures to compare"
     best = max(pairs, key=lambda p: float(p[1])) if higher_is_better else \
         min(pairs, key=lambda p: float(p[1]))
     lead = "highest" if higher_is_better else "lowest"
-    if fmt.is_missing(reference):
+    refs = list(references) if references is not None else [reference] * len(pairs)
+    if all(fmt.is_missing(r) for r in refs):
         return f"{label}: {lead} is {best[0]} at {fmt.value(best[1], unit)}"
-    ref = float(reference)
-    better = sum(1 for _, v in pairs if (float(v) > ref) == higher_is_better
-                 and fmt.value(v, unit) != fmt.value(ref, unit))
-    return (f"{label}: {better} of {len(pairs)} better than {reference_label.lower()}; "
+    better = sum(1 for (_, v), r in zip(pairs, refs, strict=True) if not fmt.is_missing(r)
+                 and (float(v) > float(r)) == higher_is_better
+                 and fmt.value(v, unit) != fmt.value(r, unit))
+    counted = sum(1 for r in refs if not fmt.is_missing(r))
+    mixed = len({fmt.value(r, unit) for r in refs if not fmt.is_missing(r)}) > 1
+    against = reference_label.lower() + (" for their phase" if mixed else "")
+    return (f"{label}: {better} of {counted} better than {against}; "
             f"{lead} is {best[0]} at {fmt.value(best[1], unit)}")

@@ -297,6 +297,20 @@ def kpis(ctx: Context, urn: Any = "same", priority: str | None = None) -> pd.Dat
     return ctx.ev.kpis(ctx.term, urn=u, priority=priority, audience=ctx.audience)
 
 
+def priority_summary(ctx: Context, rows: list[dict[str, Any]]) -> str:
+    """A priority's paragraph (``narrative.priority_summary``) and, where it rates the
+    in-year balance, the schools here whose deficit is larger than their reserves: a
+    trust total in surplus never hides a school that cannot pay its way."""
+    text = narrative.priority_summary(rows)
+    if ctx.audience != "public" and any(r.get("measure") == "in_year_balance" for r in rows):
+        from govkit.plan.exceptions import deficit_exceptions
+
+        short = deficit_exceptions(ctx.ev, ctx.term, "all" if ctx.urn is None else ctx.urn)
+        more = narrative.deficits_sentence(short)
+        text += f" {more}" if more else ""
+    return text
+
+
 def headline(ctx: Context, measure: str) -> str:
     """A plain line with this place's figure for a measure this term (nbval checks it)."""
     m = _measure(measure)

@@ -99,9 +99,12 @@ def _unit(measure: str) -> str:
 
 
 def _better(measure: str, delta: float) -> str:
-    """'better', 'worse' or 'no change' for a change between two figures as shown."""
+    """'better', 'worse' or 'no change' for a change between two figures as shown; 'higher'
+    or 'lower' for a measure with no better direction (spend per pupil)."""
     if fmt.change(delta, _unit(measure)) == "no change":
         return "no change"
+    if not MEASURES[measure].judged:
+        return "higher" if delta > 0 else "lower"
     return "better" if (delta > 0) == (MEASURES[measure].direction != "lower") else "worse"
 
 
@@ -137,13 +140,12 @@ def three_year_rows(ctx: Context, name: str) -> list[dict[str, Any]]:
         vals = [ctx.ev.value(mid, t, ctx.urn, ctx.audience) for t in terms]
         if not any(v.status in ("ok", "suppressed") for v in vals):
             continue  # never a figure here (KS2 progress DfE withheld, KS4 at a primary)
-        first, last = vals[0], vals[-1]
-        unit = MEASURES[mid].unit
-        change = (as_shown(last.value, unit) - as_shown(first.value, unit)
-                  if len(vals) > 1 and first.status == "ok" and last.status == "ok"
-                  and first.period != last.period else None)
+        # the change is the measure's one result's (the priority report's): same basis
+        # (last year for results, the same term last year for attendance, last term
+        # otherwise), same sign, same words
+        change, basis = ctx.ev.change_basis(mid, ctx.term, ctx.urn, ctx.audience, vals[-1])
         rows.append({"measure": mid, "label": MEASURES[mid].label, "values": vals,
-                     "change": change})
+                     "change": change, "change_basis": basis})
     return rows
 
 
@@ -157,8 +159,10 @@ def three_year_table(ctx: Context, name: str) -> pd.DataFrame:
         for t, v in zip(terms, r["values"], strict=True):
             row[fmt.term_label(t)] = fmt.value(v.value, unit, v.status)
         better = None if r["change"] is None else _better(r["measure"], r["change"])
-        row["Change"] = (fmt.MISSING if better is None else better if better == "no change"
-                         else f"{fmt.change(r['change'], unit)} ({better})")
+        cell = narrative.change_cell({"change": r["change"], "change_basis":
+                                      r["change_basis"], "unit": unit})
+        row["Change"] = (fmt.MISSING if better is None else cell if better == "no change"
+                         else f"{cell} ({better})")
         out.append(row)
     return pd.DataFrame(out)
 
@@ -184,7 +188,8 @@ def three_year_summary(ctx: Context, name: str) -> str:
               if _better(r["measure"], r["change"]) == "better"]
     worse = [_lower_first(r["label"]) for r in rows
              if _better(r["measure"], r["change"]) == "worse"]
-    since = f"Since {fmt.term_label(terms[0])}, {ctx.place} is "
+    since = (f"On each measure's last comparison (last year for results, the same term "
+             f"last year for attendance, last term otherwise), {ctx.place} is ")
     parts = []
     if better:
         parts.append(f"better on {len(better)} of {len(rows)} measures ({_join(better)})")
@@ -218,8 +223,9 @@ def _peers(ctx: Context, measure: str) -> list[Any]:
     """The schools a place is set beside: for a school, the trust's schools of its phase;
     for the trust, every school the measure applies to."""
     m = MEASURES[measure]
+    alike = None if ctx.urn is None else set(ctx.ev.peers(ctx.urn))
     return [s for s in ctx.trust.schools if applies(m, s.phase)
-            and (ctx.urn is None or s.phase == ctx.phase)]
+            and (alike is None or s.urn in alike)]
 
 
 def _ordinal(n: int) -> str:
@@ -247,10 +253,14 @@ def rank_line(ctx: Context, measure: str) -> str | None:
     ranked = sorted(ok, key=lambda p: float(p[1]), reverse=high)
     best, worst = ranked[0], ranked[-1]
     unit = m.unit
+    # a measure with no better direction (spend per pupil) is ranked, never "best"
+    top, bottom, order = (("best", "weakest", "best first") if m.judged else
+                          ("highest" if high else "lowest", "lowest" if high else "highest",
+                           "highest first" if high else "lowest first"))
     if ctx.urn is None:
         # the phase beside each name: a special school's costs are not a primary's
-        return (f"{m.label}: best {best[0].name} ({best[0].phase}, "
-                f"{fmt.value(best[1], unit)}), weakest {worst[0].name} ({worst[0].phase}, "
+        return (f"{m.label}: {top} {best[0].name} ({best[0].phase}, "
+                f"{fmt.value(best[1], unit)}), {bottom} {worst[0].name} ({worst[0].phase}, "
                 f"{fmt.value(worst[1], unit)}), across {len(ranked)} schools.")
     mine = vals.get(ctx.urn)
     if mine is None or mine.status != "ok":
@@ -261,9 +271,9 @@ def rank_line(ctx: Context, measure: str) -> str | None:
                    high)
     who = f"{ctx.phase} schools" if ctx.phase else "schools"
     lead = "" if place == 1 else \
-        f"; the best is {best[0].name} at {fmt.value(best[1], unit)}"
+        f"; the {top} is {best[0].name} at {fmt.value(best[1], unit)}"
     return (f"{m.label}: {shown}, {_ordinal(place)} of {len(ranked)} {who} in the "
-            f"trust (best first){lead}.")
+            f"trust ({order}){lead}.")
 
 
 def rank_hooks(ctx: Context, measure: str) -> dict[str, str]:

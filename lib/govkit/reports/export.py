@@ -90,11 +90,21 @@ def for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def footnote_for(audience: str) -> str:
+    """The rule a page's ratings or comparison words follow, said once at its foot: the
+    rating rule on the trust's own pages, the comparison rule on a public card (which has
+    no targets and no ratings)."""
+    from govkit.plan.rating import PUBLIC_RULE, RULE
+
+    return PUBLIC_RULE if audience == "public" else RULE
+
+
 def render_html(nb: nbformat.NotebookNode, trust: Trust, title: str,
-                index_href: str | None = None) -> str:
+                index_href: str | None = None, audience: str = "board") -> str:
     """The page as text (no file written): see export_html."""
     resources = {"govkit": {
         "trust_name": trust.name, "title": title, "index_href": index_href,
+        "rule": footnote_for(audience),
         "primary": trust.branding.primary_colour, "accent": trust.branding.accent_colour,
         "css": house_css(), "version": govkit.__version__,
         "generated": dt.date.today().strftime("%d %B %Y"),
@@ -121,11 +131,13 @@ def write_atomic(path: Path, text: str, work: Path | None = None) -> Path:
 
 
 def export_html(nb: nbformat.NotebookNode, out_path: Path, trust: Trust, title: str,
-                index_href: str | None = None, work: Path | None = None) -> Path:
+                index_href: str | None = None, work: Path | None = None,
+                audience: str = "board") -> Path:
     """Export an executed notebook to one self-contained HTML file, atomically.
 
     No code, prompts or parameters cells; cells tagged remove-cell dropped; the trust's
     name and colours; a link back to ``index_href`` (relative, e.g. ``../index.html``);
     images embedded with their alt text; nothing fetched from the internet.
     """
-    return write_atomic(Path(out_path), render_html(nb, trust, title, index_href), work)
+    return write_atomic(Path(out_path), render_html(nb, trust, title, index_href, audience),
+                        work)

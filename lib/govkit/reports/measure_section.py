@@ -128,20 +128,29 @@ def school_comparison(ctx: Context, measure: str, kpis: pd.DataFrame | None = No
     highlight = ctx.place if ctx.urn else None
     higher = m["direction"] != "lower"
     title, drawn = None, None
+    # each school against national for its own phase ("9 of 12 better than national")
+    refs = []
+    for u in df["urn"]:
+        bench = ctx.ev.national(measure, ctx.ev.value(measure, ctx.term, int(u),
+                                                      ctx.audience).period, int(u))
+        refs.append(bench.value if bench else None)
     if len(names) > many_schools.MAX_SCHOOLS:
         own = [i for i, n in enumerate(names) if n == highlight]
         keep = many_schools.ends(values, statuses, higher, own)
         rated = [(n, v) for n, v, s in zip(names, values, statuses, strict=True)
                  if many_schools.has_figure(v, s)]
-        title = charts.compare_title(m["label"], rated, m["unit"], row.get("national_value"),
-                                     "National", higher)
+        title = charts.compare_title(
+            m["label"], rated, m["unit"], row.get("national_value"), "National", higher,
+            [r for r, v, s in zip(refs, values, statuses, strict=True)
+             if many_schools.has_figure(v, s)])
         extra = highlight if len(keep) > min(2 * many_schools.ENDS, len(rated)) else None
         drawn = many_schools.shown_note(len(rated), len(names), "The chart", extra)
-        names, values, statuses = ([x[i] for i in keep] for x in (names, values, statuses))
+        names, values, statuses, refs = ([x[i] for i in keep]
+                                         for x in (names, values, statuses, refs))
     show_chart(charts.compare_chart(
         names, values, m["label"], m["unit"], statuses=statuses,
         reference=row.get("national_value"), highlight=highlight,
-        higher_is_better=higher, title=title))
+        higher_is_better=higher, title=title, references=refs))
     if drawn:
         where = (" Every school's figure is in the grid of every school against every KPI."
                  if row else "")

@@ -11,6 +11,7 @@ import pandas as pd
 
 from govkit.plan import fmt, narrative
 from govkit.plan.records import records as frame_records
+from govkit.reports import context
 from govkit.reports.blocks import (
     RAG_BADGES,
     esc,
@@ -38,9 +39,13 @@ def _grid_cell(row: Mapping[str, Any], place: str | None = None) -> str:
     symbol, word, _ = RAG_BADGES[rag_key(rag)]
     # the symbol is for the eye; a screen reader hears the word: "Red: 21.2%"
     hooks = kpi_hooks(row, place=place) if place else kpi_hooks(row)
+    # every rating beside the target it is on: a school's own (phases differ)
+    target = row.get("target")
+    aim = ("" if fmt.is_missing(target) else
+           f'<span class="gk-target">target {esc(fmt.value(target, row.get("unit")))}</span>')
     return (f'<span class="rag gk-cell-rag {rag_class(rag)}"{hooks_html(hooks)}>'
             f'<span aria-hidden="true">{symbol}</span><span class="gk-sr">{word}:</span> '
-            f"{shown}</span>")
+            f"{shown}</span>{aim}")
 
 
 def _grid_frames(ctx: Context) -> dict[str, pd.DataFrame]:
@@ -109,9 +114,10 @@ def rag_grid(ctx: Context, frames: Mapping[str, pd.DataFrame] | None = None,
     return pd.DataFrame(rows, columns=["School", *[str(label) for _, label in columns]])
 
 
-GRID_NOTE = ("Each cell shows the figure with its rating: ✔ green (on target), ▲ amber (close "
-             "to target), ✖ red (below target), ○ too few pupils to rate (never counted as "
-             "red); no symbol means no rating. Schools with the "
+GRID_NOTE = ("Each cell shows the figure with its rating and, under it, the school's own "
+             "target: ✔ green (on target), ▲ amber (close to target, or short of it by a gap "
+             "that could be chance), ✖ red (clearly off target), ○ too few pupils to rate "
+             "(never counted as red); no symbol means no rating. Schools with the "
              "most red ratings come first, and in each table the KPIs with the most reds. "
              "z = does not apply to this school (for example, no key stage 2 at a secondary "
              "school). ")
@@ -238,7 +244,7 @@ def priority_paragraphs(ctx: Context, frame: pd.DataFrame | None = None) -> None
     for p in ctx.plan.priorities:
         rows = frame[frame["priority_id"] == p.id].to_dict("records")
         heading(p.title, 3)
-        paragraph(narrative.priority_summary(rows))
+        paragraph(context.priority_summary(ctx, rows))
 
 
 def show_trust_vs_national(ctx: Context, frame: pd.DataFrame | None = None) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from govkit.errors import ConfigError
-from govkit.plan import fmt, narrative
+from govkit.plan import fmt
+from govkit.reports import context
 from govkit.reports.blocks import (
     heading,
     kpi_hooks,
@@ -42,7 +43,7 @@ def priority_kpis(ctx: Context, priority: str | None = None) -> pd.DataFrame:
 
 def summary(ctx: Context, priority: str | None = None) -> None:
     """How the priority's KPIs stand, in one paragraph (its heading is the notebook's)."""
-    paragraph(narrative.priority_summary(priority_kpis(ctx, priority).to_dict("records")))
+    paragraph(context.priority_summary(ctx, priority_kpis(ctx, priority).to_dict("records")))
 
 
 def criteria(ctx: Context, priority: str | None = None) -> list[str]:

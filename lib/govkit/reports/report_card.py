@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from govkit.plan import fmt, narrative
+from govkit.plan.rating import inside
 from govkit.reports.blocks import (
     _display,
     _is_total,
@@ -65,13 +66,22 @@ SHORT_NAMES = {"ks2_": "KS2 results", "ks4_": "KS4 results",
                "persistent_absence": "persistent absence", "severe_absence": "severe absence"}
 
 
-def short_names(rows: pd.DataFrame) -> str:
-    """'KS2 results, the Year 1 phonics check and severe absence': each topic once."""
+def _short(mid: str) -> str | None:
+    return next((v for k, v in SHORT_NAMES.items() if mid.startswith(k)), None)
+
+
+def short_names(rows: pd.DataFrame, shown: pd.DataFrame | None = None) -> str:
+    """'KS2 results, the Year 1 phonics check and severe absence': each topic once. A
+    topic that ``shown`` rows also belong to is named by its own labels instead: a card
+    showing Attainment 8 never says "KS4 results" have no figure."""
+    taken = set() if shown is None else {
+        _short(str(m)) for m in shown["measure"]} - {None}
     names = []
     for r in rows.to_dict("records"):
         mid = str(r.get("measure") or "")
-        hit = next((v for k, v in SHORT_NAMES.items() if mid.startswith(k)), None)
-        names.append(hit or _lower_first(str(r.get("label") or mid)))
+        hit = _short(mid)
+        names.append(hit if hit and hit not in taken
+                     else _lower_first(str(r.get("label") or mid)))
     return narrative.join_list(list(dict.fromkeys(names)), most=99)
 
 
@@ -83,7 +93,10 @@ def left_out_line(ctx: Context) -> str | None:
     if gone.empty:
         return None
 
-    names = short_names
+    shown = frame[frame["status"].isin(SHOWN)]
+
+    def names(rows: pd.DataFrame) -> str:
+        return short_names(rows, shown)
     phase = gone[gone["status"] == "not_applicable"]
     none = gone[gone["status"] != "not_applicable"]
     parts = []
@@ -118,10 +131,11 @@ def card_groups(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
 
 # How big a gap must be, in the measure's own unit, before a parent is told "a little",
-# plain, or "well" above or below: (tiny, small, large). Under tiny, or inside the
-# figure's 95% interval, is "about the same"; under small "a little"; from large "well".
-# Percentages are in points: half a point of attendance is noise, five points is about
-# two weeks of school a year.
+# plain, or "well" above or below: (tiny, small, large). Under tiny is "about the same";
+# under small "a little"; from large "well". The words follow the gap as shown, so a
+# visible gap of 5 points is never "about the same" (rating.PUBLIC_RULE). Percentages are
+# in points: half a point of attendance is noise, five points is about two weeks of
+# school a year.
 GAP_SIZES: dict[str, tuple[float, float, float]] = {
     "percent": (0.5, 2.0, 5.0), "points": (0.5, 2.0, 5.0), "score": (0.5, 1.0, 2.0),
     "per100": (0.2, 0.5, 1.5), "count": (0.5, 1.5, 3.0),
@@ -129,35 +143,56 @@ GAP_SIZES: dict[str, tuple[float, float, float]] = {
 DEFAULT_GAP = (0.5, 2.0, 5.0)
 
 
-def gap_size(value: Any, other: Any, unit: str | None, lower: Any = None,
-             upper: Any = None) -> str | None:
+def gap_size(value: Any, other: Any, unit: str | None) -> str | None:
     """'same', 'little', 'plain' or 'well': how far ``value`` is from ``other``, judged
-    on the figures as shown and, where the figure has one, its 95% interval."""
+    on the figures as shown."""
     if fmt.is_missing(value) or fmt.is_missing(other):
         return None
     shown = fmt.displayed(value, unit), fmt.displayed(other, unit)
     gap = abs(shown[0] - shown[1])
     tiny, small, large = GAP_SIZES.get(str(unit), DEFAULT_GAP)
-    inside = (not fmt.is_missing(lower) and not fmt.is_missing(upper)
-              and float(lower) <= float(other) <= float(upper))
-    if gap < tiny or inside:
+    if gap < tiny - 1e-9:
         return "same"
-    return "well" if gap >= large else "little" if gap < small else "plain"
+    return "well" if gap >= large - 1e-9 else "little" if gap < small - 1e-9 else "plain"
+
+
+def could_be_chance(other: Any, lower: Any, upper: Any) -> bool:
+    """Whether ``other`` lies inside the figure's 95% interval: the gap could be chance."""
+    if fmt.is_missing(other) or fmt.is_missing(lower) or fmt.is_missing(upper):
+        return False
+    return inside(float(other), (float(lower), float(upper)))
+
+
+def small_group(cohort: Any, noun: str = "pupils", gap: bool = False) -> str:
+    """'in a small group of 24 pupils' (a gap's: 'with 9 pupils in the smaller group')."""
+    if fmt.is_missing(cohort):
+        return "in a small group"
+    n = round(float(cohort))
+    noun = noun[:-1] if n == 1 and noun.endswith("s") else noun
+    if gap:
+        return f"with {fmt.number(n)} {noun} in the smaller group"
+    return f"in a small group of {fmt.number(n)} {noun}"
 
 
 def compare_words(value: Any, other: Any, unit: str | None, higher_is_better: bool,
-                  what: str, lower: Any = None, upper: Any = None) -> str | None:
+                  what: str, lower: Any = None, upper: Any = None, cohort: Any = None,
+                  noun: str = "pupils", gap: bool = False) -> str | None:
     """'about the same as national', 'a little below national (worse)', 'well above the
-    trust (better)': the words grow with the gap, so 0.1 and 2.7 points never read alike."""
-    size = gap_size(value, other, unit, lower, upper)
+    trust (better)': the words grow with the gap as shown, so 0.1 and 2.7 points never
+    read alike, in every row the same way. Where ``other`` lies inside the figure's 95%
+    interval the gap could be chance: no better or worse, but 'well below national, in a
+    small group of 24 pupils'."""
+    size = gap_size(value, other, unit)
     if size is None:
         return None
     if size == "same":
         return f"about the same as {what}"
     above = fmt.displayed(value, unit) > fmt.displayed(other, unit)
     side = "above" if above else "below"
-    verdict = "better" if above == higher_is_better else "worse"
     lead = {"little": "a little ", "plain": "", "well": "well "}[size]
+    if could_be_chance(other, lower, upper):
+        return f"{lead}{side} {what}, {small_group(cohort, noun, gap)}"
+    verdict = "better" if above == higher_is_better else "worse"
     return f"{lead}{side} {what} ({verdict})"
 
 
@@ -183,15 +218,24 @@ def comparison(ctx: Context, row: dict[str, Any]) -> str | None:
     unit, up = row.get("unit"), str(row.get("direction")) != "lower"
     if row.get("status") != "ok":
         return None
-    lo, hi = row.get("ci_lower"), row.get("ci_upper")
+    sure = dict(lower=row.get("ci_lower"), upper=row.get("ci_upper"),
+                cohort=row.get("cohort"), noun=str(row.get("cohort_noun") or "pupils"),
+                gap=_is_gap(row.get("measure")))
     if not fmt.is_missing(row.get("national_value")):
         what = "national" if national_for_phase(ctx, row) else "all schools nationally"
         return compare_words(row.get("value"), row.get("national_value"), unit, up, what,
-                             lo, hi)
+                             **sure)
     if ctx.urn and not _is_total(row.get("measure")):
         return compare_words(row.get("value"), row.get("trust_value"), unit, up,
-                             "the trust", lo, hi)
+                             "the trust", **sure)
     return None
+
+
+def _is_gap(measure: Any) -> bool:
+    from govkit.plan.measures import MEASURES
+
+    m = MEASURES.get(str(measure)) if not fmt.is_missing(measure) else None
+    return getattr(m, "kind", None) == "gap"
 
 
 def card_table(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
@@ -213,6 +257,16 @@ def card_table(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
     return out if ctx.urn else out.drop(columns=["Trust"])
 
 
+def trust_column_note(ctx: Context) -> str:
+    """What the Trust column is for this school: its phase's schools, not the whole trust
+    (a primary's suspensions beside a figure swollen by the secondaries would flatter it)."""
+    n = len(ctx.ev.peers(ctx.urn))
+    if n < 2:
+        return (f"Trust: no figure, as {ctx.place} is the trust's only {ctx.phase} school "
+                "and other schools are not like it.")
+    return f"Trust: the trust's {n} {ctx.phase} schools together."
+
+
 def card_cell_hooks(ctx: Context, frame: pd.DataFrame) -> list[dict[str, dict[str, str]]]:
     """Each card row's figures for machines: this place's and the trust's, from the KPI
     frame (the test checks them against it and the words against them)."""
@@ -223,7 +277,7 @@ def card_cell_hooks(ctx: Context, frame: pd.DataFrame) -> list[dict[str, dict[st
                                         r.get("status"))}
         if ctx.urn and not _is_total(r.get("measure")):
             held["Trust"] = figure_hooks(r["measure"], ctx.term, None, r.get("trust_value"),
-                                         unit)
+                                         unit, peers_of=ctx.urn)
         out.append(held)
     return out
 
@@ -237,7 +291,7 @@ def stand_out(ctx: Context, frame: pd.DataFrame, most: int = 3) -> list[str]:
     clearly behind (the biggest gaps first), how many are about the same, and what is
     withheld for privacy. Not a sentence per row: the tables hold every figure."""
     order = {"well": 0, "plain": 1, "little": 2, "same": 3}
-    ahead, behind, same = [], [], 0
+    ahead, behind, unsure, same = [], [], [], 0
     for r in frame.to_dict("records"):
         cmp = comparison(ctx, r)
         if not cmp:
@@ -245,7 +299,7 @@ def stand_out(ctx: Context, frame: pd.DataFrame, most: int = 3) -> list[str]:
         unit = r.get("unit")
         nat = not fmt.is_missing(r.get("national_value"))
         other = r.get("national_value") if nat else r.get("trust_value")
-        size = gap_size(r.get("value"), other, unit, r.get("ci_lower"), r.get("ci_upper"))
+        size = gap_size(r.get("value"), other, unit)
         if size in ("same", "little"):
             same += 1
             continue
@@ -254,7 +308,10 @@ def stand_out(ctx: Context, frame: pd.DataFrame, most: int = 3) -> list[str]:
         item = (order[size], f"{_lower_first(str(r.get('label')))} "
                 f"({fmt.value(r.get('value'), unit)} against {fmt.value(other, unit)} "
                 f"for {where})")
-        (ahead if cmp.endswith("(better)") else behind).append(item)
+        if could_be_chance(other, r.get("ci_lower"), r.get("ci_upper")):
+            unsure.append((order[size], item[1][:-1] + f", {cmp.split(', ', 1)[1]})"))
+        else:
+            (ahead if cmp.endswith("(better)") else behind).append(item)
     out = []
     if ahead:
         out.append(f"Where {ctx.place} does well: "
@@ -262,10 +319,16 @@ def stand_out(ctx: Context, frame: pd.DataFrame, most: int = 3) -> list[str]:
     if behind:
         out.append(f"Where {ctx.place} is behind: "
                    + "; ".join(t for _, t in sorted(behind)[:most]) + ".")
+    rest = []  # one line for the rest, so "In words" stays a few lines
+    if unsure:
+        rest.append("Different, but in a group of pupils small enough that it could be "
+                    "chance: " + "; ".join(t for _, t in sorted(unsure)[:most]) + ".")
     if same:
-        out.append(f"{fmt.count_words(same).capitalize()} other "
-                   f"{'measure is' if same == 1 else 'measures are'} about the same as "
-                   "national or the trust, or only a little different.")
+        rest.append(f"{fmt.count_words(same).capitalize()} other "
+                    f"{'measure is' if same == 1 else 'measures are'} about the same as "
+                    "national or the trust, or only a little different.")
+    if rest:
+        out.append(" ".join(rest))
     hidden = frame[frame["status"] == "suppressed"]
     if not hidden.empty:
         out.append(f"Not shown ({fmt.SUPPRESSED}), because too few pupils are in the group "
@@ -296,9 +359,9 @@ GLOSSARY: list[tuple[str, str, tuple[str, ...] | None]] = [
      ("phonics",)),
     ("Share of places", "How full the school is: pupils on roll as a share of the places it "
      "was built for.", ("share of places",)),
-    ("About the same, a little, well above or below", "How big the difference is; "
-     "'about the same' also when the difference is too small to be sure of, given the "
-     "number of pupils.", None),
+    ("About the same, a little, well above or below", "How big the difference is, as the "
+     "figures show it. 'In a small group of pupils' means the difference could be chance: "
+     "with few pupils, one or two more or fewer move the figure a lot.", None),
     (fmt.SUPPRESSED, "Not shown, to protect the privacy of a small group of pupils.", None),
     (fmt.NOT_AVAILABLE, "Not published: for example, the government published no KS2 "
      "progress scores for 2024 and 2025.", None),
@@ -353,6 +416,8 @@ def at_a_glance(ctx: Context) -> None:
         heading(title, 3)
         show_table(card_table(ctx, part), cell_hooks=card_cell_hooks(ctx, part),
                    row_hooks=[kpi_hooks(r, **CARD_ROW_HOOKS) for r in part.to_dict("records")])
+    if ctx.urn:
+        note(trust_column_note(ctx))
     line = left_out_line(ctx)
     if line:
         note(line)

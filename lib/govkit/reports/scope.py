@@ -1,6 +1,7 @@
 """Which KPIs each report shows, so that its headline rating on the index and in the
-manifest is worked out from those alone: a deep dive from its own measures, the public
-card from what it publishes, a priority report and the overview from all they cover.
+manifest is worked out from those alone: a priority report and the overview from all they
+cover. A deep dive and the public card show no rating (no targets, no badges), so the
+index gives them none either (``shows_ratings``); their measures are still known here.
 """
 
 from __future__ import annotations
@@ -24,3 +25,12 @@ def report_measures(notebook: str) -> frozenset[str] | None:
 
         return frozenset(PLAN_MEASURES - CONFIDENTIAL_MEASURES)
     return None
+
+
+# Reports whose pages show figures but no rating: the index must not rate them.
+UNRATED = frozenset(DEEP_DIVES) | {"report_card"}
+
+
+def shows_ratings(notebook: str) -> bool:
+    """Whether a report's page shows ratings (and so has a headline on the index)."""
+    return notebook not in UNRATED
