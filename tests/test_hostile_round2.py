@@ -381,3 +381,69 @@ def test_two_schools_sharing_a_name_are_both_in_every_grid(hostile_project):
             assert sorted(f for f in firsts if DOLLAR in f) == [
                 f"{DOLLAR} (URN {u})" for u in sorted(twins)]
     assert grids >= 2
+
+
+# --- 9: big and odd files: refused at once, named by file and row ------------------------
+
+def _drop_problems(folder: Path) -> list[str]:
+    from drops import make_trust
+
+    from govkit.data.validate import validate_drop
+
+    return [str(p) for p in validate_drop(folder, make_trust()) if p.severity == "error"]
+
+
+def test_a_file_over_the_size_limit_is_refused_naming_it_and_the_limit(tmp_path,
+                                                                         monkeypatch):
+    import time
+
+    from drops import GOOD, URN_A, drop_with
+
+    rows = [f"{URN_A},2024-25-autumn,all,200,28000,1400,300,30,2"] * 40_000
+    drop = drop_with(tmp_path, attendance=[GOOD["attendance"][0], *rows])
+    monkeypatch.setenv("GOVKIT_MAX_FILE_MB", "1")
+    started = time.perf_counter()
+    assert _drop_problems(drop) == [
+        "attendance.csv: is 2.0 MB, larger than govkit reads (1 MB, GOVKIT_MAX_FILE_MB): is "
+        "it the right file? A trust's data for a term is far smaller"]
+    assert time.perf_counter() - started < 5
+
+
+def test_a_header_of_a_million_columns_is_refused_at_once(tmp_path):
+    import time
+
+    from drops import GOOD, drop_with
+
+    head = ",".join(f"c{i}" for i in range(1_000_000))
+    drop = drop_with(tmp_path, attendance=[head, "1," * 999_999 + "1"],
+                     census=[GOOD["census"][0] + ",,,,"] + GOOD["census"][1:])
+    started = time.perf_counter()
+    found = _drop_problems(drop)
+    assert time.perf_counter() - started < 10
+    assert found == ["attendance.csv:1: the header has 1,000,000 columns; the attendance file "
+                     "has 9 (govkit reads at most 38): is this the right file?"]
+
+
+def test_a_nul_byte_is_named_by_row_not_taken_for_utf16(tmp_path):
+    from drops import GOOD, drop_with
+
+    drop = drop_with(tmp_path)
+    lines = [GOOD["census"][0], GOOD["census"][1], GOOD["census"][2].replace("1000", "10\x0000")]
+    (drop / "census.csv").write_bytes("\r\n".join(lines).encode("utf-8"))
+    assert _drop_problems(drop) == [
+        "census.csv:3: holds a NUL byte (\\x00), which no text file has: the file is damaged "
+        "or not a CSV; save it again from Excel"]
+
+
+def test_a_file_mixing_utf8_and_windows_1252_is_refused_never_mojibake(tmp_path):
+    from drops import GOOD, URN_A, URN_B, drop_with
+
+    drop = drop_with(tmp_path)
+    lines = [GOOD["schools"][0].encode(),
+             f"{URN_A},St Mary’s Primary,primary,210,Hampshire,01/09/2019".encode("utf-8"),
+             f"{URN_B},St Anne’s Primary,primary,210,Hampshire,01/09/2019".encode("cp1252")]
+    (drop / "schools.csv").write_bytes(b"\r\n".join(lines))
+    assert _drop_problems(drop) == [
+        "schools.csv:3: mixes UTF-8 (row 2) and Windows-1252 (row 3) text: read as either, "
+        "some names would come out wrong; save it again from Excel as 'CSV UTF-8 (Comma "
+        "delimited)'"]

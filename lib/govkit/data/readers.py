@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,13 @@ from govkit.errors import Problem
 from govkit.terms import TermError, parse_academic_year, parse_term
 
 HEADER_ROW = 1
+# One file is read whole into memory: a file larger than any trust's data (or DfE's own
+# national files, tens of MB) is refused before a byte is read, naming the limit.
+MAX_FILE_ENV = "GOVKIT_MAX_FILE_MB"
+DEFAULT_MAX_FILE_MB = 100
+# A header wider than this is not a file of the contract (nor a DfE file, ~400 columns):
+# refused on its first line rather than read as a million columns.
+MAX_IMPORT_COLUMNS = 2000
 # Sheets of govkit's own workbook (govkit template) that guide rather than hold data.
 GUIDE_SHEETS = ("instructions", "lists")
 
@@ -129,20 +137,95 @@ def _sheet_names(path: Path) -> tuple[dict[str, int], Problem | None]:
         wb.close()
 
 
+def max_file_bytes() -> int:
+    """The largest file govkit reads (GOVKIT_MAX_FILE_MB, else 100 MB)."""
+    from govkit.errors import ConfigError
+
+    raw = os.environ.get(MAX_FILE_ENV, "").strip()
+    try:
+        mb = float(raw) if raw else DEFAULT_MAX_FILE_MB
+    except ValueError:
+        mb = -1.0
+    if not mb > 0:
+        raise ConfigError(f"{MAX_FILE_ENV}={raw!r}: give a number of MB above 0")
+    return int(mb * 1_000_000)
+
+
+def too_large(path: Path, label: str) -> Problem | None:
+    """A problem naming the file and the limit if the file is larger than govkit reads."""
+    limit = max_file_bytes()
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        return Problem(label, f"cannot be read: {e.strerror}")
+    if size <= limit:
+        return None
+    return Problem(label, f"is {size / 1e6:,.1f} MB, larger than govkit reads ({limit / 1e6:,g} "
+                   f"MB, {MAX_FILE_ENV}): is it the right file? A trust's data for a term is "
+                   "far smaller")
+
+
+_UTF8_CHAR = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|"
+                        rb"[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def max_columns(source: Source, strict: bool = True) -> int:
+    """The widest header read for ``source``: its domain's columns and as many again
+    (unknown ones are warned about and ignored), or (``strict`` False: a publisher's file
+    being imported) a DfE file's widest."""
+    if strict and source.domain in DOMAINS:
+        return 2 * len(DOMAINS[source.domain].schema.columns) + 20
+    return MAX_IMPORT_COLUMNS
+
+
+def wide_header(source: Source, width: int, row: int = HEADER_ROW,
+                strict: bool = True) -> Problem | None:
+    """A problem if the header is wider than ``source`` can hold: said at once."""
+    limit = max_columns(source, strict)
+    if width <= limit:
+        return None
+    what = (f"the {source.domain} file has {len(DOMAINS[source.domain].schema.columns)}"
+            if limit != MAX_IMPORT_COLUMNS else "DfE's files have at most a few hundred")
+    return Problem(source.label, f"the header has {width:,} columns; {what} (govkit reads at "
+                   f"most {limit:,}): is this the right file?", row=row)
+
+
+def _row_of(data: bytes, at: int) -> int:
+    """The line number (from 1) of byte offset ``at``."""
+    return data.count(b"\n", 0, at) + 1
+
+
 def decode_csv_bytes(data: bytes, label: str) -> tuple[str | None, list[Problem]]:
-    """Text of a CSV: UTF-8 (BOM or not), else Windows-1252 with a warning; never mojibake."""
+    """Text of a CSV: UTF-8 (BOM or not), else Windows-1252 with a warning; never mojibake:
+    a file mixing UTF-8 and Windows-1252 rows is refused, naming a row of each."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [Problem(label, "saved as UTF-16 'Unicode text': save it from Excel as "
                               "'CSV UTF-8 (Comma delimited)'")]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if b"\x00" in data[:4096]:  # UTF-16 without its byte-order mark: every other byte NUL
+    head = data[:4096]
+    if head and head.count(b"\x00") * 4 >= len(head):  # UTF-16 without a byte-order mark:
         return None, [Problem(label, "saved as UTF-16 'Unicode text' (no byte-order mark): "
                               "save it from Excel as 'CSV UTF-8 (Comma delimited)'")]
+    nul = data.find(b"\x00")
+    if nul >= 0:  # one stray NUL: a damaged file, not another encoding
+        return None, [Problem(label, "holds a NUL byte (\\x00), which no text file has: the "
+                              "file is damaged or not a CSV; save it again from Excel",
+                              row=_row_of(data, nul))]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as e:
         first_bad = e.start
+    for m in _UTF8_CHAR.finditer(data):  # UTF-8 beside it?
+        try:
+            m.group().decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return None, [Problem(
+            label, f"mixes UTF-8 (row {_row_of(data, m.start())}) and Windows-1252 (row "
+            f"{_row_of(data, first_bad)}) text: read as either, some names would come out "
+            "wrong; save it again from Excel as 'CSV UTF-8 (Comma delimited)'",
+            row=_row_of(data, first_bad))]
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
@@ -238,13 +321,21 @@ def read_csv_text(source: Source, text: str, strict: bool = True
                   ) -> tuple[RawTable | None, list[Problem]]:
     """Rows of CSV text, numbered as Excel numbers them (a quoted line break stays one row)."""
     reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
     try:
-        rows: list[tuple[int, list[str]]] = list(enumerate(reader, start=1))
+        for n, cells in enumerate(reader, start=1):
+            if not rows:
+                if not any(c.strip() for c in cells):
+                    continue  # leading blank lines: the header is the first non-blank row
+                width = len(cells)
+                while width and not cells[width - 1].strip():
+                    width -= 1  # Excel's trailing empty columns are not columns
+                if wide := wide_header(source, width, n, strict):
+                    return None, [wide]  # before reading a row of a million columns
+            rows.append((n, cells))
     except csv.Error as e:
         return None, [Problem(source.label, f"not readable as CSV: {e}",
                               row=reader.line_num)]
-    while rows and not any(c.strip() for c in rows[0][1]):
-        rows.pop(0)  # leading blank lines: the header is the first non-blank row
     if rows and len(rows[0][1]) == 1:
         for sep, name in ((";", "semicolons"), ("\t", "tabs")):
             if sep in rows[0][1][0]:
@@ -294,6 +385,8 @@ def read_xlsx(source: Source) -> tuple[RawTable | None, list[Problem]]:
 
 def read_source(source: Source) -> tuple[RawTable | None, list[Problem]]:
     """Read one domain's file or sheet as text, with problems found on the way."""
+    if big := too_large(source.path, source.path.name):
+        return None, [big]
     if source.path.suffix.lower() == ".xlsx":
         return read_xlsx(source)
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from govkit.data.readers import Source, decode_csv_bytes, read_csv_text
+from govkit.data.readers import Source, decode_csv_bytes, read_csv_text, too_large
 from govkit.errors import Problem
 from govkit.terms import TermError, parse_academic_year
 
@@ -76,6 +76,8 @@ class DfeTable:
 
 def read_table(path: Path) -> DfeTable | None | list[Problem]:
     """The file's text table, or the problems that stopped it being read."""
+    if big := too_large(path, path.name):
+        return [big]
     try:
         data = path.read_bytes()
     except OSError as e:

@@ -26,7 +26,7 @@ from govkit.data.importers.dfe import (
     read_value,
     year_from_name,
 )
-from govkit.data.readers import Source, decode_csv_bytes, read_csv_text
+from govkit.data.readers import Source, decode_csv_bytes, read_csv_text, too_large
 from govkit.errors import DataError, Problem
 
 if TYPE_CHECKING:  # imported where used: the importers' registry imports this module
@@ -139,6 +139,8 @@ def read_ks2(path: str | Path, academic_year: str | None = None,
     if year is None:
         return None, [Problem(label, "cannot tell the academic year from the file name "
                               "(e.g. 2018-2019_850_ks2final.csv): give it with --year")]
+    if big := too_large(path, label):
+        return None, [big]
     try:
         data = path.read_bytes()
     except OSError as e:
