@@ -60,7 +60,6 @@ def test_compare_lower_is_better():
 def test_rag_badge_carries_word_and_symbol():
     assert "Red" in blocks.rag_badge("red") and "✖" in blocks.rag_badge("R")
     assert "No rating" in blocks.rag_badge(float("nan"))
-    assert blocks.rag_text("Amber") == "▲ Amber"
 
 
 def test_table_html_escapes_data_text_but_not_badges():

@@ -8,7 +8,6 @@ from govkit.data.importers import import_file
 from govkit.data.importers.ks2 import (
     national_headline,
     read_ks2,
-    read_ks2_file,
     year_from_name,
 )
 from govkit.data.validate import load_drop
@@ -20,6 +19,13 @@ Y1718 = FIXTURES / "2017-2018_850_ks2final.csv"
 ANSTEY, SAXON_WOOD, ICKNIELD = 115851, 116634, 116609
 
 
+def _schools(path: Path) -> tuple[pd.DataFrame, list]:
+    """A KS2 file's school rows and the problems read_ks2 found."""
+    ks2, problems = read_ks2(path)
+    assert ks2 is not None, problems
+    return ks2.schools, problems
+
+
 def row(df, urn, group, indicator, year="2018-19"):
     hit = df[(df["urn"] == urn) & (df["pupil_group"] == group) & (df["indicator"] == indicator)
              & (df["academic_year"] == year)]
@@ -29,13 +35,13 @@ def row(df, urn, group, indicator, year="2018-19"):
 
 def test_file_has_a_bom_and_it_is_handled():
     assert Y1819.read_bytes()[:3] == b"\xef\xbb\xbf"
-    rows, problems = read_ks2_file(Y1819)
+    rows, problems = _schools(Y1819)
     assert problems == []
     assert "urn" in rows.columns and rows["urn"].notna().all()  # header not read as "\ufeffRECTYPE"
 
 
 def test_values_known_from_the_raw_file():
-    rows, _ = read_ks2_file(Y1819)
+    rows, _ = _schools(Y1819)
     # Anstey Junior School 2018-19: TELIG 60, PTRWM_EXP "63%" -> 63 * 60 / 100 = 37.8 -> 38
     r = row(rows, ANSTEY, "all", "rwm_expected")
     assert (r["academic_year"], r["key_stage"], r["cohort"], r["pupils"]) == ("2018-19", "ks2",
@@ -52,7 +58,7 @@ def test_values_known_from_the_raw_file():
 
 
 def test_dfe_codes_kept_as_status_and_note():
-    rows, _ = read_ks2_file(Y1819)
+    rows, _ = _schools(Y1819)
     supp = row(rows, SAXON_WOOD, "all", "rwm_expected")  # PTRWM_EXP "SUPP", TELIG 3
     assert (supp["status"], supp["note"], supp["cohort"]) == ("c", "SUPP", 3)
     assert pd.isna(supp["pupils"])
@@ -63,7 +69,7 @@ def test_dfe_codes_kept_as_status_and_note():
 
 
 def test_lowcov_in_2017_18():
-    rows, _ = read_ks2_file(Y1718)
+    rows, _ = _schools(Y1718)
     # The Waterloo School, 2017-18: READPROG "LOWCOV"
     r = row(rows, 116633, "all", "read_progress", "2017-18")
     assert (r["status"], r["note"]) == ("low", "LOWCOV")
@@ -176,7 +182,7 @@ def test_a_code_dfe_does_not_list_is_read_as_x_with_one_warning(tmp_path):
     path = tmp_path / Y1819.name
     with path.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
-    df, problems = read_ks2_file(path)
+    df, problems = _schools(path)
     unknown = [p for p in problems if "unknown DfE code" in p.message]
     assert [p.message for p in unknown] == [
         "unknown DfE code 'QQQ' in 1 cell(s): read as not available (x)"]

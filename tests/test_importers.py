@@ -46,7 +46,7 @@ def test_census_schools_add_up_to_the_la_rows_exactly():
 @pytest.mark.parametrize("year,exact", [("2016-17", True), ("2017-18", False)])
 def test_ks4_schools_reproduce_the_la_row_within_rounding(year, exact):
     path = DFE / f"ks4/{year[:4]}-20{year[5:]}_815_ks4final.csv"
-    schools, las, _ = ks4.read_ks4(path, year)
+    schools, las, _, _ = ks4.read_ks4_rows(path, year)
     found = {ind: (lo, hi, la) for ind, lo, hi, la in ks4.la_comparison(schools, las)}
     assert set(found) == {"eng_mat_grade4", "eng_mat_grade5", "ebacc_entered", "att8"}
     for ind, (lo, hi, la) in found.items():
@@ -59,7 +59,8 @@ def test_ks4_schools_reproduce_the_la_row_within_rounding(year, exact):
 
 
 def test_ks4_values_known_from_the_raw_file():
-    schools, _, _ = ks4.read_ks4(DFE / "ks4/2017-2018_815_ks4final.csv", "2017-18")
+    schools, _, _, _ = ks4.read_ks4_rows(DFE / "ks4/2017-2018_815_ks4final.csv",
+                                         "2017-18")
     # Barlby High School: TPUP 99, ATT8SCR 45.9, P8PUP 99, P8MEA 0.25 (0.00 to 0.49),
     # PTL2BASICS_94 60% of 99 = 59.4 -> 59 pupils.
     b = schools[schools["urn"] == 144929].set_index("indicator")

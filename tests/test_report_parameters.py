@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from govkit import paths
-from govkit.cli import app
+from govkit.cli import app, configured_data
 from govkit.data.demo import write_demo, write_trust_yaml
 from govkit.data.store import ensure_store, store_meta
 from govkit.errors import ConfigError
@@ -136,6 +136,11 @@ def test_the_data_folder_comes_from_one_rule(tmp_path, monkeypatch):
     params = tmp_path / "params"
     assert paths.data_dir("given", "ours", params) == Path("given").resolve()
     assert paths.data_dir(None, "../data/ours", params) == (tmp_path / "data" / "ours")
+    # nothing configured: the demo drop beside the params folder, for the CLI as for the
+    # notebooks, wherever the command runs from (the CLI once took data/demo from the cwd)
+    monkeypatch.chdir(ROOT)
+    assert paths.data_dir(None, None, params) == tmp_path / "data" / "demo"
+    assert configured_data(None, params) == tmp_path / "data" / "demo"
     monkeypatch.setenv(paths.ROOT_ENV, str(tmp_path))
     assert paths.data_dir(None, None, params) == tmp_path / "data" / "demo"
     monkeypatch.setenv(paths.DATA_ENV, str(tmp_path / "from-env"))

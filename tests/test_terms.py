@@ -6,7 +6,6 @@ from govkit.terms import (
     is_term,
     parse_academic_year,
     parse_term,
-    results_term,
     terms_between,
 )
 
@@ -38,8 +37,7 @@ def test_previous_next_and_year_ago():
     assert parse_term("2023-24-summer") < autumn
 
 
-def test_results_belong_to_summer():
-    assert results_term("2023-24").id == "2023-24-summer"
+def test_an_academic_year_spans_two_consecutive_years():
     with pytest.raises(TermError):
         parse_academic_year("2023-25")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -45,8 +44,6 @@ def configured_data(data: Path | None, params: Path) -> Path:
 
     trust_file = params / "trust.yaml"
     configured = load_trust(trust_file).data if trust_file.is_file() else None
-    if configured is None and not os.environ.get(paths.DATA_ENV):
-        return Path("data/demo")  # as before: relative to where the command runs
     return paths.data_dir(None, configured, params)
 
 

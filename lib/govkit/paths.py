@@ -37,7 +37,9 @@ def data_dir(value: str | Path | None = None, configured: str | Path | None = No
              params: str | Path | None = None) -> Path:
     """The data folder, first of: ``value`` (a --data option or a notebook's ``data_dir``),
     the GOVKIT_DATA environment variable, ``configured`` (trust.yaml's ``data:`` key,
-    relative to the folder holding trust.yaml), the project's demo drop ``data/demo``.
+    relative to the folder holding trust.yaml), the demo drop ``data/demo`` beside the
+    params folder (the project's, found from the working directory, when ``params`` is not
+    given).
 
     One rule for `govkit run`, `govkit kpis` and the notebooks, so a leader who points
     trust.yaml at her own drop gets it everywhere, never the demo by surprise.
@@ -46,10 +48,10 @@ def data_dir(value: str | Path | None = None, configured: str | Path | None = No
         return Path(value).expanduser().resolve()
     if os.environ.get(DATA_ENV):
         return Path(os.environ[DATA_ENV]).expanduser().resolve()
+    base = Path(params).resolve() if params else project_root() / "params"
     if configured:
-        base = Path(params) if params else project_root() / "params"
         return (base / Path(configured).expanduser()).resolve()
-    return project_root() / "data" / "demo"
+    return base.parent / "data" / "demo"
 
 
 def store_path(value: str | Path | None = None) -> Path:

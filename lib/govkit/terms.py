@@ -94,11 +94,6 @@ def is_academic_year(text: str) -> bool:
     return True
 
 
-def results_term(academic_year: str) -> Term:
-    """Academic-year results (KS2, KS4, phonics) belong to that year's summer term."""
-    return Term(int(parse_academic_year(academic_year)[:4]), 2)
-
-
 def terms_between(first: str, last: str) -> list[Term]:
     a, b = parse_term(first), parse_term(last)
     out = []

@@ -15,8 +15,9 @@ from typing import Any
 
 from govkit.batch.manifest import Entry
 from govkit.batch.matrix import TRUST
+from govkit.files import write_atomic
 from govkit.plan.config import Plan, Trust
-from govkit.reports.export import house_css, write_atomic
+from govkit.reports.export import house_css
 from govkit.terms import parse_term
 
 # rating -> (symbol, word); the same words, symbols and colours (house.css) as the reports.

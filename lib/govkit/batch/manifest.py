@@ -18,7 +18,8 @@ from typing import Any
 
 import govkit
 from govkit.errors import OutputError
-from govkit.reports.export import TEMPLATES, write_atomic
+from govkit.files import write_atomic
+from govkit.reports.export import TEMPLATES
 
 MANIFEST = "manifest.json"
 STATUSES = ("ok", "failed", "skipped")

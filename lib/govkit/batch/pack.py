@@ -29,7 +29,7 @@ from govkit.batch.browser import chromium
 from govkit.batch.manifest import MANIFEST, Manifest
 from govkit.batch.matrix import TRUST
 from govkit.errors import GovkitError
-from govkit.files import create_new
+from govkit.files import replacing
 from govkit.plan.config import Plan, Trust
 from govkit.reports.export import TEMPLATE_NAME, TEMPLATES, house_css
 from govkit.terms import parse_term
@@ -217,9 +217,6 @@ def build_pack(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None,
     writer.add_metadata({"/Title": f"Board pack, {parse_term(term).label}: {trust.name}",
                          "/Creator": "govkit"})
     writer.page_mode = "/UseOutlines"
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(f".{out_path.name}.tmp")
-    with create_new(tmp, binary=True) as fh:
+    with replacing(out_path, binary=True) as fh:
         writer.write(fh)
-    tmp.replace(out_path)
     return PackResult(out_path, len(writer.pages), items)

@@ -405,6 +405,3 @@ IMPORTED_ONLY = ("benchmarks",)
 def domain(name: str) -> Domain:
     return DOMAINS[name]
 
-
-def column_kind(domain_name: str, column: str) -> str:
-    return DOMAINS[domain_name].schema.columns[column].metadata["kind"]

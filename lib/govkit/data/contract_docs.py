@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandera.pandas as pa
 
 from govkit.data.contract import DOMAINS, INDICATORS, SCORE_INDICATORS, Domain
+from govkit.files import write_atomic
 
 KIND_TEXT = {
     "urn": "URN (six digits, a school of trust.yaml)",
@@ -133,9 +133,4 @@ def render() -> str:
 
 def write(path: str | Path) -> Path:
     """Write render() to ``path`` atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(render(), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_atomic(path, render())

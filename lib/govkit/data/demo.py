@@ -32,8 +32,6 @@ import csv
 import datetime as dt
 import io
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +41,7 @@ import yaml
 
 from govkit.data.contract import DOMAINS, IMPORTED_ONLY
 from govkit.errors import ConfigError
+from govkit.files import write_atomic
 from govkit.text import one_line
 
 TRUST_NAME = "Kestrel Valley Learning Trust"
@@ -751,25 +750,13 @@ def to_csv_text(name: str, frame: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_demo(out_dir: str | Path, schools: int = 12, seed: int = 2024) -> DemoTrust:
     """Write <domain>.csv for every domain into out_dir (each file replaced atomically)."""
     demo = make_demo(schools, seed)
     out = Path(out_dir)
     for name, frame in demo.frames.items():
         if name not in IMPORTED_ONLY:  # DfE's national rows: the demo has none
-            _atomic_write(out / f"{name}.csv", to_csv_text(name, frame))
+            write_atomic(out / f"{name}.csv", to_csv_text(name, frame))
     return demo
 
 
@@ -798,5 +785,5 @@ def trust_yaml_text(demo: DemoTrust, plan: str = "plan.yaml") -> str:
 def write_trust_yaml(path: str | Path, demo: DemoTrust, plan: str = "plan.yaml") -> Path:
     """Write trust.yaml for the demo trust atomically; returns its path."""
     path = Path(path)
-    _atomic_write(path, trust_yaml_text(demo, plan))
+    write_atomic(path, trust_yaml_text(demo, plan))
     return path

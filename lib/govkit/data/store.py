@@ -11,7 +11,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
-import uuid
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from govkit.data.contract import DOMAINS, Domain
 from govkit.data.readers import find_sources
 from govkit.data.validate import load_drop, pandas_dtype
 from govkit.errors import ConfigError, OutputError
+from govkit.files import temp_path
 from govkit.plan.config import Trust, load_trust
 
 META = "meta"
@@ -99,7 +99,7 @@ def _duckdb_can_open(path: Path) -> None:
 def _write_store(data_dir: Path, trust: Trust, store_path: Path,
                  frames: dict[str, pd.DataFrame]) -> Path:
     store_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = store_path.with_name(f".{store_path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+    tmp = temp_path(store_path)  # DuckDB writes it; renamed into place when whole
     try:
         con = duckdb.connect(str(tmp))
         try:

@@ -13,7 +13,6 @@ is read by ``govkit validate`` sheet by sheet, problems named
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from govkit.data.contract import DOMAINS, IMPORTED_ONLY
 from govkit.data.readers import GUIDE_SHEETS
-from govkit.files import create_new
+from govkit.files import replacing
 from govkit.plan.config import Trust
 
 # Filled from DfE's files (govkit import) or trust.yaml, so not in the workbook.
@@ -171,12 +170,6 @@ def _instructions(ws: Any, trust: Trust) -> None:
 def write_template(trust: Trust, path: str | Path) -> Path:
     """Write the workbook atomically (a half-written .xlsx is a broken one)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with create_new(tmp, binary=True) as f:
-            build_template(trust).save(f)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with replacing(path, binary=True) as f:
+        build_template(trust).save(f)
     return path

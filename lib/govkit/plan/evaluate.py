@@ -24,7 +24,6 @@ Rules, so that a rating means the same in every report:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ import pandas as pd
 
 from govkit.data.store import file_key
 from govkit.errors import ConfigError
-from govkit.files import create_new
+from govkit.files import replacing
 from govkit.plan import fmt, suppression, uncertainty
 from govkit.plan.commentary import Comments, comment_for, load_commentary
 from govkit.plan.config import KPI, Plan, Trust, comparison_phase
@@ -103,15 +102,12 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     open it in Excel, so text that Excel would run as a formula (a school named
     ``=WEBSERVICE(...)``) is written as text (govkit.text.cell); numbers stay numbers."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
     safe = frame.copy()
     for col in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[col]):
             safe[col] = safe[col].map(cell)
-    with create_new(tmp) as f:
+    with replacing(path) as f:
         safe.to_csv(f, index=False)
-    os.replace(tmp, path)
     return path
 
 

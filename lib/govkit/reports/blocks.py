@@ -62,12 +62,6 @@ def rag_badge(rag: Any) -> str:
             f"{word}</span>")
 
 
-def rag_text(rag: Any) -> str:
-    """The same rating as plain text, for alt text and printed lines."""
-    symbol, word, _ = RAG_BADGES[rag_key(rag)]
-    return f"{symbol} {word}"
-
-
 def heading_html(text: str, level: int = 2) -> str:
     return f"<h{level}>{esc(text)}</h{level}>"
 
@@ -324,10 +318,6 @@ def show_kpis(kpis: pd.DataFrame, comparisons: bool = True, caption: str | None 
                row_hooks=[kpi_hooks(r) for r in kpis.to_dict("records")])
     if "status" in kpis and (kpis["status"] == "suppressed").any():
         note(fmt.SUPPRESSED_FOOTNOTE)
-
-
-def kpi_sentences(kpis: pd.DataFrame) -> list[str]:
-    return [narrative.kpi_sentence(r) for r in kpis.to_dict("records")]
 
 
 def headline_line(label: str, value: Any, unit: str | None, term_id: str,

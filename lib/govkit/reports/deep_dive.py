@@ -18,7 +18,6 @@ from govkit.reports import charts, many_schools
 from govkit.reports.blocks import (
     bullets,
     figure_hooks,
-    heading,
     note,
     paragraph,
     show_chart,
@@ -644,10 +643,6 @@ def show_subjects(ctx: Context) -> None:
 
 # --- the registers behind the KPIs -------------------------------------------------------
 
-def _money_cols(df: pd.DataFrame, cols: Iterable[str]) -> dict[str, list[str]]:
-    return {c: [fmt.money(v) for v in df[c]] for c in cols}
-
-
 def staff_table(ctx: Context) -> pd.DataFrame:
     """Staff in post this term as counted: headcount, FTE, leavers, vacancies, appraisals."""
     df = _this_place(ctx, _store_table(ctx, "workforce"))
@@ -777,32 +772,3 @@ def intro(ctx: Context, name: str) -> None:
     place = ctx.place if ctx.urn else "each school"
     paragraph(INTRO.format(what=ADDS[name].format(place=place)))
 
-
-def deep_dive(ctx: Context, name: str) -> None:
-    """Every section of a deep dive in order (the notebooks call them one cell each)."""
-    intro(ctx, name)
-    heading("Three years at a glance", 2)
-    show_three_years(ctx, name)
-    heading("School by school", 2)
-    show_school_by_school(ctx, name)
-    if name == "education":
-        heading("Pupil groups", 2)
-        show_pupil_groups(ctx)
-        heading("Subjects", 2)
-        show_subjects(ctx)
-    elif name == "workforce":
-        heading("Staff in post", 2)
-        show_register(ctx, staff_table(ctx), f"Staff, {fmt.term_label(ctx.term)}",
-                      "No staffing return for this term.")
-    elif name == "finance":
-        heading("The year's budget", 2)
-        show_register(ctx, budget_table(ctx), "Forecast for the year, as at this term",
-                      "No finance return for this term.")
-    elif name == "governance":
-        heading("Meetings this term", 2)
-        show_register(ctx, meetings_table(ctx), f"Meetings, {fmt.term_label(ctx.term)}",
-                      "No meetings were recorded this term.")
-        heading("Compliance checklist", 2)
-        show_compliance(ctx)
-        heading("Risk register", 2)
-        show_risks(ctx)

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import govkit
-from govkit.files import create_new
+from govkit.files import write_atomic
 from govkit.plan.config import Trust
 
 if TYPE_CHECKING:  # imported where used: `govkit run` with nothing to rebuild needs neither
@@ -111,23 +109,6 @@ def render_html(nb: nbformat.NotebookNode, trust: Trust, title: str,
     }}
     html, _ = _exporter().from_notebook_node(for_readers(nb), resources=resources)
     return html
-
-
-def write_atomic(path: Path, text: str, work: Path | None = None) -> Path:
-    """Write beside the target (or in ``work``, a folder on the same file system kept
-    apart from what is published) then os.replace: a reader sees the old file or the
-    new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if work is not None:
-        work.mkdir(parents=True, exist_ok=True)
-    tmp = (work or path.parent) / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
-    try:
-        with create_new(tmp) as f:
-            f.write(text)
-        os.replace(tmp, path)  # a rename: a link at ``path`` is replaced, not written
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
 
 
 def export_html(nb: nbformat.NotebookNode, out_path: Path, trust: Trust, title: str,

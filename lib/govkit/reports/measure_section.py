@@ -81,11 +81,6 @@ def show_history_note(ctx: Context, measure: str) -> None:
         note(text)
 
 
-def measure_sentence(ctx: Context, measure: str, kpis: pd.DataFrame | None = None) -> str:
-    """The measure's sentence, from its one result."""
-    return narrative.kpi_sentence(measure_result(ctx, measure, kpis))
-
-
 def measure_section(ctx: Context, measure: str, kpis: pd.DataFrame | None = None,
                     level: int = 3) -> bool:
     """Heading, sentence and trend chart for one measure; False if it has no figures here."""

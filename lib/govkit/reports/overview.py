@@ -195,49 +195,6 @@ def show_attention(ctx: Context) -> None:
     show_table(table)
 
 
-def show_triggers(ctx: Context) -> None:
-    """Schools flagged for school-improvement attention."""
-    df = ctx.ev.triggers(ctx.term)
-    if ctx.urn is not None and df is not None and len(df):
-        df = df[df["urn"] == ctx.urn]
-    if df is None or len(df) == 0:
-        paragraph("No school meets an intervention trigger this term.")
-        return
-    table = pd.DataFrame({"School": df["school"], "Trigger": df["description"],
-                          "Detail": df["detail"]})
-    show_table(table)
-
-
-def _red_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    red = frame[(frame["status"] == "ok") & (frame["rag"].map(rag_key) == "red")]
-    return red.to_dict("records")
-
-
-def show_exceptions(ctx: Context, frame: pd.DataFrame | None = None) -> None:
-    """The KPIs rated red, place by place, in one table: what to look at first."""
-    frame = kpis(ctx) if frame is None else frame
-    places = [(ctx.place, frame)]
-    if ctx.urn is None:  # a trust report: the trust's reds, then each school's
-        places = [(f"Trust ({ctx.trust.name})", frame)] + [
-            (ctx.trust.label(s.urn), kpis(ctx, urn=s.urn)) for s in ctx.trust.schools]
-    rows = []
-    for name, f in places:
-        for r in _red_rows(f):
-            unit = r.get("unit")
-            rows.append({"School": name, "KPI": r.get("label") or r.get("measure"),
-                         "Value": fmt.value(r.get("value"), unit, r.get("status")),
-                         "Target": fmt.value(r.get("target"), unit),
-                         "Period": fmt.term_label(r.get("period")),
-                         "Change": narrative.change_cell(r)})
-    if not rows:
-        paragraph("No KPI is rated red this term.")
-        return
-    schools = len({r["School"] for r in rows})
-    paragraph(f"{len(rows)} {'rating is' if len(rows) == 1 else 'ratings are'} red across "
-              f"{schools} {'place' if schools == 1 else 'places'}.")
-    show_table(pd.DataFrame(rows))
-
-
 def priority_paragraphs(ctx: Context, frame: pd.DataFrame | None = None) -> None:
     """One heading and paragraph per priority of the plan, in the plan's order."""
     frame = kpis(ctx) if frame is None else frame

@@ -14,7 +14,6 @@ an earlier import of the same year wrote, and writes ``<domain>.csv`` atomically
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from govkit.data.contract import DOMAINS
 from govkit.data.importers.dfe import academic_year, header_of, year_from_name
 from govkit.data.readers import Source, decode_csv_bytes, read_csv_text
 from govkit.errors import DataError, Problem
+from govkit.files import replacing
 from govkit.plan.config import Trust
 from govkit.terms import TermError
 
@@ -271,13 +271,7 @@ def _read_existing(target: Path) -> tuple[list[dict[str, str]], list[str]]:
 
 
 def _write(target: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(columns)
-            w.writerows([r.get(c, "") for c in columns] for r in rows)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with replacing(target) as f:
+        w = csv.writer(f)
+        w.writerow(columns)
+        w.writerows([r.get(c, "") for c in columns] for r in rows)

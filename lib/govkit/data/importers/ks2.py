@@ -204,15 +204,6 @@ def _columns_read() -> set[str]:
     return cols
 
 
-def read_ks2_file(path: str | Path, academic_year: str | None = None
-                  ) -> tuple[pd.DataFrame, list[Problem]]:
-    """School rows of a KS2 file in the attainment layout (empty frame if unreadable)."""
-    ks2, problems = read_ks2(path, academic_year)
-    if ks2 is None:
-        return _frame([]), problems
-    return ks2.schools, problems
-
-
 def national_headline(ks2: Ks2File) -> tuple[float | None, int | None]:
     """National RWM expected-standard % as DfE printed it, and its cohort.
 

@@ -78,12 +78,6 @@ def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     return df
 
 
-def read_ks4(path: Path, year: str) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
-    """School rows and LA rows (same layout, with DfE's own ``percent``), and problems."""
-    schools, las, _, problems = read_ks4_rows(path, year)
-    return schools, las, problems
-
-
 def read_ks4_rows(path: Path, year: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,
                                                   list[Problem]]:
     """School, LA and national rows (the national ones with their RECTYPE), and problems."""
