@@ -124,7 +124,8 @@ def test_trust_bad_phase_and_urn(tmp_path):
     lines = msg.splitlines()
     assert lines[0] == f"{p}: schools[0].urn: Input should be greater than or equal to 100000"
     assert lines[1] == (f"{p}: schools[1].phase: Input should be 'primary', 'secondary', "
-                        "'special', 'all-through', 'alternative' or 'nursery'")
+                        "'special', 'all-through', 'alternative', 'nursery', 'infant', "
+                        "'junior', 'middle' or '16-plus'")
 
 
 def test_trust_invalid_yaml_gives_the_line(tmp_path):

@@ -223,3 +223,36 @@ def test_no_check_cells_output_reaches_a_report(demo_term):
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert not re.search(r": Attendance [\d.]+% in (Autumn|Spring|Summer) \d{4}", text)
+
+
+def test_phases_as_gias_has_them_and_a_kpi_that_cannot_apply_is_z():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from memstore import URN_A, URN_B, URN_C, memstore, plan, result, schools, trust
+
+    from govkit.data.importers.gias import phase_of
+
+    assert [phase_of("Primary", "Community school", n) for n in (
+        "Church Crookham Junior School", "Elvetham Heath Infant School",
+        "St Mark's Junior and Infant School")] == ["junior", "infant", "primary"]
+    assert phase_of("16 plus", "Sixth form centres") == "16-plus"
+    # an infant, a junior and a primary school; KS2 RWM 40 of 50 at the junior school,
+    # 15 of 25 at the primary: the trust's (40 + 15) / 75 = 73.3%, on two of two schools
+    # (the infant school takes no KS2 tests: z, not counted in coverage)
+    con = memstore(schools=schools("infant", "junior", "primary"), attainment=[
+        result(URN_B, "2023-24", "rwm_expected", 50, 40),
+        result(URN_C, "2023-24", "rwm_expected", 25, 15)])
+    ev = Evaluator(trust("infant", "junior", "primary"),
+                   plan([{"id": "rwm", "measure": "ks2_rwm_expected", "target": 60},
+                         {"id": "phonics", "measure": "phonics_pass", "target": 80}]), con)
+    infant = ev.kpis("2023-24-summer", URN_A).set_index("kpi_id")
+    assert infant.loc["rwm", "status"] == "not_applicable"
+    assert fmt.value(None, "percent", infant.loc["rwm", "status"]) == "z"
+    assert infant.loc["phonics", "status"] != "not_applicable"
+    whole = ev.kpis("2023-24-summer").set_index("kpi_id")
+    assert whole.loc["rwm", "value"] == pytest.approx(100 * 55 / 75)
+    assert (whole.loc["rwm", "schools_counted"], whole.loc["rwm", "schools_in_scope"]) == (2, 2)
+    assert whole.loc["phonics", "schools_in_scope"] == 2  # the infant and the primary
+    # compared as primary schools (targets by phase, national for primaries)
+    assert ev.phase_of("ks2_rwm_expected", URN_B) == "primary"

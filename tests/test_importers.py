@@ -107,7 +107,7 @@ def test_gias_finds_the_trust_not_its_sponsor_and_suggests_names():
                                           r"\(Group UID 5599, Multi-academy trust\)"):
         find_trust(DFE / "gias/group_links.csv", "Yorkshire Causway Schools")
     assert phase_of("Not applicable", "Academy special converter") == "special"
-    assert phase_of("Middle deemed secondary", "") == "secondary"
+    assert phase_of("Middle deemed secondary", "") == "middle"  # takes KS2, not KS4
 
 
 def test_init_import_validate_from_an_empty_folder(tmp_path, monkeypatch):

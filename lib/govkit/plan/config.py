@@ -34,13 +34,18 @@ DeepDive = Literal["education", "workforce", "finance", "governance"]
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
-PHASES = ("primary", "secondary", "special", "all-through", "alternative", "nursery")
+# Phases as GIAS has them (infant and junior schools are GIAS's primary phase, told
+# apart by the ages they take); middle schools, deemed primary or secondary, take KS2.
+PHASES = ("primary", "secondary", "special", "all-through", "alternative", "nursery",
+          "infant", "junior", "middle", "16-plus")
 # The phase a school is compared by (targets by phase, the trust's schools of its phase,
 # national for its phase): the one place that says which phases count as alike. A finer
 # GIAS phase (infant, junior, middle, 16 plus) maps here to the group it is judged with.
 PHASE_GROUPS: dict[str, str] = {"primary": "primary", "secondary": "secondary",
                                 "special": "special", "all-through": "all-through",
-                                "alternative": "alternative", "nursery": "nursery"}
+                                "alternative": "alternative", "nursery": "nursery",
+                                "infant": "primary", "junior": "primary",
+                                "middle": "primary", "16-plus": "secondary"}
 
 
 def comparison_phase(phase: str) -> str:

@@ -117,6 +117,7 @@ def _like_for_like(m: Any, phase: str, bench: Benchmark | None) -> bool | None:
     primary schools'); not all schools' attendance beside a special school's."""
     if bench is None:
         return None
+    phase = comparison_phase(phase)
     if bench.phase == phase:
         return True
     mainstream = [p for p in ("primary", "secondary") if applies(m, p)]
@@ -264,9 +265,9 @@ class Evaluator:
     def phase_of(self, measure: str, urn: int | None) -> str | None:
         """The phase to look national figures up by: the school's, or the trust's if one."""
         if urn is not None:
-            return self.trust.school(urn).phase
+            return comparison_phase(self.trust.school(urn).phase)
         m = MEASURES[measure]
-        phases = {s.phase for s in self.trust.schools if s.phase in m.phases}
+        phases = {comparison_phase(s.phase) for s in self.trust.schools if s.phase in m.phases}
         return phases.pop() if len(phases) == 1 else None
 
     def national(self, measure: str, period: str | None, urn: int | None) -> Benchmark | None:
@@ -345,10 +346,12 @@ class Evaluator:
         for the trust, itself."""
         if urn is None:
             return self.value(measure, term, None, audience)
-        urns = self.peers(urn)
+        # the schools of its phase that the trust's figure then counts (as it was)
+        now = self.members(self.measure_period(measure, term))
+        urns = [u for u in self.peers(urn) if u in now]
         if len(urns) < 2:
             return MeasureValue(None, None, None, None, "no_data")
-        if len(urns) == len(self.trust.schools):
+        if len(urns) == len(now):
             return self.value(measure, term, None, audience)
         key = (measure, term, tuple(urns), audience)
         if key not in self._phase_values:

@@ -27,7 +27,11 @@ from govkit.data.contract import DOMAINS, PHASES
 from govkit.data.store import file_key, open_store
 from govkit.terms import Term, parse_term
 
-PRIMARY = ("primary", "all-through", "special")
+# Where each result can apply at all (anywhere else it is "z", not applicable, and not
+# counted in a trust figure's coverage): KS2 in schools that teach year 6, the phonics
+# check in those that teach year 1, KS4 in those that teach year 11.
+PRIMARY = KS2_PHASES = ("primary", "junior", "middle", "all-through", "special")
+PHONICS_PHASES = ("primary", "infant", "all-through", "special")
 SECONDARY = ("secondary", "all-through", "special", "alternative")
 SCHOOL_AGE = tuple(p for p in PHASES if p != "nursery")
 UNITS = ("percent", "points", "score", "progress", "days", "hours", "kwh", "GBP", "count",
@@ -167,7 +171,7 @@ UNPUBLISHED = {"ks2_progress": ("2023-24", "2024-25"), "ks4_progress": ("2024-25
 
 def _result(mid: str, label: str, stage: str, indicator: str, group: str = "all",
             national: str | None = None, unit: str = "percent") -> Measure:
-    phases = {"ks2": PRIMARY, "phonics": PRIMARY, "ks4": SECONDARY}[stage]
+    phases = {"ks2": KS2_PHASES, "phonics": PHONICS_PHASES, "ks4": SECONDARY}[stage]
     progress = indicator.endswith("_progress") or indicator == "p8"
     unpublished = UNPUBLISHED[f"{stage}_progress"] if progress else ()
     where = _w(key_stage=stage, indicator=indicator, pupil_group=group)

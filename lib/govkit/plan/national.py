@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from govkit.errors import ConfigError
+from govkit.plan.config import comparison_phase
 from govkit.terms import TermError, is_term, parse_academic_year, parse_term
 
 PHASE_GROUP = {"primary": "primary", "secondary": "secondary"}
@@ -97,7 +98,8 @@ def national(key: str | None, period: str | None, phase: str | None = None,
         return None
     year = year_of(period)
     idx = _index(str(path) if path else None)
-    for ph in ([PHASE_GROUP[phase]] if phase in PHASE_GROUP else []) + ["all"]:
+    group = comparison_phase(phase) if phase else None
+    for ph in ([PHASE_GROUP[group]] if group in PHASE_GROUP else []) + ["all"]:
         rows = [b for b in idx.get((key, ph), []) if b.academic_year <= year]
         if rows:
             return rows[-1]

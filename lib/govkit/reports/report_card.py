@@ -10,6 +10,7 @@ import pandas as pd
 
 from govkit.plan import fmt, narrative
 from govkit.plan.rating import inside
+from govkit.plan.config import comparison_phase
 from govkit.reports.blocks import (
     _display,
     _is_total,
@@ -205,11 +206,12 @@ def national_for_phase(ctx: Context, row: dict[str, Any]) -> bool:
     if not ctx.urn or fmt.is_missing(row.get("national_value")):
         return True
     bench = ctx.ev.national(row["measure"], row.get("period"), ctx.urn)
-    if bench is None or bench.phase == ctx.phase:
+    phase = comparison_phase(ctx.phase) if ctx.phase else None
+    if bench is None or bench.phase == phase:
         return True
     m = MEASURES[row["measure"]]
     return bench.phase == "all" and [p for p in ("primary", "secondary")
-                                     if applies(m, p)] == [ctx.phase]
+                                     if applies(m, p)] == [phase]
 
 
 def comparison(ctx: Context, row: dict[str, Any]) -> str | None:

@@ -25,9 +25,9 @@ from govkit.text import one_line
 NEEDED = ("URN", "GROUP UID", "GROUP NAME", "GROUP TYPE", "ESTABLISHMENTNAME",
           "PHASEOFEDUCATION (NAME)")
 TRUST_TYPES = ("multi-academy trust", "single-academy trust", "federation", "trust")
-PHASE = {"primary": "primary", "middle deemed primary": "primary",
-         "secondary": "secondary", "middle deemed secondary": "secondary",
-         "16 plus": "secondary", "all-through": "all-through", "nursery": "nursery"}
+PHASE = {"primary": "primary", "middle deemed primary": "middle",
+         "secondary": "secondary", "middle deemed secondary": "middle",
+         "16 plus": "16-plus", "all-through": "all-through", "nursery": "nursery"}
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,17 @@ class GiasTrust:
     left_out: dict[str, list[str]]  # reason -> schools
 
 
-def phase_of(phase: str, establishment_type: str) -> str | None:
-    """Our phase from GIAS's phase and type ('Not applicable' is special or AP by type)."""
+def phase_of(phase: str, establishment_type: str, name: str = "") -> str | None:
+    """Our phase from GIAS's phase and type ('Not applicable' is special or AP by type);
+    GIAS's primary phase is an infant or a junior school when its name says so alone
+    ('Church Crookham Junior School'; not 'St Mark's Junior and Infant School')."""
     p = phase.strip().lower()
+    if p == "primary":
+        words = set(name.lower().replace("'", " ").split())
+        infant = bool(words & {"infant", "infants"})
+        junior = bool(words & {"junior", "juniors"})
+        if infant != junior:
+            return "infant" if infant else "junior"
     if p in PHASE:
         return PHASE[p]
     t = establishment_type.lower()
@@ -106,7 +114,8 @@ def find_trust(path: Path, wanted: str) -> GiasTrust:
     schools: list[GiasSchool] = []
     left_out: dict[str, list[str]] = {}
     for r in rows.to_dict("records"):
-        phase = phase_of(r["PHASEOFEDUCATION (NAME)"], r.get("TYPEOFESTABLISHMENT (NAME)", ""))
+        phase = phase_of(r["PHASEOFEDUCATION (NAME)"], r.get("TYPEOFESTABLISHMENT (NAME)", ""),
+                         r["ESTABLISHMENTNAME"])
         if phase is None:
             left_out.setdefault("phase not known (give it by hand in trust.yaml)", []).append(
                 f"{r['ESTABLISHMENTNAME']} ({r['URN']})")
