@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 
 from govkit.plan import fmt, narrative
-from govkit.plan.rating import inside
 from govkit.plan.config import comparison_phase
+from govkit.plan.rating import inside
 from govkit.reports.blocks import (
     _display,
     _is_total,
