@@ -256,3 +256,43 @@ def test_phases_as_gias_has_them_and_a_kpi_that_cannot_apply_is_z():
     assert whole.loc["phonics", "schools_in_scope"] == 2  # the infant and the primary
     # compared as primary schools (targets by phase, national for primaries)
     assert ev.phase_of("ks2_rwm_expected", URN_B) == "primary"
+
+
+def test_a_school_that_left_stops_counting(arete):
+    import datetime as dt
+
+    trust = load_trust(arete / "params/trust.yaml")
+    left = trust.model_copy(update={"schools": [
+        s.model_copy(update={"left_trust": dt.date(2018, 1, 1)}) if s.urn == STOKESLEY
+        else s for s in trust.schools]})
+    ev = Evaluator(left, load_plan(arete / "params/plan.yaml"),
+                   open_store(build_store(arete / "data", left, arete / "left.duckdb")))
+    # Stokesley left in January 2018: 2016-17 is still its 0.36, 2017-18 Richmond's 0.25
+    assert ev.raw("ks4_progress8", "2016-17-summer").value == pytest.approx(0.36)
+    assert ev.raw("ks4_progress8", "2017-18-summer").urns == (RICHMOND,)
+    assert ev.raw("ks4_progress8", "2017-18-summer").value == pytest.approx(0.25)
+
+
+def test_gias_links_file_gives_predecessors(tmp_path):
+    from govkit.data.importers.gias import predecessors
+
+    links = tmp_path / "links.csv"
+    links.write_text("URN,LinkURN,LinkName,LinkType,LinkEstablishedDate\n"
+                     "146419,125138,Ottershaw Junior School,Predecessor,01-03-2019\n"
+                     "125138,146419,Ottershaw Junior School,Successor,01-03-2019\n"
+                     "999999,146419,Elsewhere,Predecessor,01-03-2019\n", encoding="utf-8")
+    assert predecessors(links, {146419, 125138}) == {146419: (125138,)}
+
+
+def test_the_trusts_overview_from_init_to_page(arete):
+    """The real trust's overview, built by the batch as `govkit run` builds it."""
+    from govkit.batch.runner import run_batch
+
+    result = run_batch(arete / "params", arete / "data", arete / "outputs",
+                       term="2017-18-summer", reports=["trust_overview"],
+                       store_path=arete / "run.duckdb")
+    assert not result.failures, [e.error for e in result.failures]
+    page = (arete / "outputs/2017-18-summer/trust/trust_overview.html").read_text("utf-8")
+    assert "published national figure" not in page
+    assert "national (state-funded schools)" in page  # DfE's own 2017-18 row, cited
+    assert "0.04" in page and "-0.02" in page  # the trust's Progress 8 and national's
