@@ -440,7 +440,7 @@ def test_a_file_mixing_utf8_and_windows_1252_is_refused_never_mojibake(tmp_path)
 
     drop = drop_with(tmp_path)
     lines = [GOOD["schools"][0].encode(),
-             f"{URN_A},St Mary’s Primary,primary,210,Hampshire,01/09/2019".encode("utf-8"),
+             f"{URN_A},St Mary’s Primary,primary,210,Hampshire,01/09/2019".encode(),
              f"{URN_B},St Anne’s Primary,primary,210,Hampshire,01/09/2019".encode("cp1252")]
     (drop / "schools.csv").write_bytes(b"\r\n".join(lines))
     assert _drop_problems(drop) == [
