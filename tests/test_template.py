@@ -80,3 +80,26 @@ def test_template_command_refuses_to_overwrite(tmp_path):
     assert "sheets attendance, behaviour, workforce" in r.output
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 2 and "exists already" in r.output
+
+
+def test_the_actions_sheet_round_trips_and_a_bad_status_is_named(tmp_path):
+    path = write_template(make_trust(), tmp_path / "trust-data.xlsx")
+    wb = load_workbook(path)
+    ws = wb["actions"]
+    assert [c.value for c in ws[1]] == ["urn", "term", "action_id", "status", "note"]
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    assert rules["D2:D2001"].formula1 == '"not_started,on_track,at_risk,done,overdue"'
+    ws.append([None, "2024-25-autumn", "attendance-strategy", "at_risk", "Two LGBs to adopt"])
+    ws.append([URN_A, "2024-25-autumn", "recovery-plans", "done", None])
+    wb.save(path)
+    assert [p for p in validate_drop(tmp_path, make_trust()) if p.severity == "error"] == []
+    got = load_drop(tmp_path, make_trust())["actions"]
+    assert got["urn"].isna().tolist() == [True, False]
+    assert list(got["status"]) == ["at_risk", "done"]
+    assert got["note"].iloc[0] == "Two LGBs to adopt"
+
+    ws.append([URN_B, "2024-25-autumn", "peia", "late", None])
+    wb.save(path)
+    errors = [str(p) for p in validate_drop(tmp_path, make_trust()) if p.severity == "error"]
+    assert len(errors) == 1 and errors[0].startswith("trust-data.xlsx[actions]:4:status: ")
+    assert "'late'" in errors[0]

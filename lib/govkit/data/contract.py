@@ -50,6 +50,7 @@ AREAS = ("national", "local_authority")
 GOVERNING_BODIES = ("board", "lgb", "committee")
 COMPLIANCE_STATUS = ("met", "partly_met", "not_met", "not_applicable")
 RISK_STATUS = ("open", "closed")
+ACTION_STATUS = ("not_started", "on_track", "at_risk", "done", "overdue")
 # Sizes no school reaches (errors above) and few do (warnings above).
 PUPILS_MAX, PUPILS_PLAUSIBLE = 20_000, 5_000
 STAFF_MAX, STAFF_PLAUSIBLE = 5_000, 1_000
@@ -372,6 +373,20 @@ DOMAINS: dict[str, Domain] = {d.name: d for d in [
             "status": category(RISK_STATUS, "open or closed"),
         },
         key=("urn", "term", "risk_id"),
+    ),
+    _domain(
+        "actions", "Progress on the strategic plan's actions (plan.yaml, each priority's "
+        "actions:), as at the term. A blank urn is the trust's own report on the action; a "
+        "school reports on an action it carries out itself. An action past its due term "
+        "without done counts as overdue whatever the row says.",
+        {
+            "urn": urn("school URN; blank for the trust's own report", nullable=True),
+            "term": term(),
+            "action_id": text("the action's id in plan.yaml"),
+            "status": category(ACTION_STATUS, "where the action stands"),
+            "note": text("a line on progress, or what is in the way", nullable=True),
+        },
+        key=("urn", "term", "action_id"),
     ),
     _domain(
         "surveys", "Staff, pupil and parent surveys: responses and how many agreed.",

@@ -671,6 +671,56 @@ def _trust_level(seed: int, rows: dict[str, list[dict]]) -> None:
                 "likelihood": like, "impact": impact, "status": "open"})
 
 
+# The demo plan's actions (params/plan.yaml, the Odyssey plan) as the trust reported them in
+# 2024-25, the plan's first year: (action id, autumn, spring, summer, summer's note). Some
+# are done, some on track; "attendance-strategy" and "cpd-guarantee" are past their due
+# term and not done (overdue whatever the row says), "wider-leadership" and
+# "teacher-training" are at risk.
+DEMO_ACTIONS = (
+    ("attendance-strategy", "on_track", "at_risk", "at_risk",
+     "Adopted by ten of twelve local governing bodies"),
+    ("improvement-visits", "on_track", "on_track", "on_track", None),
+    ("curriculum-review", "not_started", "on_track", "on_track", None),
+    ("career-pathway", "on_track", "done", "done", "Published in March"),
+    ("cpd-guarantee", "on_track", "on_track", "on_track",
+     "Nine schools give 10 hours a term; three do not yet"),
+    ("lgb-handbook", "done", "done", "done", None),
+    ("wider-leadership", "on_track", "on_track", "at_risk", "Two posts still to appoint"),
+    ("recovery-plans", "on_track", "done", "done", None),
+    ("central-procurement", "not_started", "on_track", "on_track", None),
+    ("energy-plan", "not_started", "not_started", "not_started", None),
+    ("la-specialist", "on_track", "on_track", "on_track", None),
+    ("fair-access", "on_track", "on_track", "done", None),
+    ("peia", "not_started", "not_started", "on_track", None),
+    ("new-schools", "on_track", "on_track", "on_track", None),
+    ("teacher-training", "on_track", "at_risk", "at_risk",
+     "The university partnership is delayed to next year"),
+)
+# what the struggling schools report on the actions they carry out themselves
+STRUGGLING_ACTIONS = (
+    ("attendance-strategy", "at_risk", "Attendance lead on long-term absence"),
+    ("recovery-plans", "at_risk", "Plan agreed, but the deficit is larger than the reserves"),
+)
+
+
+def _actions(roster_: list[DemoSchool], rows: dict[str, list[dict]]) -> None:
+    """The trust's report on each action of the demo plan, 2024-25, and the struggling
+    schools' own reports on the actions they carry out."""
+    terms = [t for t in TERMS if t.startswith("2024-25")]
+    for action_id, *statuses, note in DEMO_ACTIONS:
+        for term, status in zip(terms, statuses, strict=True):
+            rows["actions"].append({"urn": None, "term": term, "action_id": action_id,
+                                    "status": status,
+                                    "note": note if term == terms[-1] else None})
+    for s in roster_:
+        if not s.struggling:
+            continue
+        for action_id, status, note in STRUGGLING_ACTIONS:
+            for term in terms[1:]:
+                rows["actions"].append({"urn": s.urn, "term": term, "action_id": action_id,
+                                        "status": status, "note": note})
+
+
 def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
     """Rows as a frame with exactly the contract's columns and dtypes."""
     from govkit.data.validate import pandas_dtype
@@ -715,6 +765,7 @@ def make_demo(schools: int = 12, seed: int = 2024) -> DemoTrust:
         b.surveys()
         b.partnerships()
     _trust_level(seed, rows)
+    _actions(roster_, rows)
     frames = {name: _frame(name, rows[name]) for name in DOMAINS}
     return DemoTrust(TRUST_NAME, seed, roster_, list(TERMS), frames)
 

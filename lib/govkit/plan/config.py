@@ -373,6 +373,26 @@ class SuccessCriterion(_Strict):
         return self
 
 
+class Action(_Strict):
+    """One thing the plan says will be done: the board asks whether it was, on time. Its
+    status each term comes from the data drop (actions.csv or the template's sheet)."""
+
+    id: str
+    title: str
+    owner: str
+    due: str = Field(description="the term it is due by, e.g. 2024-25-summer")
+    evidence: str | None = Field(None, description="what will show it is done")
+
+    @field_validator("due")
+    @classmethod
+    def _due_term(cls, v: str) -> str:
+        try:
+            parse_term(v)
+        except TermError as e:
+            raise ValueError(str(e)) from None
+        return v
+
+
 class Priority(_Strict):
     id: str
     title: str
@@ -380,6 +400,7 @@ class Priority(_Strict):
     pillar: str | None = None
     deep_dive: DeepDive | None = None
     success_criteria: list[SuccessCriterion] = Field(min_length=1)
+    actions: list[Action] = []
 
     @model_validator(mode="after")
     def _criterion_ids(self) -> Priority:
@@ -429,7 +450,15 @@ class Plan(_Strict):
         _refuse_repeats(self._kpi_ids(), "KPI id '{key}' is used", None, "; give one of them an id")
         _refuse_repeats(((("triggers", i), t.id) for i, t in enumerate(self.triggers)),
                         "trigger id '{key}' is used")
+        # an action's status row names it by id, whichever priority it is under
+        _refuse_repeats(((("priorities", i, "actions", j), a.id)
+                         for i, p in enumerate(self.priorities)
+                         for j, a in enumerate(p.actions)), "action id '{key}' is used")
         return self
+
+    def actions(self) -> list[tuple[Priority, Action]]:
+        """Every action of the plan with its priority, in the plan's order."""
+        return [(p, a) for p in self.priorities for a in p.actions]
 
     def _kpi_ids(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Each KPI's id with its key path; a criterion without KPIs stands as one KPI."""

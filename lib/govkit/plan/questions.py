@@ -70,11 +70,14 @@ def _from_change(c: Change) -> tuple[str, str] | None:
 
 
 def _from_action(a: Any) -> tuple[str, str] | None:
-    if a.status != "overdue":
-        return None
     owner = f" ({a.owner})" if a.owner else ""
-    return "action", (f"The action '{a.title}'{owner} was due by {a.due_label} and is not "
-                      f"done. What is holding it up, and what is the new date?")
+    if a.status == "overdue":
+        return "action", (f"The action '{a.title}'{owner} was due by {a.due_label} and is "
+                          "not done. What is holding it up, and what is the new date?")
+    if a.status == "at_risk":
+        return "action", (f"The action '{a.title}'{owner} is at risk of missing "
+                          f"{a.due_label}. What would put it back on track?")
+    return None
 
 
 def questions(exceptions: Iterable[BoardException], changes: Iterable[Change],

@@ -27,7 +27,10 @@ MOST_LINES = 5
 
 def summary_for(ctx: Context) -> BoardSummary:
     """The board summary of the report's place and term (the trust, or its school)."""
-    return board_summary(ctx.ev, ctx.term, ctx.urn, ctx.audience)
+    from govkit.plan.actions import tracked
+
+    acts = tracked(ctx.ev, ctx.term, "all" if ctx.urn is None else ctx.urn)
+    return board_summary(ctx.ev, ctx.term, ctx.urn, ctx.audience, acts)
 
 
 def _li(html: str, hooks: dict[str, str] | None = None) -> str:
@@ -133,7 +136,8 @@ def actions_html(s: BoardSummary, h: str = "h3") -> str:
         where = f"{esc(a.place)}: " if s.urn is None else ""
         note = f" {esc(a.note)}" if a.note else ""
         items.append(_li(f"{where}<strong>{esc(a.title)}</strong> ({esc(a.owner)}, due "
-                         f"{esc(a.due_label)}): {esc(a.status_words)}.{note}"))
+                         f"{esc(a.due_label)}): {esc(a.status_words)}.{note}",
+                         {"action": a.action_id, "status": a.status or "none"}))
     return (f"<{h}>The plan's actions overdue or at risk</{h}><ul>" + "".join(items)
             + "</ul>")
 

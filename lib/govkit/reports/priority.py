@@ -7,8 +7,10 @@ import pandas as pd
 
 from govkit.errors import ConfigError
 from govkit.plan import fmt
+from govkit.plan.actions import ActionStatus, tracked
 from govkit.reports import context
 from govkit.reports.blocks import (
+    esc,
     heading,
     kpi_hooks,
     kpi_paragraph,
@@ -16,6 +18,7 @@ from govkit.reports.blocks import (
     paragraph,
     show_chart,
     show_kpis,
+    show_table,
 )
 from govkit.reports.context import (
     AUDIENCE_WORDS,
@@ -103,6 +106,51 @@ def success_criterion(ctx: Context, criterion: str, priority: str | None = None,
             paragraph(f"Leaders' comment: {str(comment).strip()}")
 
 
+ACTION_BADGES = {  # status -> (symbol, css class): the word is always printed beside it
+    "overdue": ("✖", "rag-red"), "at_risk": ("▲", "rag-amber"), "on_track": ("✔", "rag-green"),
+    "done": ("✔", "rag-green"), "not_started": ("–", "rag-no-rating"),
+    None: ("–", "rag-no-rating")}
+
+
+def action_badge(a: ActionStatus) -> str:
+    symbol, css = ACTION_BADGES[a.status]
+    return (f'<span class="rag {css}"><span aria-hidden="true">{symbol}</span> '
+            f"{esc(a.status_words[:1].upper() + a.status_words[1:])}</span>")
+
+
+def actions_table(acts: list[ActionStatus]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Action": [a.title for a in acts], "Owner": [a.owner for a in acts],
+        "Due by": [a.due_label for a in acts], "Status": [action_badge(a) for a in acts],
+        "Progress": [a.note or fmt.MISSING for a in acts],
+        "Evidence of done": [a.evidence or fmt.MISSING for a in acts],
+    }, columns=["Action", "Owner", "Due by", "Status", "Progress", "Evidence of done"])
+
+
+def show_actions(ctx: Context, priority: str | None = None) -> None:
+    """The priority's actions from the plan with where each stands this term (overdue and
+    at risk first): the trust's, or those the school reports on. Nothing if the plan
+    gives the priority no actions."""
+    p = _priority(ctx, priority)
+    if not p.actions:
+        return
+    acts = tracked(ctx.ev, ctx.term, ctx.urn, p.id)
+    heading("The plan's actions", 2)
+    if not acts:
+        paragraph(f"{ctx.place} reports on none of this priority's actions this term; the "
+                  "trust's report gives them.")
+        return
+    late = sum(a.status in ("overdue", "at_risk") for a in acts)
+    paragraph(f"{fmt.count_words(len(acts)).capitalize()} "
+              f"{'action' if len(acts) == 1 else 'actions'}, "
+              f"{fmt.count_words(late)} overdue or at risk. An action past its due term "
+              "without being done counts as overdue.")
+    show_table(actions_table(acts), html_columns=("Status",),
+               caption=f"Actions, {fmt.term_label(ctx.term)}",
+               row_hooks=[{"action": a.action_id, "status": a.status or "none"}
+                          for a in acts])
+
+
 def success_criteria(ctx: Context, priority: str | None = None) -> None:
     """Every success criterion of the priority, in the plan's order."""
     for cid in criteria(ctx, priority):
@@ -113,4 +161,5 @@ def priority_report(ctx: Context, priority: str | None = None) -> None:
     """The whole report after its title: the summary, then each success criterion."""
     heading("Summary", 2)
     summary(ctx, priority)
+    show_actions(ctx, priority)
     success_criteria(ctx, priority)
