@@ -22,7 +22,7 @@ from govkit.reports.blocks import _display, esc, hooks_html, table_html
 from govkit.reports.context import Context
 
 # on a trust's page, how many lines a list of changes gives before "and N more"
-MOST_LINES = 5
+MOST_LINES = 3
 
 
 def summary_for(ctx: Context) -> BoardSummary:
@@ -129,15 +129,28 @@ def exceptions_html(s: BoardSummary) -> str:
 
 
 def actions_html(s: BoardSummary, h: str = "h3") -> str:
+    """The plan's actions overdue or at risk: a school's each with its note; on a trust's
+    page one line per action naming where it is late (the notes are on its priority
+    report)."""
     if not s.actions:
         return ""
     items = []
-    for a in s.actions:
-        where = f"{esc(a.place)}: " if s.urn is None else ""
-        note = f" {esc(a.note)}" if a.note else ""
-        items.append(_li(f"{where}<strong>{esc(a.title)}</strong> ({esc(a.owner)}, due "
-                         f"{esc(a.due_label)}): {esc(a.status_words)}.{note}",
-                         {"action": a.action_id, "status": a.status or "none"}))
+    if s.urn is None:
+        by_action: dict[tuple[str, str], list] = {}
+        for a in s.actions:  # one line per action and status, naming its places
+            by_action.setdefault((a.action_id, a.status_words), []).append(a)
+        for acts in by_action.values():
+            a = acts[0]
+            where = join_list([x.place for x in acts], most=3)
+            items.append(_li(f"<strong>{esc(a.title)}</strong> ({esc(a.owner)}, due "
+                             f"{esc(a.due_label)}): {esc(a.status_words)}, {esc(where)}",
+                             {"action": a.action_id, "status": a.status or "none"}))
+    else:
+        for a in s.actions:
+            note = f" {esc(a.note)}" if a.note else ""
+            items.append(_li(f"<strong>{esc(a.title)}</strong> ({esc(a.owner)}, due "
+                             f"{esc(a.due_label)}): {esc(a.status_words)}.{note}",
+                             {"action": a.action_id, "status": a.status or "none"}))
     return (f"<{h}>The plan's actions overdue or at risk</{h}><ul>" + "".join(items)
             + "</ul>")
 
