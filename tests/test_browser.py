@@ -191,9 +191,12 @@ def test_board_pack_opens_with_contents_and_bookmarks_each_report(browser, demo_
 
 
 def _squashed_pdf_text(path: Path) -> str:
+    """A PDF's text without spaces, its ligatures ("ﬀ" in "staff") as letters again."""
+    import unicodedata
+
     from pypdf import PdfReader
 
-    return "".join("".join((page.extract_text() or "").split())
+    return "".join("".join(unicodedata.normalize("NFKC", page.extract_text() or "").split())
                    for page in PdfReader(path).pages)
 
 
