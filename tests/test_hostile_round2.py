@@ -447,3 +447,149 @@ def test_a_file_mixing_utf8_and_windows_1252_is_refused_never_mojibake(tmp_path)
         "schools.csv:3: mixes UTF-8 (row 2) and Windows-1252 (row 3) text: read as either, "
         "some names would come out wrong; save it again from Excel as 'CSV UTF-8 (Comma "
         "delimited)'"]
+
+
+# --- 10: imports all or nothing, never on a cut file; workbooks within limits ----------
+
+DFE = ROOT.parent / "shared" / "dfe"
+KS4 = DFE / "ks4" / "2016-2017_815_ks4final.csv"
+ST_AIDANS = 137139
+needs_dfe = pytest.mark.skipif(not KS4.is_file(), reason="the shared DfE files are not here")
+
+
+def _ks4_trust():
+    from govkit.plan.config import School, Trust
+
+    return Trust(name="T", terms=["2016-17-summer"],
+                 schools=[School(urn=ST_AIDANS, name="St Aidan's", phase="secondary")])
+
+
+@needs_dfe
+def test_a_ks4_file_cut_mid_number_is_an_error_and_nothing_is_written(tmp_path):
+    from govkit.data.importers import import_files
+    from govkit.errors import DataError
+
+    text = KS4.read_bytes()
+    cut = text[:text.index(b"137139,0,ACC,244,61.5") + len(b"137139,0,ACC,244,6")]
+    path = tmp_path / KS4.name
+    path.write_bytes(cut)
+    data = tmp_path / "data"
+    with pytest.raises(DataError) as e:
+        import_files([path], data, _ks4_trust())
+    assert [str(p) for p in e.value.problems] == [
+        f"{KS4.name}:38: the last row has 9 of the header's 18 cells, unlike any other row: "
+        "the file is cut short (an interrupted download?); download it again"]
+    assert not data.exists() or not list(data.iterdir())
+
+
+@needs_dfe
+def test_a_ks4_file_without_its_la_row_says_so(tmp_path):
+    from govkit.data.importers import import_files
+
+    lines = KS4.read_bytes().split(b"\n")
+    path = tmp_path / KS4.name
+    path.write_bytes(b"\n".join(ln for ln in lines if not ln.startswith(b"4,")))
+    [report] = import_files([path], tmp_path / "data", _ks4_trust())
+    assert report.schools == 1
+    assert [str(p) for p in report.problems if p.severity == "warning"] == [
+        f"{KS4.name}: warning: has no local-authority row: its schools cannot be checked "
+        "against the LA's own figures (a file cut short or edited?)"]
+
+
+@needs_dfe
+def test_a_multi_file_import_checks_every_file_before_writing_any(tmp_path, monkeypatch):
+    good = tmp_path / KS4.name
+    shutil.copy(KS4, good)
+    empty = tmp_path / "2017-2018_815_ks4final.csv"
+    empty.write_bytes(b"")
+    census = DFE / "census" / "2018-2019_815_census.csv"
+    cut = tmp_path / census.name
+    cut.write_bytes(census.read_bytes()[:-40])
+    params = tmp_path / "params"
+    params.mkdir()
+    trust = yaml.safe_dump({"name": "T", "terms": ["2016-17-summer", "2018-19-spring"],
+                            "data": "../data", "schools": [
+                                {"urn": ST_AIDANS, "name": "St Aidan's",
+                                 "phase": "secondary"}]})
+    (params / "trust.yaml").write_text(trust, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, ["import", str(good), str(empty), str(cut), "--params",
+                                 str(params)])
+    assert r.exit_code == 2, r.output
+    lines = r.output.splitlines()
+    assert any(ln.startswith(f"{empty.name}: ") for ln in lines), r.output
+    assert any(ln.startswith(f"{cut.name}:") and "cut short" in ln for ln in lines), r.output
+    assert not (tmp_path / "data").exists() or not list((tmp_path / "data").iterdir())
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[object]]],
+              hidden: tuple[str, ...] = ()) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        if name in hidden:
+            ws.sheet_state = "hidden"
+    wb.save(path)
+    return path
+
+
+def _lines(lines: list[str]) -> list[list[object]]:
+    return [next(csv.reader([ln])) for ln in lines]
+
+
+def test_a_workbook_unpacking_past_the_limit_is_refused_at_once(tmp_path, monkeypatch):
+    import time
+    import zipfile
+
+    from drops import GOOD, write_drop
+
+    drop = write_drop(tmp_path / "drop", {k: v for k, v in GOOD.items() if k != "census"})
+    monkeypatch.setenv("GOVKIT_MAX_FILE_MB", "10")
+
+    plain = _workbook(tmp_path / "plain.xlsx", {"census": _lines(GOOD["census"])})
+    bomb = drop / "census.xlsx"  # its sheet XML padded: 40 MB that zip to a few KB
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * 40_000_000)
+            z.writestr(item.filename, data)
+    assert bomb.stat().st_size < 200_000
+    started = time.perf_counter()
+    found = _drop_problems(drop)
+    assert time.perf_counter() - started < 5
+    assert found == ["census.xlsx: unpacks to 40 MB of sheet data, more than govkit reads "
+                     "(30 MB: 3 times GOVKIT_MAX_FILE_MB): is it the right file?"]
+    monkeypatch.setenv("GOVKIT_MAX_FILE_MB", "20")
+    assert _drop_problems(drop) == []  # within a larger limit it is read, and holds no error
+
+
+def test_a_formula_without_a_saved_value_is_named_as_a_formula(tmp_path):
+    from drops import GOOD, write_drop
+
+    drop = write_drop(tmp_path / "drop", {k: v for k, v in GOOD.items() if k != "census"})
+    rows = _lines(GOOD["census"])
+    rows[1][2] = "=SUM(100,100)"  # openpyxl saves formulas without a value, as Excel can
+    _workbook(drop / "census.xlsx", {"census": rows})
+    assert _drop_problems(drop) == [
+        "census.xlsx:2:pupils_on_roll: a formula (=SUM(100,100)) with no value saved: open "
+        "the workbook in Excel and save it, so the value is stored with it"]
+
+
+def test_a_hidden_sheet_is_named(tmp_path):
+    from drops import GOOD, make_trust, write_drop
+
+    from govkit.data.validate import validate_drop
+
+    drop = write_drop(tmp_path / "drop", {k: v for k, v in GOOD.items() if k != "census"})
+    _workbook(drop / "trust-data.xlsx", {"instructions": [["Fill in each sheet"]],
+                                         "census": _lines(GOOD["census"])},
+              hidden=("census",))
+    warnings = [str(p) for p in validate_drop(drop, make_trust()) if p.severity == "warning"]
+    assert "trust-data.xlsx[census]: warning: the sheet 'census' is hidden in the workbook: " \
+        "read all the same; unhide it to see what govkit reads" in warnings

@@ -316,13 +316,14 @@ def import_command(
 ) -> None:
     """Import DfE files into the data drop: each recognised by its columns, the trust's
     schools kept, rows from an earlier import of the same year replaced."""
-    from govkit.data.importers import import_file
+    from govkit.data.importers import import_files
     from govkit.plan.config import load_trust
 
     trust = load_trust(params / "trust.yaml")
     data = configured_data(data, params)
-    for file in files:
-        _print_import(import_file(file, data, trust, year), trust.name)
+    # every file read and checked before any is written: all or nothing
+    for report in import_files(files, data, trust, year):
+        _print_import(report, trust.name)
 
 
 @app.command("import-ks2", hidden=True)

@@ -121,10 +121,35 @@ def find_sources(data_dir: Path) -> tuple[dict[str, Source], list[Problem]]:
     return sources, problems
 
 
+# A workbook is a zip of XML: its size on disk says little (a 2 MB file can hold 600 MB
+# of sheet XML). What it unpacks to, and how many cells a sheet spans, are limited.
+MAX_XLSX_UNPACKED = 3  # times the file limit (GOVKIT_MAX_FILE_MB)
+MAX_CELLS = 5_000_000
+
+
+def workbook_too_large(path: Path) -> Problem | None:
+    """A problem if the workbook unpacks to more than govkit reads (a zip bomb)."""
+    import zipfile
+
+    limit = MAX_XLSX_UNPACKED * max_file_bytes()
+    try:
+        with zipfile.ZipFile(path) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError) as e:
+        return Problem(path.name, f"cannot be opened as an Excel workbook ({e})")
+    if unpacked <= limit:
+        return None
+    return Problem(path.name, f"unpacks to {unpacked / 1e6:,.0f} MB of sheet data, more than "
+                   f"govkit reads ({limit / 1e6:,g} MB: {MAX_XLSX_UNPACKED} times "
+                   f"{MAX_FILE_ENV}): is it the right file?")
+
+
 def _sheet_names(path: Path) -> tuple[dict[str, int], Problem | None]:
     """Each sheet's name and how many rows it spans (its recorded dimension)."""
     from openpyxl import load_workbook
 
+    if big := workbook_too_large(path):
+        return {}, big
     try:
         wb = load_workbook(path, read_only=True)
     except Exception as e:  # openpyxl raises many kinds on a damaged or disguised file
@@ -275,6 +300,7 @@ def _table(source: Source, rows: list[tuple[int, list[str]]], strict: bool = Tru
     data: list[list[str]] = []
     index: list[int] = []
     short: list[int] = []
+    short_len: dict[int, int] = {}  # a short row's cell count -> how many rows have it
     for row_no, cells in rows[1:]:
         if not "".join(cells).strip():
             continue  # a blank line between rows is not a row of data
@@ -291,6 +317,7 @@ def _table(source: Source, rows: list[tuple[int, list[str]]], strict: bool = Tru
         if len(cells) < width:
             if not strict:
                 short.append(row_no)
+                short_len[len(cells)] = short_len.get(len(cells), 0) + 1
                 data.append(cells + [""] * (width - len(cells)))
                 index.append(row_no)
                 continue
@@ -300,6 +327,15 @@ def _table(source: Source, rows: list[tuple[int, list[str]]], strict: bool = Tru
             continue
         data.append(cells[:width])
         index.append(row_no)
+    last = rows[-1] if len(rows) > 1 else None
+    if not strict and last and short and short[-1] == last[0] and \
+            short_len[len(last[1])] == 1:
+        # a publisher's rows may stop after their last figure, but all alike; a last row
+        # unlike any other is a download cut short (its last figure may be cut too)
+        problems.append(Problem(source.label, f"the last row has {len(last[1])} of the "
+                                f"header's {width} cells, unlike any other row: the file is "
+                                "cut short (an interrupted download?); download it again",
+                                row=last[0]))
     if short:
         problems.append(Problem(source.label, f"{len(short)} row(s) have fewer cells than the "
                                 "header (row " + ", ".join(map(str, short[:10]))
@@ -363,24 +399,65 @@ def _cell_text(value: object, number_format: str | None) -> str:
     return str(value)
 
 
-def read_xlsx(source: Source) -> tuple[RawTable | None, list[Problem]]:
-    """Rows of one sheet (the named one, or the first), cell values as Excel shows them."""
+def _formulas(source: Source) -> dict[tuple[int, int], str]:
+    """(row, column) -> formula of each formula cell of the sheet (streamed)."""
     from openpyxl import load_workbook
 
-    try:
-        wb = load_workbook(source.path, data_only=True)
-    except Exception as e:  # a damaged or disguised file
-        return None, [Problem(source.label, f"cannot be opened as an Excel workbook ({e})")]
+    wb = load_workbook(source.path, read_only=True, data_only=False)
     try:
         ws = wb[source.sheet] if source.sheet else wb.worksheets[0]
-        rows = [(cells[0].row if cells else n, [_cell_text(c.value, c.number_format)
-                                                for c in cells])
+        return {(n, i): c.value for n, cells in enumerate(ws.iter_rows(min_row=1), start=1)
+                for i, c in enumerate(cells, start=1)
+                if isinstance(c.value, str) and c.value.startswith("=")}
+    finally:
+        wb.close()
+
+
+def read_xlsx(source: Source) -> tuple[RawTable | None, list[Problem]]:
+    """Rows of one sheet (the named one, or the first), cell values as Excel shows them:
+    streamed, within limits (what the workbook unpacks to, the cells a sheet spans); a
+    formula Excel never saved a value for, and a hidden sheet, are named."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    if big := workbook_too_large(source.path):
+        return None, [big]
+    try:
+        wb = load_workbook(source.path, read_only=True, data_only=True)
+    except Exception as e:  # a damaged or disguised file
+        return None, [Problem(source.label, f"cannot be opened as an Excel workbook ({e})")]
+    problems: list[Problem] = []
+    try:
+        ws = wb[source.sheet] if source.sheet else wb.worksheets[0]
+        if ws.sheet_state != "visible":
+            problems.append(Problem(source.label, f"the sheet '{ws.title}' is hidden in the "
+                                    "workbook: read all the same; unhide it to see what "
+                                    "govkit reads", severity="warning"))
+        span = (ws.max_row or 0) * (ws.max_column or 0)
+        if span > MAX_CELLS:
+            return None, [Problem(source.label, f"the sheet spans {ws.max_row:,} rows by "
+                                  f"{ws.max_column:,} columns, more than govkit reads "
+                                  f"({MAX_CELLS:,} cells): is it the right file?")]
+        rows = [(n, [_cell_text(c.value, getattr(c, "number_format", None)) for c in cells])
                 for n, cells in enumerate(ws.iter_rows(min_row=1), start=1)]
     finally:
         wb.close()
     while rows and not any(c.strip() for c in rows[0][1]):
         rows.pop(0)
-    return _table(source, rows)
+    head = rows[0][1] if rows else []
+    blank = {(n, i) for n, cells in rows for i, c in enumerate(cells, start=1) if c == ""}
+    if blank:
+        for (n, i), formula in _formulas(source).items():
+            if (n, i) in blank:
+                problems.append(Problem(
+                    source.label, f"a formula ({formula[:60]}) with no value saved: open "
+                    "the workbook in Excel and save it, so the value is stored with it",
+                    row=n, column=normalise_header(head[i - 1]) if i <= len(head) and
+                    head[i - 1].strip() else get_column_letter(i)))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    table, more = _table(source, rows)
+    return table, problems + more
 
 
 def read_source(source: Source) -> tuple[RawTable | None, list[Problem]]:

@@ -120,9 +120,35 @@ def choose_year(path: Path, year: str | None) -> str:
     return found
 
 
+# Files an import will write, held until every file given has been read and checked:
+# target -> (columns, rows as text).
+Staged = dict[Path, tuple[list[str], list[dict[str, str]]]]
+
+
+def import_files(paths: list[Path], data_dir: str | Path, trust: Trust,
+                 year: str | None = None) -> list[ImportReport]:
+    """Import several DfE files all or nothing: every file is read and checked first
+    (the problems of all of them raised together, naming each file), and only then is
+    any file of the drop written."""
+    staged: Staged = {}
+    reports: list[ImportReport] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            reports.append(import_file(path, data_dir, trust, year, staged))
+        except DataError as e:
+            problems += e.problems or [Problem(Path(path).name, str(e))]
+    if problems:
+        raise DataError(problems)
+    for target, (columns, rows) in staged.items():
+        _write(target, columns, rows)
+    return reports
+
+
 def import_file(path: str | Path, data_dir: str | Path, trust: Trust,
-                year: str | None = None) -> ImportReport:
-    """Import one DfE file's rows for the trust's schools into the drop."""
+                year: str | None = None, staged: Staged | None = None) -> ImportReport:
+    """Import one DfE file's rows for the trust's schools into the drop (with ``staged``:
+    into it, for import_files to write once every file has been checked)."""
     path, data_dir = Path(path), Path(data_dir)
     if not path.is_file():
         raise DataError([Problem(str(path), "no such file")])
@@ -156,12 +182,12 @@ def import_file(path: str | Path, data_dir: str | Path, trust: Trust,
             left_out[f"term {', '.join(sorted(set(kept.loc[outside, 'term'])))} not in "
                      "trust.yaml's terms"] = int(outside.sum())
             kept = kept[~outside]
-    existing, header = _read_existing(target)
+    existing, header = _read_existing(target, staged)
     merged, replaced = merge_rows(existing, kept, imp.replace_by)
     columns = header + [c for c in DOMAINS[imp.domain].schema.columns if c not in header]
     if len(kept):
-        _write(target, columns, merged)
-    n_bench = _write_benchmarks(data_dir, got.benchmarks) if len(kept) else 0
+        _stage(target, columns, merged, staged)
+    n_bench = _write_benchmarks(data_dir, got.benchmarks, staged) if len(kept) else 0
     label = imp.name.upper() if imp.name in ("ks2", "ks4", "cfr") else imp.name
     said = [f"{got.academic_year} {label} of {trust.school(new).name} read from its "
             f"predecessor, URN {old}" for old, new in followed]
@@ -208,16 +234,17 @@ def follow_predecessors(rows: pd.DataFrame, links: dict[int, int], key: tuple[st
     return pd.concat([rest, moved]).reset_index(drop=True), followed
 
 
-def _write_benchmarks(data_dir: Path, rows: pd.DataFrame | None) -> int:
+def _write_benchmarks(data_dir: Path, rows: pd.DataFrame | None,
+                      staged: Staged | None = None) -> int:
     """Keep a file's national and LA rows in benchmarks.csv, replacing the same year's."""
     if rows is None or rows.empty:
         return 0
     target = data_dir / "benchmarks.csv"
-    existing, header = _read_existing(target)
+    existing, header = _read_existing(target, staged)
     merged, _ = merge_rows(existing, rows, ("academic_year", "key_stage", "pupil_group",
                                              "indicator", "area", "area_code"))
     columns = header + [c for c in DOMAINS["benchmarks"].schema.columns if c not in header]
-    _write(target, columns, merged)
+    _stage(target, columns, merged, staged)
     return len(rows)
 
 
@@ -257,8 +284,22 @@ def _text_frame(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=df.index)
 
 
-def _read_existing(target: Path) -> tuple[list[dict[str, str]], list[str]]:
-    """The target file as text rows keyed by normalised header (nothing reinterpreted)."""
+def _stage(target: Path, columns: list[str], rows: list[dict[str, str]],
+           staged: Staged | None) -> None:
+    """Write now, or hold for import_files."""
+    if staged is None:
+        _write(target, columns, rows)
+    else:
+        staged[target] = (columns, rows)
+
+
+def _read_existing(target: Path, staged: Staged | None = None
+                   ) -> tuple[list[dict[str, str]], list[str]]:
+    """The target file as text rows keyed by normalised header (nothing reinterpreted);
+    what an earlier file of the same import holds for it, if any."""
+    if staged is not None and target in staged:
+        columns, rows = staged[target]
+        return list(rows), list(columns)
     if not target.exists():
         return [], []
     text, problems = decode_csv_bytes(target.read_bytes(), target.name)

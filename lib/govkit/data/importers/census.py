@@ -18,7 +18,7 @@ import pandas as pd
 
 from govkit.data.contract import DOMAINS
 from govkit.data.importers import Imported, Importer, register
-from govkit.data.importers.dfe import counted, read_table, read_value
+from govkit.data.importers.dfe import NO_LA_ROW, counted, read_table, read_value
 from govkit.errors import DataError, Problem
 
 COLUMNS = {"pupils_on_roll": "NOR", "disadvantaged": "NUMFSMEVER",
@@ -59,9 +59,11 @@ def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
                   "_type": cells.get("SCHOOLTYPE", "").strip()} for term in terms]
     frame = pd.DataFrame(rows, columns=[*DOMAINS["census"].schema.columns, "_type"])
     checks = [check_against_la(frame[frame["term"] == terms[1]], la)] if la else []
+    problems = table.problems if la else [
+        *table.problems, Problem(path.name, NO_LA_ROW, severity="warning")]
     for c in COLUMNS:
         frame[c] = frame[c].astype("Int64")
-    return Imported(year, frame.drop(columns="_type"), left_out, checks, table.problems)
+    return Imported(year, frame.drop(columns="_type"), left_out, checks, problems)
 
 
 def la_totals(frame: pd.DataFrame) -> dict[str, int]:

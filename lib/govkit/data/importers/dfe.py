@@ -74,6 +74,11 @@ class DfeTable:
     problems: list[Problem] = field(default_factory=list)
 
 
+# said when a file that always carries its local-authority row has none
+NO_LA_ROW = ("has no local-authority row: its schools cannot be checked against the LA's "
+             "own figures (a file cut short or edited?)")
+
+
 def read_table(path: Path) -> DfeTable | None | list[Problem]:
     """The file's text table, or the problems that stopped it being read."""
     if big := too_large(path, path.name):

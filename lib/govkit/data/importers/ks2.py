@@ -20,6 +20,7 @@ import pandas as pd
 
 from govkit.data.contract import DOMAINS, SCORE_INDICATORS
 from govkit.data.importers.dfe import (
+    NO_LA_ROW,
     UnknownCodes,
     benchmark_rows,
     national_areas,
@@ -255,6 +256,8 @@ def _read_for_import(path: Path, year: str,
               f"pupils none to all), the file's LA row ({name}) {la:g}"
               for indicator_label in ("rwm_expected",)
               for name, lo, hi, la in la_comparison(ks2)]
+    if not checks:
+        problems = [*problems, Problem(path.name, NO_LA_ROW, severity="warning")]
     rwm, cohort = national_headline(ks2)
     if rwm is not None:
         checks.append(f"for information: national reading, writing and maths at the "

@@ -18,6 +18,7 @@ import pandas as pd
 from govkit.data.contract import DOMAINS
 from govkit.data.importers import Imported, Importer, register
 from govkit.data.importers.dfe import (
+    NO_LA_ROW,
     UnknownCodes,
     benchmark_rows,
     counted,
@@ -154,6 +155,8 @@ def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
     checks = [f"{ind} from the schools {lo:.1f} to {hi:.1f} (withheld schools' pupils "
               f"none to all), the file's LA row {la:g}"
               for ind, lo, hi, la in la_comparison(schools, las)]
+    if las.empty:
+        problems = [*problems, Problem(path.name, NO_LA_ROW, severity="warning")]
     withheld = schools.groupby("urn")["status"].apply(lambda s: s.notna().all())
     if withheld.any():
         checks.append(f"{int(withheld.sum())} school(s) with no KS4 figure published (NA, NE "
