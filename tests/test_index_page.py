@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from memstore import plan, trust
 
-from govkit.batch.index_page import counts_line, render_index
+from govkit.batch.index_page import render_index
 from govkit.batch.manifest import Entry
 
 TERM = "2024-25-summer"
@@ -19,11 +19,18 @@ def entry(key: str, status: str = "ok", rag: str | None = "amber",
 
 
 def test_counts_line_says_how_many_kpis_are_each_colour() -> None:
-    assert counts_line({"red": 3, "amber": 2, "green": 9}) == (
+    t = trust("primary")
+    p = plan([{"measure": "attendance_rate", "target": 95, "tolerance": 1}])
+
+    def cell(counts: dict[str, int] | None) -> str:
+        page = render_index(t, p, TERM, [entry("100001/priority-p1", counts=counts)])
+        return page.split("</th><td")[-1].split("</td>")[0]
+
+    assert cell({"red": 3, "amber": 2, "green": 9}).endswith(
         '<br><span class="gk-counts"><span>3 red</span> · <span>2 amber</span> · '
         '<span>9 green</span></span>')
-    assert counts_line({"red": 0, "amber": 0, "green": 0}) == ""  # nothing rated
-    assert counts_line(None) == ""  # a manifest from before counts were kept
+    assert "gk-counts" not in cell({"red": 0, "amber": 0, "green": 0})  # nothing rated
+    assert "gk-counts" not in cell(None)  # a manifest from before counts were kept
 
 
 def test_index_links_each_report_with_its_rating_and_counts() -> None:

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from govkit.batch.browser import chromium
@@ -31,7 +30,8 @@ from govkit.batch.matrix import TRUST
 from govkit.errors import GovkitError
 from govkit.files import replacing
 from govkit.plan.config import Plan, Trust
-from govkit.reports.export import TEMPLATE_NAME, TEMPLATES, house_css
+from govkit.reports.export import house_css
+from govkit.reports.html import render
 from govkit.terms import parse_term
 
 
@@ -102,10 +102,8 @@ def pack_items(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None
 
 def _front_html(trust: Trust, term: str, scope: str, items: list[PackItem],
                 total_pages: int, footer: str) -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / TEMPLATE_NAME),
-                             autoescape=True)
     b = trust.branding
-    return env.get_template("pack.html.j2").render(
+    return render("pack.html.j2",
         css=Markup(house_css()), primary=b.primary_colour, accent=b.accent_colour,
         title="Board pack", trust_name=trust.name,
         scope=scope, term_label=parse_term(term).label, items=items,

@@ -6,7 +6,6 @@ text that may come from a data file or a plan is escaped before it reaches HTML.
 
 from __future__ import annotations
 
-import html
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -16,50 +15,19 @@ import pandas as pd
 
 from govkit.plan import fmt, narrative
 from govkit.reports import charts
+from govkit.reports.html import RAG_WORDS, esc, rag_badge, rag_class, rag_key  # noqa: F401 re-exported
 
+# rating -> (symbol, word, background colour): the house's words (govkit.reports.html)
+# with the charts' palette, which the stylesheet's classes (rag-green, ...) also hold
 RAG_BADGES: dict[str | None, tuple[str, str, str]] = {
-    # rating -> (symbol, word, background colour); the word and symbol carry the meaning.
-    # The page colours come from the house stylesheet's classes (rag-green, ...), which hold
-    # the same palette as charts.RAG_COLOURS.
-    "green": ("✔", "Green", charts.RAG_COLOURS["green"]),
-    "amber": ("▲", "Amber", charts.RAG_COLOURS["amber"]),
-    "red": ("✖", "Red", charts.RAG_COLOURS["red"]),
-    # a figure on fewer pupils than trust.yaml's min_cohort: shown, never rated
-    "too_few": ("○", "Too few pupils to rate", charts.RAG_COLOURS[None]),
-    None: ("–", "No rating", charts.RAG_COLOURS[None]),
-}
-
-
-def esc(text: Any) -> str:
-    """Escape text for HTML; a missing value becomes the dash."""
-    return html.escape(fmt.MISSING if fmt.is_missing(text) else str(text))
+    k: (symbol, word, charts.RAG_COLOURS.get(k, charts.RAG_COLOURS[None]))
+    for k, (symbol, word) in RAG_WORDS.items()}
 
 
 def _display(obj: Any, **kwargs: Any) -> None:
     from IPython.display import display
 
     display(obj, **kwargs)
-
-
-def rag_key(rag: Any) -> str | None:
-    """'Green', 'G', 'green' -> 'green'; anything else (None, NaN, '') -> None."""
-    if fmt.is_missing(rag):
-        return None
-    key = str(rag).strip().lower()
-    return {"g": "green", "a": "amber", "r": "red"}.get(key, key if key in RAG_BADGES else None)
-
-
-def rag_class(rag: Any) -> str:
-    """The house stylesheet's class for a rating: 'rag-green', ..., 'rag-no-rating'."""
-    return "rag-" + RAG_BADGES[rag_key(rag)][1].lower().replace(" ", "-")
-
-
-def rag_badge(rag: Any) -> str:
-    """HTML for a rating: symbol and word on a colour, so it never relies on colour alone.
-    The symbol is hidden from screen readers, which read the word."""
-    symbol, word, _ = RAG_BADGES[rag_key(rag)]
-    return (f'<span class="rag {rag_class(rag)}"><span aria-hidden="true">{symbol}</span> '
-            f"{word}</span>")
 
 
 def heading_html(text: str, level: int = 2) -> str:

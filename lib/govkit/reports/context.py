@@ -27,7 +27,7 @@ def setup() -> None:
     own errors shown as one line in a notebook.
 
     Warnings stay on for a leader's own cells in Lab (the batch export drops stderr, so a
-    governor never sees one: govkit.reports.export.for_readers); deprecations raised inside
+    governor never sees one: govkit.reports.for_readers.ForReaders); deprecations raised inside
     govkit itself are hidden, as she can do nothing about them.
     """
     pd.set_option("display.max_columns", 50)

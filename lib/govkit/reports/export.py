@@ -36,6 +36,8 @@ def _exporter() -> HTMLExporter:
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
+    from govkit.reports.for_readers import ForReaders
+
     if not (TEMPLATES / TEMPLATE_NAME / "index.html.j2").is_file():  # pragma: no cover
         raise FileNotFoundError(f"{TEMPLATES / TEMPLATE_NAME}: the house template is missing; "
                                 "reinstall govkit (package-data templates/**/*)")
@@ -49,6 +51,10 @@ def _exporter() -> HTMLExporter:
     # no heading anchor links: empty, they are links a screen reader cannot name (axe
     # link-name); a governor has no use for them on paper or on screen
     exporter.exclude_anchor_links = True
+    # first what a reader never sees (stderr, errors, papermill's banner, sources), then
+    # the tags' input and output removal
+    exporter.register_preprocessor(ForReaders(remove_cell_tags=set(REMOVE_CELL_TAGS)),
+                                   enabled=True)
     tags = TagRemovePreprocessor(remove_cell_tags=set(REMOVE_CELL_TAGS),
                                  remove_input_tags=set(REMOVE_INPUT_TAGS),
                                  remove_all_outputs_tags=set(REMOVE_OUTPUT_TAGS),
@@ -61,31 +67,6 @@ def _exporter() -> HTMLExporter:
 def house_css() -> str:
     """The house stylesheet, inlined into every page (a few KB instead of lab's ~300)."""
     return (TEMPLATES / TEMPLATE_NAME / "house.css").read_text(encoding="utf-8")
-
-
-def for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy without what a reader should never see: warnings and other stderr, error
-    outputs, papermill's error banner, and code cells' sources (blanked, belt and braces)."""
-    import nbformat
-
-    nb = nbformat.from_dict(nb)  # deep copy: the caller's notebook is left alone
-    kept = []
-    for cell in nb.cells:
-        if cell.get("metadata", {}).get("tags") and \
-                REMOVE_CELL_TAGS & set(cell.metadata.tags):
-            continue  # TagRemovePreprocessor would do it too; doing it here keeps sources out
-        if cell.cell_type == "code":
-            cell.source = ""
-            cell.outputs = [o for o in cell.get("outputs", [])
-                            if o.get("output_type") != "error"
-                            and not (o.get("output_type") == "stream"
-                                     and o.get("name") == "stderr")]
-        if cell.cell_type == "markdown" and "papermill-error-cell-tag" in \
-                cell.get("metadata", {}).get("tags", []):
-            continue
-        kept.append(cell)
-    nb.cells = kept
-    return nb
 
 
 def footnote_for(audience: str) -> str:
@@ -107,7 +88,7 @@ def render_html(nb: nbformat.NotebookNode, trust: Trust, title: str,
         "css": house_css(), "version": govkit.__version__,
         "generated": dt.date.today().strftime("%d %B %Y"),
     }}
-    html, _ = _exporter().from_notebook_node(for_readers(nb), resources=resources)
+    html, _ = _exporter().from_notebook_node(nb, resources=resources)
     return html
 
 
