@@ -167,7 +167,9 @@ def hampshire(tmp_path_factory) -> Evaluator:
         encoding="utf-8")
     (params / "plan.yaml").write_text((ROOT / "params/plan.yaml").read_text("utf-8"),
                                       encoding="utf-8")
-    _run("import", *sorted((DFE / "ks2").glob("*_ks2final.csv")), "--params", params)
+    said = _run("import", *sorted((DFE / "ks2").glob("*_ks2final.csv")), "--params", params)
+    # KS2 files link a converter to its academy themselves (URN_AC)
+    assert "2016-17 KS2 of Gomer Junior School read from its predecessor, URN 116181" in said
     return _evaluator(home)
 
 
