@@ -217,14 +217,23 @@ class Evaluator:
         return {str(y): int(u) for y, u in sorted(zip(rows["academic_year"],
                                                        rows["source_urn"], strict=True))}
 
+    def membership_varies(self) -> bool:
+        """Whether the trust's figures count different schools in different terms (a school
+        joined or left within the trust's terms, and history is as it was)."""
+        return len({self.members(t) for t in self.trust.terms}
+                   | {self.members(results_year(t)) for t in self.trust.terms}) > 1
+
     def history_note(self, urn: int | None, measure: str) -> str | None:
         """What a trend's years are: for the trust, which schools each year counts; for a
-        school, the years that are its predecessor's results."""
+        school, the years that are its predecessor's results, and what the trust's line
+        beside it counts when that changed over the years."""
         if urn is None:
             return self.trust.history_note
+        trust_line = self.trust.history_note if self.membership_varies() \
+            and MEASURES[measure].kind != "total" else None
         years = self.predecessor_years(urn, measure)
         if not years:
-            return None
+            return trust_line
         by_urn: dict[int, list[str]] = {}
         for y, u in years.items():
             by_urn.setdefault(u, []).append(y)
@@ -232,7 +241,8 @@ class Evaluator:
         parts = [f"{fmt.words_list(ys)} {'is' if len(ys) == 1 else 'are'} filed by DfE "
                  f"under URN {u}, {name}'s URN before it converted" for u, ys in
                  by_urn.items()]
-        return "Results for " + "; ".join(parts) + ": shown as the school's own history."
+        own = "Results for " + "; ".join(parts) + ": shown as the school's own history."
+        return own + (" " + trust_line if trust_line else "")
 
     def measure_period(self, measure: str, term: str) -> str:
         """The period a measure's figure for ``term`` is of: the results' academic year or
