@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from govkit.plan.config import PHASES
+from govkit.config import PHASES
 
 PUPIL_GROUPS = ("all", "disadvantaged", "not_disadvantaged", "send", "not_send")
 GSS_STATUS = ("c", "x", "z", "low", "u")

@@ -19,12 +19,12 @@ import duckdb
 import pandas as pd
 
 import govkit
+from govkit.config import Trust, load_trust
 from govkit.data.contract import DOMAINS, Domain
 from govkit.data.readers import find_sources
 from govkit.data.validate import load_drop, pandas_dtype
 from govkit.errors import ConfigError, OutputError
 from govkit.files import temp_path
-from govkit.plan.config import Trust, load_trust
 
 META = "meta"
 _SQL_TYPES = {"Int64": "BIGINT", "float64": "DOUBLE", "str": "VARCHAR", "boolean": "BOOLEAN",

@@ -23,10 +23,10 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from govkit.config import Trust
 from govkit.data.contract import DOMAINS, IMPORTED_ONLY
 from govkit.data.readers import GUIDE_SHEETS
 from govkit.files import replacing
-from govkit.plan.config import Trust
 
 # Filled from DfE's files (govkit import) or trust.yaml, so not in the workbook.
 FROM_DFE = ("schools", "census", "attainment", *IMPORTED_ONLY)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from govkit.config import Trust
 from govkit.data.contract import (
     DOMAINS,
     INDICATORS,
@@ -31,7 +32,6 @@ from govkit.data.readers import (
     read_source,
 )
 from govkit.errors import DataError, Problem
-from govkit.plan.config import Trust
 
 Cell = tuple[int, str]  # (row, column)
 MAX_LISTED = 5  # rows named in a duplicate-key message

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from govkit.config import Trust
 from govkit.data.contract import DOMAINS
 from govkit.data.importers.dfe import academic_year, header_of, year_from_name
 from govkit.data.readers import Source, decode_csv_bytes, read_csv_text
 from govkit.errors import DataError, Problem
 from govkit.files import replacing
-from govkit.plan.config import Trust
 from govkit.terms import TermError
 
 
