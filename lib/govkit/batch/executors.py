@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from govkit.batch.lifeline import Lifeline, worker_init
+from govkit.batch.matrix import JobSpec
 from govkit.errors import ConfigError
 
 
@@ -36,7 +37,7 @@ class Executor(ABC):
     #: can each report's kernel be forked from a pre-warmed worker here?
     forks_kernels: ClassVar[bool] = True
 
-    def __init__(self, job: Callable[[dict[str, Any]], Any], workers: int, term_dir: Path,
+    def __init__(self, job: Callable[[JobSpec], Any], workers: int, term_dir: Path,
                  **options: Any) -> None:
         self.job = job  # a module-level function, so a worker can unpickle it
         self.workers = workers
@@ -52,9 +53,9 @@ class Executor(ABC):
         """Let the workers go; after a Ctrl-C, at once."""
 
     @abstractmethod
-    def run(self, specs: list[dict[str, Any]],
-            worker_stopped: Callable[[dict[str, Any], BaseException], Any]
-            ) -> Iterator[tuple[dict[str, Any], Any]]:
+    def run(self, specs: list[JobSpec],
+            worker_stopped: Callable[[JobSpec, BaseException], Any]
+            ) -> Iterator[tuple[JobSpec, Any]]:
         """Submit every spec; yield (spec, outcome) as each finishes. A job whose worker
         died yields ``worker_stopped(spec, exc)`` instead of raising."""
 
@@ -107,13 +108,13 @@ class LocalExecutor(Executor):
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
-        self.pending: dict[Future, dict[str, Any]] = {}
+        self.pending: dict[Future, JobSpec] = {}
         self.interrupted = False
         return self
 
-    def run(self, specs: list[dict[str, Any]],
-            worker_stopped: Callable[[dict[str, Any], BaseException], Any]
-            ) -> Iterator[tuple[dict[str, Any], Any]]:
+    def run(self, specs: list[JobSpec],
+            worker_stopped: Callable[[JobSpec, BaseException], Any]
+            ) -> Iterator[tuple[JobSpec, Any]]:
         for spec in specs:
             self.pending[self.pool.submit(self.job, spec)] = spec
         while self.pending:
@@ -185,7 +186,7 @@ class DaskExecutor(Executor):
                                         processes=True, dashboard_address=None,
                                         silence_logs=40)
             self.client = Client(self.cluster)
-        self.futures: dict[Any, dict[str, Any]] = {}
+        self.futures: dict[Any, JobSpec] = {}
         log = None if scheduler else self.options.get("log")
         self.client.register_plugin(WorkerSetup(log), name=WorkerSetup.name)
         return self
@@ -201,9 +202,9 @@ class DaskExecutor(Executor):
                                   "data, params, notebooks and outputs must be on a "
                                   "filesystem every worker shares, at the same paths")
 
-    def run(self, specs: list[dict[str, Any]],
-            worker_stopped: Callable[[dict[str, Any], BaseException], Any]
-            ) -> Iterator[tuple[dict[str, Any], Any]]:
+    def run(self, specs: list[JobSpec],
+            worker_stopped: Callable[[JobSpec, BaseException], Any]
+            ) -> Iterator[tuple[JobSpec, Any]]:
         import uuid
 
         from distributed import as_completed

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from govkit.errors import ConfigError
 from govkit.plan.config import Plan, Trust
@@ -21,6 +21,24 @@ REPORTS = ("trust_overview", "board_summary", "priority", "education", "workforc
            "governance", "report_card")
 # notebooks/ that are not reports: a leader's workbench, never built by the batch
 WORKBOOKS = ("explore",)
+
+
+class JobSpec(TypedDict):
+    """One report as a worker receives it (govkit.batch.runner.run_job): plain values, so
+    a worker process or a Dask worker unpickles it without the main process's objects."""
+
+    key: str  # "<folder>/<report>", the manifest's key
+    notebook: str  # the notebook to run, an absolute path
+    parameters: dict[str, Any]  # papermill's, as the notebook's parameters cell names them
+    html: str  # the page to write
+    failed: str  # where a failed run's notebook is kept
+    work: str  # the running notebook, in the term's working folder
+    title: str
+    index_href: str | None  # None on a public page: it never links to the board's pages
+    audience: str
+    timeout: float  # seconds
+    fork: bool  # a forked kernel (govkit.batch.forkkernel) or a new process
+    max_output: int  # bytes of printed text allowed
 
 
 @dataclass(frozen=True)

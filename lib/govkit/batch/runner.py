@@ -26,7 +26,7 @@ from govkit import paths
 from govkit.batch.executors import get_executor
 from govkit.batch.lifeline import signal_of, signals_ignored, stop_signals, term_lock
 from govkit.batch.manifest import MANIFEST, Entry, Manifest, job_hash, shared_inputs_hash
-from govkit.batch.matrix import Job, build_matrix, work_dir
+from govkit.batch.matrix import Job, JobSpec, build_matrix, work_dir
 from govkit.errors import ConfigError, OutputError
 from govkit.files import create_new, open_nofollow, unlink_link
 from govkit.plan.config import Trust
@@ -178,7 +178,7 @@ def warm_board_summary(ev: Any, term: str) -> None:
             ev.triggers(t)
 
 
-def _headline(ev: Any, spec: dict[str, Any]) -> tuple[str | None, dict[str, int] | None]:
+def _headline(ev: Any, spec: JobSpec) -> tuple[str | None, dict[str, int] | None]:
     """A finished report's headline rating and RAG counts, from the KPIs it shows, worked
     out from the worker's evaluation (the one its kernel used); (None, None) if it can't."""
     if ev is None:
@@ -200,7 +200,7 @@ _WARMED: dict[str, Any] = {}  # what this worker last evaluated for its kernels
 
 
 
-def _kernel_kwargs(spec: dict[str, Any]) -> dict[str, Any]:
+def _kernel_kwargs(spec: JobSpec) -> dict[str, Any]:
     """Forked kernels when the spec asks for them (see govkit.batch.forkkernel); either
     way a kernel manager without jupyter_client's fixed waits."""
     from govkit.batch.forkkernel import ForkingKernelManager, QuickKernelManager
@@ -219,7 +219,7 @@ def first_error_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}".strip()
 
 
-def run_job(spec: dict[str, Any]) -> Outcome:
+def run_job(spec: JobSpec) -> Outcome:
     """Execute one report in a fresh kernel and export it; runs in a worker process.
 
     On a notebook error the executed notebook is kept as <report>.failed.ipynb and no
@@ -535,7 +535,7 @@ def _run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None
         term_dir.mkdir(parents=True, exist_ok=True)
         unlink_link(term_dir / RUN_LOG)  # the workers append to a file of ours, never a link
 
-        def worker_stopped(spec: dict[str, Any], e: BaseException) -> Outcome:
+        def worker_stopped(spec: JobSpec, e: BaseException) -> Outcome:
             return Outcome(spec["key"], "failed", 0.0, f"worker stopped: {first_error_line(e)}")
 
         # the workers start (importing the report libraries) while the notebooks'
@@ -609,8 +609,8 @@ def _ordered_keys(manifest: Manifest, keys: list[str]) -> list[str]:
 
 
 def _spec(job: Job, notebooks_dir: Path, out_dir: Path, timeout: float,
-          fork: bool = False) -> dict[str, Any]:
-    """A plain dict a worker process can unpickle without the main process's objects."""
+          fork: bool = False) -> JobSpec:
+    """What a worker needs to run ``job`` (a JobSpec: plain values it can unpickle)."""
     return {"key": job.key, "notebook": str(notebooks_dir / f"{job.notebook}.ipynb"),
             "parameters": job.parameters, "html": str(job.html_path(out_dir)),
             "failed": str(job.failed_path(out_dir)), "work": str(job.work_path(out_dir)),

@@ -14,8 +14,10 @@ from typing import Any
 import pandas as pd
 
 from govkit import paths
+from govkit.config import Plan, Trust
 from govkit.errors import ConfigError, GovkitError
 from govkit.plan import fmt, narrative
+from govkit.plan.evaluate import Evaluator
 from govkit.reports import charts
 from govkit.reports.blocks import _display, esc, headline_line, show_pyplot_figures
 from govkit.terms import parse_term
@@ -83,9 +85,9 @@ CONFIDENTIAL_MEASURES = frozenset({
 class Context:
     """What every cell of a report needs: built once by ``open_report``."""
 
-    ev: Any
-    trust: Any
-    plan: Any
+    ev: Evaluator
+    trust: Trust
+    plan: Plan
     term: str
     urn: int | None
     audience: str
@@ -110,7 +112,7 @@ class Context:
         return self.trust.school(self.urn).phase if self.urn else None
 
 
-def _urn(value: Any, trust: Any) -> int | None:
+def _urn(value: Any, trust: Trust) -> int | None:
     """A school's URN from a parameter: 148127, "148127" and 148127.0 (a spreadsheet's
     number) alike; None or "" for the whole trust."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -129,7 +131,7 @@ def _urn(value: Any, trust: Any) -> int | None:
     return u
 
 
-def _term(value: Any, trust: Any) -> str:
+def _term(value: Any, trust: Trust) -> str:
     term = str(value).strip() if value is not None and str(value).strip() else trust.latest_term
     if term not in trust.terms:
         raise ConfigError(f"term {value!r} is not one of the trust's terms: "
@@ -137,7 +139,7 @@ def _term(value: Any, trust: Any) -> str:
     return term
 
 
-def _audience(value: Any, trust: Any) -> str:
+def _audience(value: Any, trust: Trust) -> str:
     """One of the trust's audiences; anything else is refused (a typo must never fall back
     to a confidential audience's threshold)."""
     if value not in trust.audiences:
@@ -146,7 +148,7 @@ def _audience(value: Any, trust: Any) -> str:
     return str(value)
 
 
-def check_parameters(trust: Any, plan: Any, term: Any = None, urn: Any = None,
+def check_parameters(trust: Trust, plan: Plan, term: Any = None, urn: Any = None,
                      audience: Any = "board", priority: Any = None
                      ) -> tuple[str, int | None, str, str | None]:
     """A notebook's parameters checked against the trust and plan, before any data is read:
