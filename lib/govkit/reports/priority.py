@@ -156,10 +156,3 @@ def success_criteria(ctx: Context, priority: str | None = None) -> None:
     for cid in criteria(ctx, priority):
         success_criterion(ctx, cid, priority)
 
-
-def priority_report(ctx: Context, priority: str | None = None) -> None:
-    """The whole report after its title: the summary, then each success criterion."""
-    heading("Summary", 2)
-    summary(ctx, priority)
-    show_actions(ctx, priority)
-    success_criteria(ctx, priority)
