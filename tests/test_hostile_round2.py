@@ -593,3 +593,44 @@ def test_a_hidden_sheet_is_named(tmp_path):
     warnings = [str(p) for p in validate_drop(drop, make_trust()) if p.severity == "warning"]
     assert "trust-data.xlsx[census]: warning: the sheet 'census' is hidden in the workbook: " \
         "read all the same; unhide it to see what govkit reads" in warnings
+
+
+# --- 11: a school that left keeps its history; a mistyped term is the one line said ------
+
+def test_a_school_that_left_keeps_its_history_and_gets_no_reports(tmp_path):
+    from govkit.batch.matrix import build_matrix
+    from govkit.plan.evaluate import Evaluator
+    from govkit.plan.params import load_params
+
+    params = _params(tmp_path)
+    doc = yaml.safe_load((params / "trust.yaml").read_text(encoding="utf-8"))
+    gone = doc["schools"][0]
+    gone["left_trust"] = "2025-01-31"  # left in the spring term of 2024-25
+    (params / "trust.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    r = CliRunner().invoke(app, ["validate", str(ROOT / "data/demo"), "--params",
+                                 str(params)])
+    assert r.exit_code == 0, r.output  # its rows stay valid: nothing to delete
+    trust, plan = load_params(params)
+    keys = {j.key for j in build_matrix(trust, plan, TERM, params, ROOT / "data/demo",
+                                        tmp_path / "s.duckdb")}
+    assert not any(k.startswith(f"{gone['urn']}/") for k in keys)
+    autumn = {j.key for j in build_matrix(trust, plan, "2024-25-autumn", params,
+                                          ROOT / "data/demo", tmp_path / "s.duckdb")}
+    assert f"{gone['urn']}/report_card" in autumn  # it was in the trust then
+    ev = Evaluator.from_paths(params, ROOT / "data/demo", tmp_path / "s.duckdb")
+    assert len(ev.grid(TERM)) == len(trust.schools)  # the others and the trust
+    assert len(ev.grid("2024-25-autumn")) == len(trust.schools) + 1
+
+
+@pytest.mark.parametrize("command", ["run", "kpis", "pack"])
+def test_an_unknown_term_is_the_first_and_only_line(tmp_path, command):
+    args = [command, "--term", "2024-25-sumer", "--params", str(ROOT / "params")]
+    if command != "pack":
+        args += ["--data", str(ROOT / "data/demo")]
+    if command == "kpis":
+        args += ["--store", str(tmp_path / "s.duckdb")]
+    r = CliRunner().invoke(app, args + (["--out", str(tmp_path / "out")]
+                                        if command != "kpis" else []))
+    assert r.exit_code == 2, r.output
+    assert r.output.splitlines() == ["--term 2024-25-sumer: not one of the trust's terms in "
+                                     "trust.yaml (did you mean 2024-25-summer?)"]

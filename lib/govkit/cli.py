@@ -486,6 +486,7 @@ def kpis_command(
 
     if school is not None and trust_wide:
         raise ConfigError("give --school URN or --trust, not both")
+    _known_term(params, term)
     ev = Evaluator.from_paths(params, configured_data(data, params), store)
     term = term or ev.trust.latest_term
     if by_phase:
@@ -614,6 +615,7 @@ def run_command(
     if notebooks is not None and not notebooks.is_dir():
         raise ConfigError(f"--notebooks {notebooks}: no such folder")
     check_params(params)  # trust.yaml, the plan, every commentary file: exit 2 before work
+    _known_term(params, term)  # a mistyped term is the one line said, before any warning
     _check_term_data(params, configured_data(data, params), term)
     code = run_with_progress(out, params, configured_data(data, params), out_dir, term,
                              school or None, report or None, jobs, force, timeout, fork,
@@ -647,6 +649,25 @@ def print_comments_due(params: Path, term: str | None, schools: list[int] | None
                   soft_wrap=True, emoji=False)
 
 
+def _known_term(params: Path, term: str | None) -> None:
+    """Refuse a --term the trust does not have (ConfigError, one line naming the nearest)
+    before any other work or warning."""
+    import difflib
+
+    from govkit.errors import ConfigError
+    from govkit.plan.config import load_trust
+
+    if term is None:
+        return
+    trust = load_trust(params / "trust.yaml")
+    if term in trust.terms:
+        return
+    near = difflib.get_close_matches(term, trust.terms, n=1)
+    raise ConfigError(f"--term {term}: not one of the trust's terms in trust.yaml ("
+                      + (f"did you mean {near[0]}?)" if near else
+                         f"{trust.terms[0]} .. {trust.terms[-1]})"))
+
+
 def _check_term_data(params: Path, data: Path, term: str | None) -> None:
     """Stop before any report when a file the plan needs holds nothing for the term."""
     from govkit.errors import DataError
@@ -668,13 +689,11 @@ def write_pack(params: Path, out_dir: Path, term: str | None, school: int | None
                output: Path | None = None) -> None:
     """Build the board pack from the term's built pages and say where it is."""
     from govkit.batch.pack import build_pack
-    from govkit.errors import ConfigError
     from govkit.plan.params import load_params
 
     trust, plan = load_params(params)
+    _known_term(params, term)
     term = term or trust.latest_term
-    if term not in trust.terms:
-        raise ConfigError(f"--term {term}: not one of the trust's terms in trust.yaml")
     result = build_pack(out_dir / term, trust, plan, school, output)
     out.print(f"{result.path}: {result.pages} pages (cover, contents, "
               f"{len(result.items)} reports)", soft_wrap=True)

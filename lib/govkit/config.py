@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from govkit.errors import ConfigError
-from govkit.terms import TermError, parse_term
+from govkit.terms import TermError, parse_term, period_dates
 
 Audience = Literal["board", "trust_leaders", "lgb", "school_leaders", "public"]
 Direction = Literal["higher", "lower"]
@@ -278,6 +278,14 @@ class Trust(_Strict):
     def predecessor_links(self) -> dict[int, int]:
         """Each predecessor URN -> the trust's school it became."""
         return {old: s.urn for s in self.schools for old in s.predecessors}
+
+    def schools_in(self, term: str) -> list[School]:
+        """The schools reported on for ``term``: all but those that left the trust by the
+        term's end (``left_trust``). A school that left keeps its rows and history (trust
+        figures of the years it was in count it); it gets no reports, grid row or
+        trigger after it left."""
+        end = period_dates(term)[1]
+        return [s for s in self.schools if s.left_trust is None or s.left_trust > end]
 
     def members(self, start: datetime.date, end: datetime.date) -> list[int]:
         """The schools a trust figure for the period counts: those in the trust then

@@ -141,7 +141,7 @@ def build_matrix(trust: Trust, plan: Plan, term: str, params_dir: Path, data_dir
 
     jobs = [job("trust_overview", None, trust.name)]
     jobs += [job("priority", None, trust.name, p.id, p.title) for p in plan.priorities]
-    for school in trust.schools:
+    for school in trust.schools_in(term):  # none for a school that has left the trust
         jobs.append(job("board_summary", school.urn, school.name))
         jobs += [job("priority", school.urn, school.name, p.id, p.title)
                  for p in plan.priorities]

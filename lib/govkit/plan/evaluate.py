@@ -565,7 +565,7 @@ class Evaluator:
         reds: list[tuple[int, str, dict[str, dict[str, Any]]]] = []
         rag, kid, value, unit, status = (COL[c] for c in ("rag", "kpi_id", "value", "unit",
                                                           "status"))
-        for s in self.trust.schools:
+        for s in self.trust.schools_in(term):
             red: dict[str, dict[str, Any]] = {}
             for r in self._place_rows(term, s.urn, priority, audience):
                 if r[rag] == "red" and r[kid] not in red:
@@ -691,7 +691,7 @@ class Evaluator:
         k = self.kpi_for(measure)
         m = MEASURES[measure]
         rows = []
-        for s in self.trust.schools:
+        for s in self.trust.schools_in(term):
             mv = self.value(measure, term, s.urn, audience)
             value = mv.value if mv.status == "ok" else None
             r = None
@@ -753,7 +753,7 @@ class Evaluator:
     def grid(self, term: str, audience: str = "board") -> pd.DataFrame:
         """Schools down (and the trust last), data KPI ids across, each cell the RAG."""
         places: list[tuple[int | None, str]] = [(s.urn, self.trust.label(s.urn))
-                                                for s in self.trust.schools]
+                                                for s in self.trust.schools_in(term)]
         places.append((None, self.trust.name))
         records = []
         for urn, name in places:

@@ -212,7 +212,7 @@ def evaluate_triggers(ev: Evaluator, term: str) -> pd.DataFrame:
     rows = []
     for trig in ev.plan.triggers:
         on = kpis_on(ev, trig.measure) if trig.kind == "red_consecutive" else []
-        for s in ev.trust.schools:
+        for s in ev.trust.schools_in(term):
             if trig.kind == "red_consecutive":
                 for k in on:
                     d = (_red_run(ev, k, term, s.urn, trig.periods)

@@ -223,7 +223,7 @@ def _peers(ctx: Context, measure: str) -> list[Any]:
     for the trust, every school the measure applies to."""
     m = MEASURES[measure]
     alike = None if ctx.urn is None else set(ctx.ev.peers(ctx.urn))
-    return [s for s in ctx.trust.schools if applies(m, s.phase)
+    return [s for s in ctx.trust.schools_in(ctx.term) if applies(m, s.phase)
             and (alike is None or s.urn in alike)]
 
 

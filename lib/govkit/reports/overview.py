@@ -50,7 +50,8 @@ def _grid_cell(row: Mapping[str, Any], place: str | None = None) -> str:
 
 def _grid_frames(ctx: Context) -> dict[str, pd.DataFrame]:
     """Every school's KPIs this term, then the trust's, keyed by the name shown."""
-    frames = {ctx.trust.label(s.urn): kpis(ctx, urn=s.urn) for s in ctx.trust.schools}
+    frames = {ctx.trust.label(s.urn): kpis(ctx, urn=s.urn)
+              for s in ctx.trust.schools_in(ctx.term)}
     frames[f"Trust ({ctx.trust.name})"] = kpis(ctx, urn=None)
     return frames
 
@@ -58,7 +59,7 @@ def _grid_frames(ctx: Context) -> dict[str, pd.DataFrame]:
 def _grid_records(ctx: Context) -> dict[str, list[dict[str, Any]]]:
     """``_grid_frames`` as row dicts, each place's made once per report (shared: read only)."""
     out = {ctx.trust.label(s.urn): ctx.ev.kpi_records(ctx.term, s.urn, audience=ctx.audience)
-           for s in ctx.trust.schools}
+           for s in ctx.trust.schools_in(ctx.term)}
     out[f"Trust ({ctx.trust.name})"] = ctx.ev.kpi_records(ctx.term, None,
                                                           audience=ctx.audience)
     return out
@@ -189,7 +190,8 @@ def show_attention(ctx: Context) -> None:
         paragraph("No KPI is rated red and no school meets an intervention trigger this term.")
         return
     schools = int((~table["School"].str.startswith("Trust (")).sum())
-    paragraph(f"{fmt.count_words(schools).capitalize()} of {len(ctx.trust.schools)} schools "
+    total = len(ctx.trust.schools_in(ctx.term))
+    paragraph(f"{fmt.count_words(schools).capitalize()} of {total} schools "
               "have a KPI rated red or meet an intervention trigger; those with the most red "
               "ratings come first. Each school's priority reports give the figures.")
     show_table(table)
