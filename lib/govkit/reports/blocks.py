@@ -256,7 +256,8 @@ def kpi_table(kpis: pd.DataFrame, comparisons: bool = True,
             "Measure": r.get("label") or r.get("measure"),
             "Value": fmt.value(r.get("value"), unit, status),
             # every figure on pupils says how many: "0 of 1 pupils"
-            "Pupils": r.get("cohort_text") or fmt.MISSING,
+            "Pupils": fmt.MISSING if fmt.is_missing(r.get("cohort_text"))
+            else r.get("cohort_text") or fmt.MISSING,
             "Target": fmt.value(r.get("target"), unit),
             "Rating": rag_badge(narrative.rating_of(r)),
             # the change says what it is on: results on last year, attendance on the

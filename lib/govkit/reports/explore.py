@@ -9,6 +9,7 @@ download buttons.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import os
@@ -23,6 +24,7 @@ from govkit.plan import fmt, narrative
 from govkit.plan.measures import MEASURES
 from govkit.reports import blocks, charts, context
 from govkit.reports.context import Context, _store_table, check_measure
+from govkit.reports.export import TEMPLATE_NAME, TEMPLATES
 
 LAB_SESSION_ENV = "JPY_SESSION_NAME"  # jupyter_server sets it for a kernel Lab started
 
@@ -130,9 +132,22 @@ def school_picker(ctx: Context, urn: Any = None) -> Any:
                             layout=widgets.Layout(width="32em"))
 
 
-def _show_series(ctx: Context, measure_id: str, urn: int) -> None:
+def series_table(ctx: Context, measure_id: str, urn: Any = "same") -> pd.DataFrame:
+    """A measure term by term for a school (or the trust): period, value rounded as the
+    reports show it, numerator and denominator as whole numbers, status (why a figure is
+    missing: suppressed, no_data, not_applicable). Unrounded: ``context.series``."""
     s = context.series(ctx, measure_id, urn=urn)
-    blocks._display(s[["period", "value", "numerator", "denominator", "status"]])
+    out = s[["period", "value", "numerator", "denominator", "status"]].copy()
+    u = unit(measure_id)
+    out["value"] = pd.array([fmt.displayed(v, u) for v in out["value"]], dtype="Float64")
+    for col in ("numerator", "denominator"):
+        out[col] = pd.array([None if fmt.is_missing(v) else round(float(v))
+                             for v in out[col]], dtype="Int64")
+    return out
+
+
+def _show_series(ctx: Context, measure_id: str, urn: int) -> None:
+    blocks._display(series_table(ctx, measure_id, urn))
     blocks.show_chart(trend(ctx, measure_id, urn))
 
 
@@ -161,6 +176,11 @@ def school_series(ctx: Context, measure_id: str, urn: Any) -> Any:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@functools.cache
+def _css() -> str:
+    return (TEMPLATES / TEMPLATE_NAME / "explore.css").read_text(encoding="utf-8")
+
+
 def download_buttons(df: pd.DataFrame, name: str) -> None:
     """'Download CSV' and 'Download Excel' buttons for a table, as it is now (filtered or
     not): the files are made here and handed to the browser, nothing is written."""
@@ -171,11 +191,10 @@ def download_buttons(df: pd.DataFrame, name: str) -> None:
     for text, data, mime, ext in (("Download CSV", csv, "text/csv", "csv"),
                                   ("Download Excel", book.getvalue(), XLSX, "xlsx")):
         uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-        links.append(f'<a download="{html.escape(name)}.{ext}" href="{uri}" '
-                     f'class="jp-Button jp-mod-styled jp-mod-accept" role="button" '
-                     f'style="padding: 0.3em 1em; margin-right: 0.5em; '
-                     f'text-decoration: none">{text}</a>')
-    blocks._display({"text/html": "<p>" + "".join(links) + "</p>",
+        links.append(f'<a class="gk-download" role="button" download="{html.escape(name)}.'
+                     f'{ext}" href="{uri}">{text}</a>')
+    blocks._display({"text/html": f"<style>{_css()}</style>"
+                                  f'<div class="gk-downloads">{"".join(links)}</div>',
                      "text/plain": f"(CSV and Excel downloads of {name} in JupyterLab)"},
                     raw=True)
 
