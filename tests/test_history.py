@@ -299,3 +299,6 @@ def test_the_trusts_overview_from_init_to_page(arete):
     assert "published national figure" not in page
     assert "national (state-funded schools)" in page  # DfE's own 2017-18 row, cited
     assert "0.04" in page and "-0.02" in page  # the trust's Progress 8 and national's
+    # a school that joined later is named so in the grid and the attention table
+    assert "Northallerton School &amp; Sixth Form College (joined the trust September 2019)" \
+        in page

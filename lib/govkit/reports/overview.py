@@ -26,6 +26,7 @@ from govkit.reports.blocks import (
     show_table,
 )
 from govkit.reports.context import Context, kpis
+from govkit.terms import period_dates
 
 
 def _grid_cell(row: Mapping[str, Any], place: str | None = None) -> str:
@@ -46,6 +47,24 @@ def _grid_cell(row: Mapping[str, Any], place: str | None = None) -> str:
     return (f'<span class="rag gk-cell-rag {rag_class(rag)}"{hooks_html(hooks)}>'
             f'<span aria-hidden="true">{symbol}</span><span class="gk-sr">{word}:</span> '
             f"{shown}</span>{aim}")
+
+
+def shown_names(ctx: Context) -> dict[str, str]:
+    """Each school's label -> its name as the overview shows it (``place_name``)."""
+    return {ctx.trust.label(s.urn): place_name(ctx, s.urn) for s in ctx.trust.schools}
+
+
+def place_name(ctx: Context, urn: int) -> str:
+    """A school as the overview names it; for a term before it joined the trust, or after
+    it left, the name says so: its figures are its own, the trust's do not count them."""
+    s = ctx.trust.school(urn)
+    name = ctx.trust.label(urn)
+    if urn in ctx.ev.members(ctx.term) or ctx.trust.history == "like_for_like":
+        return name
+    if s.left_trust is not None and s.left_trust <= period_dates(ctx.term)[1]:
+        return f"{name} (left the trust {s.left_trust:%B %Y})"
+    joined = f" {s.joined_trust:%B %Y}" if s.joined_trust else " later"
+    return f"{name} (joined the trust{joined})"
 
 
 def _grid_frames(ctx: Context) -> dict[str, pd.DataFrame]:
@@ -109,8 +128,9 @@ def rag_grid(ctx: Context, frames: Mapping[str, pd.DataFrame] | None = None,
             red_by_kpi[r["kpi_id"]] += _is_red(r)
     columns.sort(key=lambda kv: -red_by_kpi[kv[0]])
     schools = sorted((n for n in frames if n != trust_name), key=lambda n: -red_by_place[n])
-    rows = [{"School": esc(n), **{str(label): cells[n].get(kid, fmt.MISSING)
-                                  for kid, label in columns}}
+    shown = shown_names(ctx)
+    rows = [{"School": esc(shown.get(n, n)), **{str(label): cells[n].get(kid, fmt.MISSING)
+                                                for kid, label in columns}}
             for n in [*schools, trust_name]]
     return pd.DataFrame(rows, columns=["School", *[str(label) for _, label in columns]])
 
@@ -194,7 +214,8 @@ def show_attention(ctx: Context) -> None:
     paragraph(f"{fmt.count_words(schools).capitalize()} of {total} schools "
               "have a KPI rated red or meet an intervention trigger; those with the most red "
               "ratings come first. Each school's priority reports give the figures.")
-    show_table(table)
+    shown = shown_names(ctx)
+    show_table(table.assign(School=[shown.get(n, n) for n in table["School"]]))
 
 
 def priority_paragraphs(ctx: Context, frame: pd.DataFrame | None = None) -> None:
