@@ -109,10 +109,10 @@ def test_a_special_school_gets_no_rows_of_dashes_and_says_whose_national(
     assert table.loc["Attendance", "National"] == "92.9% (all schools)"
     assert table.loc["Attendance", "How we compare"] == "Below all schools nationally (worse)"
     # 27 of 100 = 27.0%, Wilson 95% interval 19.3% to 36.4% holds 20.0%: 7 points above,
-    # but it could be chance
+    # but it could be chance (100 pupils is not "a small group": rc.SMALL_GROUP)
     assert table.loc["Persistent absence (10% or more of sessions missed)",
-                     "How we compare"] == ("Well above all schools nationally, in a small "
-                                           "group of 100 pupils")
+                     "How we compare"] == ("Well above all schools nationally, a gap that "
+                                           "could be chance")
 
 
 def test_a_primary_school_reads_against_the_primary_national(tmp_path: Path) -> None:
@@ -187,3 +187,24 @@ def test_the_special_school_card(demo_term: Path) -> None:
     assert "Not on this card:" in page
     assert "92.9% (all schools)" in page  # attendance beside all schools', said so
     assert "KS2" not in _section(page, "At a glance").split("Not on this card")[0]
+
+
+def test_no_card_says_a_topic_it_shows_is_missing(demo_term: Path) -> None:
+    """A card showing Attainment 8 never says "KS4 results" have no figure, nor one
+    showing KS2 reading, writing and maths that "KS2 results" are not shown (c); a topic
+    is named once in "Not on this card"."""
+    from bs4 import BeautifulSoup
+
+    for card in sorted(demo_term.glob("*/report_card.html")):
+        soup = BeautifulSoup(card.read_text(encoding="utf-8"), "html.parser")
+        shown = {rc._short(td["data-measure"]) for td in soup.select("td[data-measure]")
+                 if td.get("data-urn") == card.parent.name
+                 and td["data-value"] not in ("c", "–", "x", "z")} - {None}
+        said = " ".join(el.get_text(" ", strip=True) for el in soup.select("p.gk-note, li")
+                        if el.get_text().startswith(("Not on this card", "Not shown")))
+        for topic in shown:
+            assert topic not in said, (card.parent.name, topic, said)
+        left = next((el.get_text(" ", strip=True) for el in soup.select("p.gk-note")
+                     if el.get_text().startswith("Not on this card")), "")
+        for topic in set(rc.SHORT_NAMES.values()):
+            assert left.count(topic) <= 1, (card.parent.name, left)

@@ -35,10 +35,10 @@ RULE = ("Red means clearly off target. A figure measured on pupils is red only w
 PUBLIC_RULE = ("How we compare: 'about the same' means a gap too small to matter (under "
                "half a point for a percentage); 'a little', plain or 'well' above or below "
                "grow with the gap, and a gap of 5 points or more is always 'well' above or "
-               "below. Where the group of pupils is small enough that the gap could be "
-               "chance, the words say so ('in a small group of 24 pupils') instead of "
-               "better or worse. Figures that would let anyone work out a count of fewer "
-               "pupils than our privacy threshold are not shown (c).")
+               "below. Where the gap could be chance, given the number of pupils, the words "
+               "say so ('in a small group of 24 pupils', or 'a gap that could be chance') "
+               "instead of better or worse. Figures that would let anyone work out a count "
+               "of fewer pupils than our privacy threshold are not shown (c).")
 
 
 def rag(value: float | None, target: float | None, tolerance: float,

@@ -105,6 +105,10 @@ def left_out_line(ctx: Context) -> str | None:
         what = f"a {ctx.phase} school" if ctx.phase else "the trust's schools"
         parts.append(f"{names(phase)} (not for {what})")
     if not none.empty:
+        # a topic already named as not for this phase is not named again
+        said = {_short(str(m)) for m in phase["measure"]} - {None}
+        none = none[[_short(str(m)) not in said for m in none["measure"]]]
+    if not none.empty:
         parts.append(f"{names(none)} (no figure published for {ctx.place} this year)")
     return "Not on this card: " + "; ".join(parts) + "."
 
@@ -164,11 +168,17 @@ def could_be_chance(other: Any, lower: Any, upper: Any) -> bool:
     return inside(float(other), (float(lower), float(upper)))
 
 
+SMALL_GROUP = 100  # fewer pupils than this is "a small group" in a card's words
+
+
 def small_group(cohort: Any, noun: str = "pupils", gap: bool = False) -> str:
-    """'in a small group of 24 pupils' (a gap's: 'with 9 pupils in the smaller group')."""
+    """'in a small group of 24 pupils' (a gap's: 'with 9 pupils in the smaller group');
+    a large group whose gap is still inside its interval: 'a gap that could be chance'."""
     if fmt.is_missing(cohort):
         return "in a small group"
     n = round(float(cohort))
+    if n >= SMALL_GROUP:
+        return "a gap that could be chance"
     noun = noun[:-1] if n == 1 and noun.endswith("s") else noun
     if gap:
         return f"with {fmt.number(n)} {noun} in the smaller group"
@@ -323,8 +333,8 @@ def stand_out(ctx: Context, frame: pd.DataFrame, most: int = 3) -> list[str]:
                    + "; ".join(t for _, t in sorted(behind)[:most]) + ".")
     rest = []  # one line for the rest, so "In words" stays a few lines
     if unsure:
-        rest.append("Different, but in a group of pupils small enough that it could be "
-                    "chance: " + "; ".join(t for _, t in sorted(unsure)[:most]) + ".")
+        rest.append("Different, but by a gap that could be chance with this many pupils: "
+                    + "; ".join(t for _, t in sorted(unsure)[:most]) + ".")
     if same:
         rest.append(f"{fmt.count_words(same).capitalize()} other "
                     f"{'measure is' if same == 1 else 'measures are'} about the same as "
@@ -332,9 +342,10 @@ def stand_out(ctx: Context, frame: pd.DataFrame, most: int = 3) -> list[str]:
     if rest:
         out.append(" ".join(rest))
     hidden = frame[frame["status"] == "suppressed"]
-    if not hidden.empty:
+    if not hidden.empty:  # named by label where the card shows others of the topic
         out.append(f"Not shown ({fmt.SUPPRESSED}), because too few pupils are in the group "
-                   f"to publish without identifying them: {short_names(hidden)}.")
+                   f"to publish without identifying them: "
+                   f"{short_names(hidden, frame[frame['status'] == 'ok'])}.")
     return out
 
 
