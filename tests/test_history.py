@@ -302,3 +302,16 @@ def test_the_trusts_overview_from_init_to_page(arete):
     # a school that joined later is named so in the grid and the attention table
     assert "Northallerton School &amp; Sixth Form College (joined the trust September 2019)" \
         in page
+
+
+def test_below_national_two_years_running_fires_on_dfes_own_rows(arete):
+    from govkit.plan.config import Trigger
+
+    ev = _evaluator(arete)
+    ev = Evaluator(ev.trust, ev.plan.model_copy(update={"triggers": [Trigger(
+        id="att8-below", description="Attainment 8 below national two years running",
+        kind="below_national_years", measure="ks4_attainment8", periods=2)]}), ev.con)
+    fired = ev.triggers("2017-18-summer")
+    # Northallerton (its predecessor 121678): 45.2 against 46.0 in 2016-17, 44.6 against
+    # 46.4 in 2017-18; Richmond (49.4, 49.0) and Stokesley (54.6, 48.3) are above
+    assert list(fired["urn"]) == [NORTHALLERTON]
