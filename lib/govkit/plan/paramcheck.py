@@ -45,6 +45,13 @@ def plan_summary(plan: Plan, path: Path) -> str:
             f"{len(plan.triggers)} trigger(s)")
 
 
+def _has_national(measure: str) -> bool:
+    """A national figure can be found: in the shipped table, or (a KS2 or KS4 result) in
+    the national rows `govkit import` keeps from DfE's files."""
+    m = MEASURES[measure]
+    return m.national_key is not None or m.attainment is not None
+
+
 def plan_warnings(plan: Plan, path: Path) -> list[str]:
     """KPIs and triggers that load but can never be rated or fire: national is not known."""
     out = []
@@ -52,13 +59,13 @@ def plan_warnings(plan: Plan, path: Path) -> list[str]:
         for ci, c in enumerate(p.success_criteria):
             for ki, k in enumerate(c.kpis):
                 if (k.measure and k.target and k.target.relative_to == "national"
-                        and MEASURES[k.measure].national_key is None):
+                        and not _has_national(k.measure)):
                     out.append(f"{path}: priorities[{pi}].success_criteria[{ci}].kpis[{ki}]"
                                f".target: warning: no national figure is kept for "
                                f"{k.measure}, so this KPI is never rated; give a number")
     for ti, t in enumerate(plan.triggers):
         if (t.kind.startswith("below_national") and t.measure
-                and MEASURES[t.measure].national_key is None):
+                and not _has_national(t.measure)):
             out.append(f"{path}: triggers[{ti}].measure: warning: no national figure is kept "
                        f"for {t.measure}, so this trigger never fires")
     return out
