@@ -634,3 +634,24 @@ def test_an_unknown_term_is_the_first_and_only_line(tmp_path, command):
     assert r.exit_code == 2, r.output
     assert r.output.splitlines() == ["--term 2024-25-sumer: not one of the trust's terms in "
                                      "trust.yaml (did you mean 2024-25-summer?)"]
+
+
+def test_init_never_writes_through_a_link_planted_as_trust_yaml(tmp_path, monkeypatch):
+    links = tmp_path / "group_links.csv"
+    links.write_text(HEADER + "\n" + _csv_line("100001", "4242", "Oak Trust",
+                                               "Multi-academy trust", "Open", "2015-09-01",
+                                               "Oak Primary", "Academy converter",
+                                               "Primary", "Leeds") + "\n", encoding="utf-8")
+    (tmp_path / "params").mkdir()
+    victim = tmp_path / "victim.yaml"
+    (tmp_path / "params" / "trust.yaml").symlink_to(victim)  # dangling: init would make it
+    monkeypatch.chdir(tmp_path)
+    args = ["init", "--gias-links", str(links), "--trust", "4242", "--first-year", "2023-24",
+            "--last-year", "2024-25"]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 2 and "exists already" in r.output, r.output  # a link is a file
+    r = CliRunner().invoke(app, [*args, "--force"])
+    assert r.exit_code == 0, r.output
+    assert not victim.exists()
+    trust = tmp_path / "params" / "trust.yaml"
+    assert not trust.is_symlink() and load_trust(trust).name == "Oak Trust"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from govkit.errors import GovkitError
+from govkit.files import write_atomic
 from govkit.text import SafeConsole, printable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -198,8 +198,9 @@ def init_command(
     target, plan_target = params / "trust.yaml", params / "plan.yaml"
     _refuse_existing([target, plan_target], force)
     params.mkdir(parents=True, exist_ok=True)
-    target.write_text(trust_yaml(found, terms), encoding="utf-8")
-    shutil.copyfile(plan_file, plan_target)
+    # renamed into place: a link planted at either name is replaced, never written through
+    write_atomic(target, trust_yaml(found, terms))
+    write_atomic(plan_target, plan_file.read_bytes())
     (params.parent / "data").mkdir(exist_ok=True)
 
     def say(text: str) -> None:
@@ -244,7 +245,7 @@ def _refuse_existing(files: list[Path], force: bool) -> None:
     from govkit.errors import ConfigError
 
     for f in files:
-        if f.exists() and not force:
+        if (f.exists() or f.is_symlink()) and not force:
             raise ConfigError(f"{f} exists already: give --force to replace it")
 
 
@@ -263,10 +264,10 @@ def _init_demo(params: Path, plan_file: Path, force: bool) -> None:
                      force)
     demo = write_demo(data)
     write_trust_yaml(params / "trust.yaml", demo)
-    shutil.copyfile(plan_file, params / "plan.yaml")
+    write_atomic(params / "plan.yaml", plan_file.read_bytes())
     (params / "commentary").mkdir(exist_ok=True)
     for c in comments:
-        shutil.copyfile(c, params / "commentary" / c.name)
+        write_atomic(params / "commentary" / c.name, c.read_bytes())
     for line in (f"{params / 'trust.yaml'}: {demo.name} (invented), {len(demo.schools)} "
                  f"schools, terms {demo.terms[0]} .. {demo.terms[-1]}",
                  f"{params / 'plan.yaml'}: copied from {plan_file.name}",
