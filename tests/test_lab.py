@@ -322,3 +322,67 @@ def test_school_by_school_is_rounded_as_shown_and_downloads(demo_ctx, capsys):
         assert list(got["school"]) == list(table["school"])
         assert got["attendance_rate"].tolist() == pytest.approx(
             table["attendance_rate"].astype(float).tolist(), nan_ok=True)
+
+
+# --- the parameters cells list this trust's values ------------------------------------------
+
+OWN_TRUST = """name: Causeway Schools Trust
+plan: plan.yaml
+schools:
+- urn: 121212
+  name: Moorside Academy
+  phase: secondary
+- urn: 121213
+  name: "Beck Lane Primary\\nimport os"
+  phase: primary
+terms: [2017-18-autumn, 2017-18-spring, 2017-18-summer]
+"""
+
+
+def _own_trust(root: Path) -> Path:
+    params = root / "params"
+    params.mkdir(parents=True)
+    (params / "trust.yaml").write_text(OWN_TRUST, encoding="utf-8")
+    shutil.copy(ROOT / "lib" / "govkit" / "examples" / "owls-2016-19.yaml", params / "plan.yaml")
+    return params
+
+
+def _parameters(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    return next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+
+
+def test_a_trusts_notebooks_list_its_own_schools_terms_and_priorities(tmp_path):
+    """copy-notebooks (a leader's copies) and check-params (the project's notebooks) write
+    the trust's own values into the parameters cells, never the demo's; a leader's own
+    setting stays; a line break in a name never becomes code."""
+    from govkit.plan.params import load_params
+
+    params = _own_trust(tmp_path)
+    plan = load_params(params)[1]
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks",
+                    ignore=shutil.ignore_patterns("mine"))
+    mine = tmp_path / "notebooks" / "mine"
+    made = CliRunner().invoke(app, ["copy-notebooks", "--params", str(params)])
+    assert made.exit_code == 0, made.output
+    checked = CliRunner().invoke(app, ["check-params", "--params", str(params)])
+    assert checked.exit_code == 0, checked.output
+    assert "priority.ipynb: its parameters cell now lists Causeway Schools Trust's" \
+        in checked.output
+    for folder in (tmp_path / "notebooks", mine):
+        listed = _parameters(folder / "priority.ipynb")
+        assert '"2017-18-autumn" .. "2017-18-summer"' in listed
+        assert "#   121212  Moorside Academy (secondary)" in listed
+        assert "#   121213  Beck Lane Primary\\nimport os (primary)" in listed
+        assert "148101" not in listed and "Kestrel" not in listed
+        assert all(f'"{p.id}"' in listed for p in plan.priorities)
+        assert '"education", "colleagues"' not in listed  # the demo plan's
+        assert [ln for ln in listed.splitlines() if ln.startswith("import")] == []
+    ours = mine / "priority.ipynb"
+    nb = nbformat.read(ours, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = cell.source.replace("urn = None", "urn = 121212")
+    nbformat.write(nb, ours)
+    again = CliRunner().invoke(app, ["check-params", "--params", str(params)])
+    assert "mine/priority.ipynb" not in again.output  # in step already: not rewritten
+    assert "urn = 121212  # a school's URN" in _parameters(ours)

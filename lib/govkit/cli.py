@@ -216,6 +216,7 @@ def init_command(
                 + ", ".join(map(str, s.predecessors))
                 + ": DfE's files under it are read as the school's own history")
     say(f"{plan_target}: copied from {plan_file.name}: set your own targets")
+    _list_in_notebooks(params)
     say("next steps:")
     say("  govkit import <DfE files: KS2/KS4 performance tables, census, CFR> "
         f"--params {params}")
@@ -224,6 +225,22 @@ def init_command(
         "DfE does not publish")
     say(f"  govkit validate {data} --params {params}")
     say(f"  govkit run --params {params} --term {terms[-1]}")
+
+
+def _list_in_notebooks(params: Path, folders: list[Path] | None = None) -> None:
+    """The parameters cells of the project's notebooks (notebooks/ beside params/ and a
+    leader's copies in notebooks/mine/) list this trust's terms, schools and priorities;
+    one line per notebook rewritten."""
+    from govkit.plan.params import load_params
+    from govkit.reports.param_listing import update_folders
+
+    if not (params / "trust.yaml").is_file():
+        return
+    trust, plan = load_params(params)
+    beside = params.resolve().parent / "notebooks"
+    for nb in update_folders(folders or [beside, beside / "mine"], trust, plan):
+        out.print(f"{nb}: its parameters cell now lists {trust.name}'s terms, schools and "
+                  "priorities", markup=False, soft_wrap=True)
 
 
 def _example_plan(plan: str) -> Path:
@@ -268,6 +285,7 @@ def _init_demo(params: Path, plan_file: Path, force: bool) -> None:
     (params / "commentary").mkdir(exist_ok=True)
     for c in comments:
         write_atomic(params / "commentary" / c.name, c.read_bytes())
+    _list_in_notebooks(params)
     for line in (f"{params / 'trust.yaml'}: {demo.name} (invented), {len(demo.schools)} "
                  f"schools, terms {demo.terms[0]} .. {demo.terms[-1]}",
                  f"{params / 'plan.yaml'}: copied from {plan_file.name}",
@@ -399,6 +417,7 @@ def copy_notebooks_command(
     copied, kept = copy_notebooks(dest, source)
     for path in copied:
         out.print(f"{path}: copied from {source}", markup=False, soft_wrap=True)
+    _list_in_notebooks(params, [dest])
     if kept:
         out.print(f"{len(kept)} already in {dest}, kept as they are: "
                   + ", ".join(p.name for p in kept), markup=False, soft_wrap=True)
@@ -449,12 +468,15 @@ def check_params_command(
     plan: Annotated[Path | None, typer.Option("--plan", help="check only this plan file "
                                               "against the measure catalogue")] = None,
 ) -> None:
-    """Check trust.yaml, its plan and the leaders' commentary; one line per problem, exit 2."""
+    """Check trust.yaml, its plan and the leaders' commentary; one line per problem, exit 2.
+    Then the notebooks' parameters cells list this trust's terms, schools and priorities."""
     from govkit.plan.paramcheck import check_params
 
     report = check_params(params, plan)
     for line in report.summary + report.warnings:
         out.print(line, markup=False, soft_wrap=True)
+    if plan is None:  # the trust's own params: its notebooks list its values
+        _list_in_notebooks(params)
     out.print("OK", markup=False)
 
 
