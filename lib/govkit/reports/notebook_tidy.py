@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+from govkit.files import write_atomic
 
 CHECKED = "nbval-check-output"  # a cell whose stored output nbval compares: kept
 NOTEBOOK_METADATA = ("kernelspec",)
@@ -169,6 +170,6 @@ def copy_notebooks(dest: Path, source: Path) -> tuple[list[Path], list[Path]]:
         if target.exists():
             kept.append(target)
             continue
-        shutil.copyfile(nb, target)
+        write_atomic(target, nb.read_bytes())
         copied.append(target)
     return copied, kept

@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from govkit.files import write_atomic
 from govkit.text import one_line
 
 TERM = re.compile(r"(?m)^(term = .*?)  # a term id from trust\.yaml.*$")
@@ -56,9 +57,7 @@ def update_notebook(path: Path, trust: Any, plan: Any) -> bool:
             if new != cell.source:
                 cell.source, changed = new, True
     if changed:
-        tmp = path.with_name(f".{path.name}.listing.tmp")
-        nbformat.write(nb, tmp)
-        tmp.replace(path)
+        write_atomic(path, nbformat.writes(nb) + "\n")
     return changed
 
 
