@@ -51,6 +51,7 @@ from govkit.plan.national import Benchmark, imported_index, national, year_of
 from govkit.plan.rating import RAG_ORDER, combine_rag, could_be_chance
 from govkit.plan.rating import rate as rate_rule
 from govkit.plan.records import records
+from govkit.plan.result import KpiResult
 from govkit.terms import TermError, is_term, parse_term, period_dates
 from govkit.text import cell
 
@@ -71,6 +72,7 @@ KPI_COLUMNS = [
     "red_schools", "red_school_values", "schools_counted", "schools_in_scope", "pupils_all",
 ]
 COL = {c: i for i, c in enumerate(KPI_COLUMNS)}  # a column's place in a row tuple
+assert tuple(KPI_COLUMNS) == KpiResult._fields  # one list of what a KPI result holds
 RATINGS = (*RAG_ORDER, "too_few")  # "too_few": a figure on fewer pupils than min_cohort
 MAINSTREAM = ("primary", "secondary", "all-through")  # national figures are for these
 PHASE_COLUMNS = ["phase", "schools", "measure", "label", "unit", "direction", "value",
@@ -156,7 +158,7 @@ class Evaluator:
         # a trust row's red schools and a report's ratings all read them. A row is a tuple
         # in KPI_COLUMNS order (COL): a batch worker keeps every place's, and a tuple
         # takes a fifth of a dict's memory
-        self._rows: dict[tuple[str, int | None, str | None, str], list[tuple[Any, ...]]] = {}
+        self._rows: dict[tuple[str, int | None, str | None, str], list[KpiResult]] = {}
         self._triggers: dict[str, pd.DataFrame] = {}
         self._records: dict[tuple, list[dict[str, Any]]] = {}
         self.plan_measures = sorted(plan.measures())
@@ -334,7 +336,7 @@ class Evaluator:
             base = b.value if b else None
         elif t.relative_to == "trust":
             base = self.trust_figure(kpi.measure, term, urn, audience).value
-            if base is None and urn is not None and len(self.peers(urn)) < 2:
+            if base is None and urn is not None and len(self.peers(urn, term)) < 2:
                 return None, f"the trust's only {phase} school"
         else:
             base = self.value(kpi.measure, parse_term(term).year_ago().id, urn, audience).value
@@ -343,10 +345,12 @@ class Evaluator:
     def _phase(self, urn: int | None) -> str | None:
         return None if urn is None else self.trust.school(urn).phase
 
-    def peers(self, urn: int) -> list[int]:
-        """The trust's schools compared with this one: those of its comparison phase."""
+    def peers(self, urn: int, term: str | None = None) -> list[int]:
+        """The trust's schools compared with this one: those of its comparison phase (in
+        the trust at ``term``, if given: not one that has left)."""
         phase = comparison_phase(self.trust.school(urn).phase)
-        return [s.urn for s in self.trust.schools if comparison_phase(s.phase) == phase]
+        schools = self.trust.schools if term is None else self.trust.schools_in(term)
+        return [s.urn for s in schools if comparison_phase(s.phase) == phase]
 
     def trust_figure(self, measure: str, term: str, urn: int | None,
                      audience: str = "board") -> MeasureValue:
@@ -509,6 +513,23 @@ class Evaluator:
                                            columns=KPI_COLUMNS)
         return self._kpis[key].copy()
 
+    def results(self, term: str, urn: int | None = None, priority: str | None = None,
+                audience: str = "board") -> list[KpiResult]:
+        """Every KPI of the plan (or of one priority) for this place, term and audience,
+        each evaluated once: the typed results ``kpis`` is a table of. Shared: they are
+        immutable, so a caller may keep them."""
+        self.check(term, urn, priority)
+        return list(self._place_rows(term, urn, priority, audience))
+
+    def result_of(self, kpi_id: str, term: str, urn: int | None = None,
+                  audience: str = "board") -> KpiResult:
+        """One KPI's result by its id (``govkit kpis --csv`` lists the ids)."""
+        for r in self.results(term, urn, audience=audience):
+            if r.kpi_id == kpi_id:
+                return r
+        raise ConfigError(f"no KPI '{kpi_id}' in the plan (for {audience}); its KPIs: "
+                          + ", ".join(k.id or "" for _, _, k in self.plan_kpis))
+
     def kpi_records(self, term: str, urn: int | None = None, priority: str | None = None,
                     audience: str = "board") -> list[dict[str, Any]]:
         """``kpis(...).to_dict("records")`` (NaN where the frame has it), made once: a trust
@@ -519,21 +540,20 @@ class Evaluator:
         return self._records[key]
 
     def _place_rows(self, term: str, urn: int | None, priority: str | None,
-                    audience: str) -> list[tuple[Any, ...]]:
+                    audience: str) -> list[KpiResult]:
         """The place's rows, not copied: a priority's are the whole plan's filtered when
         those are known (KPI ids are unique in a plan, so they are the same rows), else
         that priority's alone are worked out."""
         full = self._rows.get((term, urn, None, audience))
         if full is not None:
-            at = COL["priority_id"]
-            return full if priority is None else [r for r in full if r[at] == priority]
+            return full if priority is None else [r for r in full if r.priority_id == priority]
         key = (term, urn, priority, audience)
         if key not in self._rows:
             self._rows[key] = self._evaluate(term, urn, priority, audience)
         return self._rows[key]
 
     def _evaluate(self, term: str, urn: int | None, priority: str | None,
-                  audience: str) -> list[tuple[Any, ...]]:
+                  audience: str) -> list[KpiResult]:
         comments = self._comments_for(term)
         rows = []
         for p, c, k in self.plan_kpis:
@@ -554,7 +574,7 @@ class Evaluator:
             rows.append(self._data_row(row, k, term, urn, audience))
         if urn is None:
             self._name_red_schools(rows, term, priority, audience)
-        return [tuple(r[c] for c in KPI_COLUMNS) for r in rows]
+        return [KpiResult(**r) for r in rows]
 
     def _name_red_schools(self, rows: list[dict[str, Any]], term: str,
                           priority: str | None, audience: str) -> None:
@@ -562,14 +582,12 @@ class Evaluator:
         never hide a school in the red."""
         # each school's red KPIs looked up once (kpi_id -> its red row), from the rows
         # each school's own reports use: no frame per school, no second evaluation
-        reds: list[tuple[int, str, dict[str, dict[str, Any]]]] = []
-        rag, kid, value, unit, status = (COL[c] for c in ("rag", "kpi_id", "value", "unit",
-                                                          "status"))
+        reds: list[tuple[int, str, dict[str, KpiResult]]] = []
         for s in self.trust.schools_in(term):
-            red: dict[str, dict[str, Any]] = {}
+            red: dict[str, KpiResult] = {}
             for r in self._place_rows(term, s.urn, priority, audience):
-                if r[rag] == "red" and r[kid] not in red:
-                    red[r[kid]] = {"value": r[value], "unit": r[unit], "status": r[status]}
+                if r.rag == "red" and r.kpi_id not in red:
+                    red[r.kpi_id] = r
             reds.append((s.urn, self.trust.label(s.urn), red))
         for row in rows:
             if row["status"] == "narrative":
@@ -581,7 +599,7 @@ class Evaluator:
                 r = red.get(row["kpi_id"]) if urn in now else None
                 if r is not None:
                     names.append(name)
-                    shown.append(fmt.value(r["value"], r["unit"], r["status"]))
+                    shown.append(fmt.value(r.value, r.unit, r.status))
             row.update(red_schools="; ".join(names) or None,
                        red_school_values="; ".join(shown) or None)
 
@@ -781,8 +799,7 @@ class Evaluator:
         """
         wanted = None if measures is None else set(measures)
         self.check(term, urn, priority)
-        rag, measure, status = COL["rag"], COL["measure"], COL["status"]
-        rated = [r[rag] for r in self._place_rows(term, urn, priority, audience)
-                 if (wanted is None or r[measure] in wanted)
-                 and r[status] == "ok" and r[rag] in RAG_ORDER]
+        rated = [r.rag for r in self._place_rows(term, urn, priority, audience)
+                 if (wanted is None or r.measure in wanted)
+                 and r.status == "ok" and r.rag in RAG_ORDER]
         return combine_rag(rated), {c: rated.count(c) for c in RAG_ORDER}

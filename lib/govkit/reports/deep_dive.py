@@ -222,7 +222,7 @@ def _peers(ctx: Context, measure: str) -> list[Any]:
     """The schools a place is set beside: for a school, the trust's schools of its phase;
     for the trust, every school the measure applies to."""
     m = MEASURES[measure]
-    alike = None if ctx.urn is None else set(ctx.ev.peers(ctx.urn))
+    alike = None if ctx.urn is None else set(ctx.ev.peers(ctx.urn, ctx.term))
     return [s for s in ctx.trust.schools_in(ctx.term) if applies(m, s.phase)
             and (alike is None or s.urn in alike)]
 

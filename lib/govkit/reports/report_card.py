@@ -272,7 +272,7 @@ def card_table(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
 def trust_column_note(ctx: Context) -> str:
     """What the Trust column is for this school: its phase's schools, not the whole trust
     (a primary's suspensions beside a figure swollen by the secondaries would flatter it)."""
-    n = len(ctx.ev.peers(ctx.urn))
+    n = len(ctx.ev.peers(ctx.urn, ctx.term))
     if n < 2:
         return (f"Trust: no figure, as {ctx.place} is the trust's only {ctx.phase} school "
                 "and other schools are not like it.")
