@@ -238,9 +238,13 @@ def _list_in_notebooks(params: Path, folders: list[Path] | None = None) -> None:
         return
     trust, plan = load_params(params)
     beside = params.resolve().parent / "notebooks"
-    for nb in update_folders(folders or [beside, beside / "mine"], trust, plan):
+    changed, unread = update_folders(folders or [beside, beside / "mine"], trust, plan)
+    for nb in changed:
         out.print(f"{nb}: its parameters cell now lists {trust.name}'s terms, schools and "
                   "priorities", markup=False, soft_wrap=True)
+    for nb, why in unread:
+        out.print(f"{nb}: not a notebook govkit can read, left as it is ({why})",
+                  markup=False, soft_wrap=True)
 
 
 def _example_plan(plan: str) -> Path:

@@ -61,11 +61,16 @@ def update_notebook(path: Path, trust: Any, plan: Any) -> bool:
     return changed
 
 
-def update_folders(folders: list[Path], trust: Any, plan: Any) -> list[Path]:
-    """Every notebook of these folders (that exist) brought in step; the ones changed."""
-    changed = []
+def update_folders(folders: list[Path], trust: Any, plan: Any
+                   ) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Every notebook of these folders (that exist) brought in step: (the ones changed,
+    the ones that could not be read with why: a leader's broken copy is left alone)."""
+    changed, unread = [], []
     for folder in folders:
-        if folder.is_dir():
-            changed += [nb for nb in sorted(folder.glob("*.ipynb"))
-                        if update_notebook(nb, trust, plan)]
-    return changed
+        for nb in sorted(folder.glob("*.ipynb")) if folder.is_dir() else []:
+            try:
+                if update_notebook(nb, trust, plan):
+                    changed.append(nb)
+            except Exception as e:  # noqa: BLE001 - not a notebook nbformat can read
+                unread.append((nb, str(e).splitlines()[0] if str(e) else type(e).__name__))
+    return changed, unread
