@@ -12,10 +12,18 @@ from typing import Any
 
 import matplotlib as mpl
 import pandas as pd
+from markupsafe import Markup
 
 from govkit.plan import fmt, narrative
 from govkit.reports import charts
-from govkit.reports.html import RAG_WORDS, esc, rag_badge, rag_class, rag_key  # noqa: F401 re-exported
+from govkit.reports.html import (  # noqa: F401 re-exported
+    RAG_WORDS,
+    esc,
+    macro,
+    rag_badge,
+    rag_class,
+    rag_key,
+)
 
 # rating -> (symbol, word, background colour): the house's words (govkit.reports.html)
 # with the charts' palette, which the stylesheet's classes (rag-green, ...) also hold
@@ -95,7 +103,7 @@ def figure_hooks(measure: str, term: str, urn: Any, value: Any, unit: str | None
 
 def hooks_html(hooks: Mapping[str, Any] | None) -> str:
     """' data-kpi="..." data-rating="..."', escaped."""
-    return "".join(f' data-{esc(k)}="{esc(v)}"' for k, v in (hooks or {}).items())
+    return str(macro("hooks")(hooks))
 
 
 def kpi_paragraph(row: Mapping[str, Any]) -> None:
@@ -198,23 +206,14 @@ def table_html(df: pd.DataFrame, html_columns: Sequence[str] = (),
     The look is the house stylesheet's (table.govkit); the table sits in a box that
     scrolls sideways on a narrow screen, keyboard-reachable and named by its caption.
     """
-    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in df.columns)
-    body = []
     hooks = list(row_hooks) if row_hooks is not None else [{}] * len(df)
     per_cell = list(cell_hooks) if cell_hooks is not None else [{}] * len(df)
-    for row, hook, held in zip(df.itertuples(index=False), hooks, per_cell, strict=True):
-        cells = []
-        for col, v in zip(df.columns, row, strict=True):
-            inner = str(v) if col in html_columns else esc(v)
-            # short figures such as "-GBP 44k" or "Summer 2025" must not break in two
-            wrap = ' class="gk-nowrap"' if len(str(v)) <= 14 else ""
-            cells.append(f"<td{wrap}{hooks_html(held.get(col))}>{inner}</td>")
-        body.append(f"<tr{hooks_html(hook)}>" + "".join(cells) + "</tr>")
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    region = f' role="region" aria-label="{esc(caption)}"' if caption else ""
-    return (f'<div class="gk-table-wrap"{region} tabindex="0">'
-            f'<table class="govkit">{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+    rows = [{"hooks": hook, "cells": [
+        # short figures such as "-GBP 44k" or "Summer 2025" must not break in two
+        {"html": Markup(str(v)) if col in html_columns else v, "nowrap": len(str(v)) <= 14,
+         "hooks": held.get(col)} for col, v in zip(df.columns, row, strict=True)]}
+        for row, hook, held in zip(df.itertuples(index=False), hooks, per_cell, strict=True)]
+    return str(macro("table")(list(df.columns), rows, caption or None))
 
 
 def show_table(df: pd.DataFrame, html_columns: Sequence[str] = (),

@@ -84,3 +84,9 @@ def environment() -> jinja2.Environment:
 def render(template: str, **context: Any) -> str:
     """A house template (templates/govkit/<template>) rendered with ``context``."""
     return environment().get_template(template).render(**context)
+
+
+def macro(name: str) -> Any:
+    """A macro of templates/govkit/macros.html.j2 (``table``, ``hooks``), callable from
+    Python; it returns Markup."""
+    return getattr(environment().get_template("macros.html.j2").module, name)
