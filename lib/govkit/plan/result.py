@@ -73,7 +73,7 @@ class KpiResult(NamedTuple):
         """A field by name, as a row dict's ``get`` (renderers read rows either way)."""
         return getattr(self, key, default) if key in self._fields else default
 
-    def __contains__(self, key: object) -> bool:  # type: ignore[override]
+    def __contains__(self, key: object) -> bool:
         """``"change_basis" in result``: whether it has the field (as a row dict)."""
         return key in self._fields
 
