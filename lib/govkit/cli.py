@@ -367,10 +367,14 @@ def _print_import(r: Any, trust_name: str) -> None:
     def say(text: str) -> None:
         out.print(text, markup=False, soft_wrap=True)
 
-    for p in r.problems:
-        say(str(p))
     say(f"{r.file.name}: {r.importer.name} ({r.academic_year}) -> {r.target}: {r.rows} "
         f"row(s) for {r.schools} school(s), replacing {r.replaced}")
+    # the file's own warnings (DfE rows that stop after their last figure, codes not in
+    # DfE's key) belong to its summary: one line each, under the file's name
+    for p in r.problems:
+        where = f"row {p.row}" + (f", {p.column}" if p.column else "") + ": " \
+            if p.row is not None else ""
+        say(f"  {p.severity}: {where}{p.message}")
     if r.measures:
         say("  measures: " + ", ".join(r.measures))
     for line in r.predecessors:
