@@ -275,3 +275,21 @@ def test_drawing_every_chart_kind_raises_no_matplotlib_warning():
             c.fig.savefig(io.StringIO(), format="svg")
             labels = [t.get_text() for t in c.fig.axes[0].get_yticklabels()]
             assert any(labels), labels
+
+
+def test_bars_bunched_near_100_percent_start_below_them_and_say_so():
+    # attendance 89.8% .. 95.5%, national 94.5%: from zero every bar looks the same
+    assert charts.bar_start([89.8, 95.5, 94.5], "percent") == 85.0  # a round 5 below 87.8
+    assert charts.bar_start([20.0, 12.0], "percent") == 0.0  # low shares keep zero
+    assert charts.bar_start([40.0, 95.0], "percent") == 0.0  # spread wide: zero
+    assert charts.bar_start([9500.0, 9900.0], "GBP") == 0.0  # money: always from zero
+    c = charts.compare_chart(["Oak", "Ash"], [95.5, 89.8], "Attendance", "percent",
+                             reference=94.5)
+    ax = c.fig.axes[0]
+    assert ax.get_xlim()[0] == 85.0
+    # each bar runs from the axis start to its value, not from zero
+    assert sorted((round(b.get_x(), 6), round(b.get_x() + b.get_width(), 6))
+                  for b in ax.patches) == [(85.0, 89.8), (85.0, 95.5)]
+    said = [t.get_text() for t in c.fig.texts]  # the title, then the line under the axis
+    assert said[1:] == ["The axis starts at 85.0%, not at zero, so that the differences show."]
+    assert c.alt.endswith("The axis starts at 85.0%, not at zero.")

@@ -30,6 +30,7 @@ from govkit.batch.matrix import TRUST
 from govkit.errors import GovkitError
 from govkit.files import replacing
 from govkit.plan.config import Plan, Trust
+from govkit.plan.rating import RULE
 from govkit.reports.export import house_css
 from govkit.reports.html import render
 from govkit.terms import parse_term
@@ -105,7 +106,7 @@ def _front_html(trust: Trust, term: str, scope: str, items: list[PackItem],
     b = trust.branding
     return render("pack.html.j2",
         css=Markup(house_css()), primary=b.primary_colour, accent=b.accent_colour,
-        title="Board pack", trust_name=trust.name,
+        title="Board pack", trust_name=trust.name, rule=RULE,
         scope=scope, term_label=parse_term(term).label, items=items,
         produced=dt.date.today().strftime("%d %B %Y"), total_pages=total_pages)
 
@@ -121,7 +122,11 @@ def _print(page: object, start: int, footer: str, cover: bool = False) -> bytes:
     page.add_style_tag(content=(  # type: ignore[attr-defined]
         f'@page {{ @bottom-center {{ content: "{css_string(footer)} · page " counter(page);'
         f" {FOOT} }} }}"
-        f"@page :first {{ counter-increment: page {start}; {first} }}"))
+        f"@page :first {{ counter-increment: page {start}; {first} }}"
+        # each report's own foot (its title, the date, the rating rule) is the pack's
+        # page foot and contents page once: at the end of every report it spilled onto a
+        # page of its own
+        "footer.gk-footer { display: none; }"))
     return page.pdf(prefer_css_page_size=True, print_background=True,  # type: ignore
                     outline=True, tagged=True)
 

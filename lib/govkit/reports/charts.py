@@ -9,6 +9,7 @@ screen-reader user gets the same facts as a sighted one.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -83,6 +84,9 @@ STYLE = {
 DRAW_RC = ("svg.fonttype", "svg.hashsalt", "text.parse_math", "text.usetex")
 SVG_METADATA = {"Date": None, "Creator": None}  # savefig(..., metadata=SVG_METADATA)
 _PAD = 0.08  # inches between the figure's edge and what is drawn nearest it
+# a trend chart's height in inches: printed at the page's width its labels stay 9-10 pt,
+# and a priority report's many charts take two or three to a page
+TREND_HEIGHT = 2.7
 
 
 class Chart(NamedTuple):
@@ -226,7 +230,7 @@ def trend_chart(terms: Sequence[str], values: Sequence[Any], label: str,
     title = title or narrative.trend_title(label, [v for _, v in pts], national, unit,
                                            step=step)
     with mpl.rc_context(STYLE):
-        fig, ax = _figure()
+        fig, ax = _figure(height=TREND_HEIGHT)
         name = place or label
         if pts:
             ax.plot([x for x, _ in pts], [v for _, v in pts], marker="o",
@@ -294,6 +298,17 @@ def trend_alt(terms: Sequence[str], values: Sequence[Any], label: str, unit: str
     return text
 
 
+def bar_start(values: Sequence[float], unit: str | None) -> float:
+    """Where a bar chart's axis starts: zero, except for shares bunched high (attendance at
+    89.8% and 95.5%), whose bars from zero would look the same: then a round 5 below the
+    lowest, and the chart says the axis does not start at zero."""
+    vals = [float(v) for v in values if not fmt.is_missing(v)]
+    if (unit or "").lower() != "percent" or not vals or min(vals) < 60 \
+            or max(vals) - min(vals) > 20:
+        return 0.0
+    return float(max(0, 5 * math.floor((min(vals) - 2) / 5)))
+
+
 def compare_chart(names: Sequence[str], values: Sequence[Any], label: str,
                   unit: str | None = None, *, statuses: Sequence[Any] | None = None,
                   reference: Any = None, reference_label: str = "National",
@@ -318,6 +333,8 @@ def compare_chart(names: Sequence[str], values: Sequence[Any], label: str,
         title = compare_title(label, [(n, v) for n, v, _ in shown], unit, reference,
                               reference_label, higher_is_better,
                               [own[n] for n, _, _ in shown] if own is not None else None)
+    start = bar_start([v for _, v, _ in shown] + ([] if fmt.is_missing(reference)
+                                                  else [reference]), unit)
     with mpl.rc_context(STYLE | {"axes.grid.axis": "x"}):
         fig, ax = _figure(height=max(2.4, 1.2 + 0.38 * len(order)), **{"axes.grid.axis": "x"})
         ax.set_axisbelow(True)
@@ -325,14 +342,16 @@ def compare_chart(names: Sequence[str], values: Sequence[Any], label: str,
             if (name, v, status) in others:
                 mark = fmt.value(v, unit, status="suppressed" if status == "suppressed"
                                  else status)
-                ax.text(0, i, f" {mark}", va="center", fontsize=9, color=PALETTE["ink"])
+                ax.text(start, i, f" {mark}", va="center", fontsize=9, color=PALETTE["ink"])
                 continue
             colour = PALETTE["dark_orange"] if name == highlight else PALETTE["blue"]
-            ax.barh(i, float(v), color=colour, height=0.65)
+            ax.barh(i, float(v) - start, left=start, color=colour, height=0.65)
             ax.text(float(v), i, f" {fmt.value(v, unit)}", va="center", fontsize=9)
         ax.set_yticks(range(len(order)), [str(r[0]) for r in order])
         _axis_format(ax, unit, axis="x")
         ax.margins(x=0.15)
+        if start:
+            ax.set_xlim(left=start)
         lines = _set_title(fig, title)
         ticks_h = 10 * 1.2 / 72 + 0.1  # the x tick labels under the axes
         legend_h = 0.0
@@ -340,18 +359,29 @@ def compare_chart(names: Sequence[str], values: Sequence[Any], label: str,
             ax.axvline(float(reference), color=PALETTE["ink"], linestyle=":", linewidth=1.6,
                        label=f"{reference_label} {fmt.value(reference, unit)}")
             legend_h = STYLE["legend.fontsize"] * 2.2 / 72
+        note_h = 9 * 1.5 / 72 if start else 0.0
         names_w = max((text_size(str(r[0]), 10)[0] for r in order), default=0.3)
-        bottom = ticks_h + legend_h + _PAD
-        _place(fig, ax, left=names_w + 0.12 + _PAD, right=0.25, bottom=bottom,
-               title_lines=lines)
+        bottom = ticks_h + legend_h + note_h + _PAD
+        left = names_w + 0.12 + _PAD
+        _place(fig, ax, left=left, right=0.25, bottom=bottom, title_lines=lines)
         if legend_h:  # under the tick labels, in the room left for it
             axes_h = fig.get_size_inches()[1] * ax.get_position().height
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, -ticks_h / axes_h), ncols=1)
+        if start:  # the axis is cut: a break mark on it, and a line saying so
+            for dx in (-0.012, 0.0):
+                ax.plot([dx - 0.006, dx + 0.006], [-0.03, 0.03], transform=ax.transAxes,
+                        color=PALETTE["ink"], linewidth=1.2, clip_on=False)
+            w, h = fig.get_size_inches()
+            fig.text(left / w, _PAD / h, f"The axis starts at {fmt.value(start, unit)}, "
+                     "not at zero, so that the differences show.", fontsize=9,
+                     color=PALETTE["ink"], va="bottom")
     alt = f"Bar chart of {label.lower()}: " + "; ".join(
         f"{n} {fmt.value(v, unit, status=s if s not in (None, 'ok') else None)}"
         for n, v, s in rows) + "."
     if not fmt.is_missing(reference):
         alt += f" {reference_label}: {fmt.value(reference, unit)}."
+    if start:
+        alt += f" The axis starts at {fmt.value(start, unit)}, not at zero."
     return Chart(fig, alt, title)
 
 
