@@ -214,6 +214,26 @@ def _wrap_title(title: str, width: int = 64) -> str:
     return "\n".join(lines)
 
 
+LEGEND_WIDTH = 26  # characters of a legend line: a long school name wraps, never squeezes
+
+
+def bar_label(name: str, width: int = 34, lines: int = 2) -> str:
+    """A bar's name as its axis shows it: wrapped, at most ``lines`` lines, the rest cut
+    with an ellipsis (the alt text and the tables keep it whole). A school's name from
+    GIAS can run to 100 characters, which would leave the bars no room."""
+    wrapped = _wrap_title(name, width).split("\n")
+    if len(wrapped) > lines or any(len(w) > width for w in wrapped):
+        wrapped = [w if len(w) <= width else w[:width - 1] + "\u2026"
+                   for w in wrapped[:lines]]
+        last = wrapped[-1]
+        if not last.endswith("\u2026"):
+            if len(last) >= width:  # room for the ellipsis, cut at a word if there is one
+                last = last[:width - 1]
+                last = last.rsplit(" ", 1)[0] if " " in last else last
+            wrapped[-1] = last.rstrip() + "\u2026"
+    return "\n".join(wrapped)
+
+
 def trend_chart(terms: Sequence[str], values: Sequence[Any], label: str,
                 unit: str | None = None, *, national: Any = None, target: Any = None,
                 comparison: Sequence[Any] | None = None, comparison_label: str = "Trust",
@@ -234,7 +254,7 @@ def trend_chart(terms: Sequence[str], values: Sequence[Any], label: str,
         name = place or label
         if pts:
             ax.plot([x for x, _ in pts], [v for _, v in pts], marker="o",
-                    color=PALETTE["blue"], label=name)
+                    color=PALETTE["blue"], label=bar_label(name, LEGEND_WIDTH))
             lx, lv = pts[-1]
             ax.annotate(fmt.value(lv, unit), (lx, lv), textcoords="offset points",
                         xytext=(0, 8), ha="center", fontsize=9, color=PALETTE["blue"],
@@ -244,7 +264,8 @@ def trend_chart(terms: Sequence[str], values: Sequence[Any], label: str,
                     if not fmt.is_missing(v)]
             if cpts:
                 ax.plot([x for x, _ in cpts], [v for _, v in cpts], marker="s",
-                        linestyle="--", color=PALETTE["dark_orange"], label=comparison_label)
+                        linestyle="--", color=PALETTE["dark_orange"],
+                        label=bar_label(comparison_label, LEGEND_WIDTH))
         same = (not fmt.is_missing(national) and not fmt.is_missing(target)
                 and fmt.value(national, unit) == fmt.value(target, unit))
         if same:  # a target of "national" would hide one line under the other: draw one
@@ -347,7 +368,8 @@ def compare_chart(names: Sequence[str], values: Sequence[Any], label: str,
             colour = PALETTE["dark_orange"] if name == highlight else PALETTE["blue"]
             ax.barh(i, float(v) - start, left=start, color=colour, height=0.65)
             ax.text(float(v), i, f" {fmt.value(v, unit)}", va="center", fontsize=9)
-        ax.set_yticks(range(len(order)), [str(r[0]) for r in order])
+        labels = [bar_label(str(r[0])) for r in order]
+        ax.set_yticks(range(len(order)), labels)
         _axis_format(ax, unit, axis="x")
         ax.margins(x=0.15)
         if start:
@@ -360,7 +382,7 @@ def compare_chart(names: Sequence[str], values: Sequence[Any], label: str,
                        label=f"{reference_label} {fmt.value(reference, unit)}")
             legend_h = STYLE["legend.fontsize"] * 2.2 / 72
         note_h = 9 * 1.5 / 72 if start else 0.0
-        names_w = max((text_size(str(r[0]), 10)[0] for r in order), default=0.3)
+        names_w = max((text_size(n, 10)[0] for n in labels), default=0.3)
         bottom = ticks_h + legend_h + note_h + _PAD
         left = names_w + 0.12 + _PAD
         _place(fig, ax, left=left, right=0.25, bottom=bottom, title_lines=lines)
