@@ -315,3 +315,15 @@ def test_below_national_two_years_running_fires_on_dfes_own_rows(arete):
     # Northallerton (its predecessor 121678): 45.2 against 46.0 in 2016-17, 44.6 against
     # 46.4 in 2017-18; Richmond (49.4, 49.0) and Stokesley (54.6, 48.3) are above
     assert list(fired["urn"]) == [NORTHALLERTON]
+
+
+def test_a_trust_trend_names_the_schools_it_counts_when_they_changed(arete):
+    ev = _evaluator(arete)
+    assert ev.history_note(None, "ks4_progress8") == (
+        "Trust figures count the schools in the trust at the time: a school counts from "
+        "the academic year it joined, and stops when it leaves. Here: Northallerton School "
+        "& Sixth Form College in none of these years (joined September 2019); Richmond "
+        "School from 2017-18 (joined December 2017).")
+    like = _evaluator(arete, history="like_for_like")
+    assert like.history_note(None, "ks4_progress8").startswith(
+        "Trust figures for every year count today's schools throughout (like for like)")

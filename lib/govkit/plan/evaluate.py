@@ -230,8 +230,8 @@ class Evaluator:
         school, the years that are its predecessor's results, and what the trust's line
         beside it counts when that changed over the years."""
         if urn is None:
-            return self.trust.history_note
-        trust_line = self.trust.history_note if self.membership_varies() \
+            return self.trust_history(measure)
+        trust_line = self.trust_history(measure) if self.membership_varies() \
             and MEASURES[measure].kind != "total" else None
         years = self.predecessor_years(urn, measure)
         if not years:
@@ -245,6 +245,35 @@ class Evaluator:
                  by_urn.items()]
         own = "Results for " + "; ".join(parts) + ": shown as the school's own history."
         return own + (" " + trust_line if trust_line else "")
+
+    def trust_history(self, measure: str) -> str:
+        """Which schools the trust's line counts over the trust's terms, named where that
+        changed: "Richmond School from 2017-18 (joined December 2017)"."""
+        note = self.trust.history_note
+        if self.trust.history == "like_for_like" or not self.membership_varies():
+            return note
+        periods = list(dict.fromkeys(self.measure_period(measure, t)
+                                     for t in self.trust.terms))
+        changes = []
+        for s in self.trust.schools:
+            counted = [p for p in periods if s.urn in self.members(p)]
+            if len(counted) == len(periods):
+                continue
+            why = "; ".join(x for x in (
+                f"joined {s.joined_trust:%B %Y}" if s.joined_trust else "",
+                f"left {s.left_trust:%B %Y}" if s.left_trust else "") if x)
+            why = f" ({why})" if why else ""
+            name = self.trust.label(s.urn)
+            if not counted:
+                changes.append(f"{name} in none of these years{why}")
+            elif counted[0] != periods[0] and counted[-1] != periods[-1]:
+                changes.append(f"{name} from {fmt.term_label(counted[0])} to "
+                               f"{fmt.term_label(counted[-1])}{why}")
+            elif counted[0] != periods[0]:
+                changes.append(f"{name} from {fmt.term_label(counted[0])}{why}")
+            else:
+                changes.append(f"{name} until {fmt.term_label(counted[-1])}{why}")
+        return note + (" Here: " + "; ".join(changes) + "." if changes else "")
 
     def measure_period(self, measure: str, term: str) -> str:
         """The period a measure's figure for ``term`` is of: the results' academic year or
