@@ -139,3 +139,30 @@ def test_last_meeting_is_configurable_and_must_be_a_term_of_the_trust():
     data["board"] = {"last_meeting": "2019-20-autumn"}
     with pytest.raises(ConfigError, match="board.last_meeting: 2019-20-autumn is not one of"):
         _validate(Trust, data, "trust.yaml")
+
+
+def test_the_run_prints_the_comments_still_due(tmp_path, capsys):
+    """`govkit run` ends with the analyst's list (school, priority, KPI) before the index:
+    the board's pages show nothing where a leader's comment is missing."""
+    import shutil
+    from pathlib import Path
+
+    from govkit.cli import print_comments_due
+
+    root = Path(__file__).resolve().parents[1]
+    params = tmp_path / "params"
+    params.mkdir()
+    for name in ("trust.yaml", "plan.yaml"):
+        shutil.copy(root / "params" / name, params / name)
+    (params / "commentary").mkdir()
+    (params / "commentary" / "2024-25-summer.yaml").write_text(
+        "148127:\n  education.curriculum.1: Reading is the first priority.\n",
+        encoding="utf-8")
+    print_comments_due(params, "2024-25-summer", [148127])
+    lines = capsys.readouterr().out.splitlines()
+    # Calder Moor: the demo plan's six narrative KPIs, less the one answered
+    assert lines[0].startswith("Leaders' comments still due (5; add them to ")
+    assert lines[1] == ("  Calder Moor Primary School · High quality and inclusive education · "
+                        "education.improvement.1: School improvement spreads best practice "
+                        "and addresses any quality issue urgently")
+    assert len(lines) == 6 and not any("education.curriculum.1" in ln for ln in lines)

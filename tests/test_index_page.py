@@ -78,3 +78,23 @@ def test_names_from_the_data_are_escaped() -> None:
     p = plan([{"measure": "attendance_rate", "target": 95}])
     page = render_index(t, p, TERM, [entry("trust/trust_overview")])
     assert "A &amp; B &lt;Trust&gt;" in page and "<Trust>" not in page
+
+
+def test_the_index_lists_the_leaders_comments_still_due_escaped(tmp_path) -> None:
+    from govkit.plan.commentary import comments_due
+
+    t = trust("primary", "secondary")
+    p = plan([{"measure": "attendance_rate", "target": 95, "tolerance": 1}], narrative=True)
+    comments = tmp_path / "commentary"
+    comments.mkdir()
+    (comments / f"{TERM}.yaml").write_text("100001:\n  p1.c2.1: Curriculum reviewed.\n",
+                                           encoding="utf-8")
+    due = comments_due(t, p, comments, TERM)
+    # the plan's one narrative KPI, for the trust and each school, less School 1's answer
+    assert [(d.place, d.kpi_id) for d in due] == [("Test Trust", "p1.c2.1"),
+                                                  ("School 2", "p1.c2.1")]
+    page = render_index(t, p, TERM, [entry("trust/trust_overview")], due)
+    assert "Leaders' comments still due (2)" in page
+    assert "<td>School 2</td><td>Priority one</td><td>Leaders review the curriculum" in page
+    assert "Leaders' comments still due" not in render_index(t, p, TERM,
+                                                             [entry("trust/trust_overview")])

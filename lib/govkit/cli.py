@@ -650,8 +650,8 @@ def run_command(
     _check_term_data(params, configured_data(data, params), term)
     code = run_with_progress(out, params, configured_data(data, params), out_dir, term,
                              school or None, report or None, jobs, force, timeout, fork,
-                             executor=executor, scheduler=scheduler, notebooks_dir=notebooks)
-    print_comments_due(params, term, school)
+                             executor=executor, scheduler=scheduler, notebooks_dir=notebooks,
+                             before_index=lambda: print_comments_due(params, term, school))
     if code:
         if pack:
             err.print("no board pack: not every report was built")
