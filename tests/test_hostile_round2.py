@@ -678,3 +678,23 @@ def test_a_hundred_character_school_name_still_draws_its_charts():
         assert name in chart.alt  # the words a screen reader reads keep it whole
     assert charts.bar_label(name) == ("The Bishop of Winchester Church of\n"
                                       "England Voluntary Aided Junior\u2026")
+
+
+# --- more found: a direction override in a name made a page show other words ------------
+
+def test_a_direction_override_in_a_name_never_reorders_a_page(tmp_path):
+    import nbformat
+
+    from govkit.reports import charts
+    from govkit.reports.blocks import _svg
+    from govkit.reports.export import render_html
+
+    spoof = "Oak \u202eloohcS\u2066 Primary"  # shows as 'Oak School Primary' reversed
+    trust = load_trust(ROOT / "params/trust.yaml")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {spoof}")])
+    page = render_html(nb, trust, spoof)
+    svg = _svg(charts.compare_chart([spoof, "Ash"], [90.0, 80.0], "Attendance", "percent")
+               .fig)
+    for text in (page, svg):
+        assert "\u202e" not in text and "\u2066" not in text
+    assert "Oak \ufffdloohcS\ufffd Primary" in page

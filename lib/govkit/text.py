@@ -46,6 +46,17 @@ def one_line(text: str) -> str:
                    else _escape(c) for c in text)
 
 
+# Unicode's direction overrides and isolates: in a name from a data file they make a page
+# show other words than it holds ("Trojan source"). Pages show each as U+FFFD.
+_OVERRIDES = {c: "\ufffd" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def no_bidi(text: str) -> str:
+    """``text`` (a page, an SVG) with every direction override or isolate shown as the
+    replacement character, so what a reader sees is what the text holds."""
+    return text.translate(_OVERRIDES)
+
+
 def cell(value: Any) -> Any:
     """A value for a spreadsheet cell (CSV or XLSX): text that Excel would take as a
     formula (``=``, ``+``, ``-``, ``@``, a tab or carriage return first) gets a leading

@@ -24,6 +24,7 @@ from govkit.reports.html import (  # noqa: F401 re-exported
     rag_class,
     rag_key,
 )
+from govkit.text import no_bidi
 
 # rating -> (symbol, word, background colour): the house's words (govkit.reports.html)
 # with the charts' palette, which the stylesheet's classes (rag-green, ...) also hold
@@ -120,7 +121,7 @@ def _svg(fig: Any) -> str:
     buf = io.StringIO()
     with mpl.rc_context({k: charts.STYLE[k] for k in charts.DRAW_RC}):
         fig.savefig(buf, format="svg", metadata=charts.SVG_METADATA)
-    return buf.getvalue()
+    return no_bidi(buf.getvalue())
 
 
 def figure_alt(fig: Any) -> str:

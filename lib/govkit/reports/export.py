@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import govkit
 from govkit.files import write_atomic
 from govkit.plan.config import Trust
+from govkit.text import no_bidi
 
 if TYPE_CHECKING:  # imported where used: `govkit run` with nothing to rebuild needs neither
     import nbformat
@@ -89,7 +90,7 @@ def render_html(nb: nbformat.NotebookNode, trust: Trust, title: str,
         "generated": dt.date.today().strftime("%d %B %Y"),
     }}
     html, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return html
+    return no_bidi(html)  # a name's direction override never reorders the page
 
 
 def export_html(nb: nbformat.NotebookNode, out_path: Path, trust: Trust, title: str,

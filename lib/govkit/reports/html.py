@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from govkit.plan import fmt
+from govkit.text import no_bidi
 
 TEMPLATES = Path(__file__).parent / "templates" / "govkit"
 
@@ -83,7 +84,7 @@ def environment() -> jinja2.Environment:
 
 def render(template: str, **context: Any) -> str:
     """A house template (templates/govkit/<template>) rendered with ``context``."""
-    return environment().get_template(template).render(**context)
+    return no_bidi(environment().get_template(template).render(**context))
 
 
 def macro(name: str) -> Any:
