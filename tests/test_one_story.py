@@ -437,3 +437,100 @@ def test_no_red_trigger_or_attention_rests_on_too_few_pupils(ev):
     for r in trig.to_dict("records"):
         mv = ev.value(r["measure"], term, r["urn"])
         assert not ev.too_few(r["measure"], mv), r
+
+
+GAP_SENTENCES = {  # a deep dive's sentence -> the priority report's KPI on the same gap
+    "ks2_rwm_disadvantaged_gap": re.compile(
+        r"The share reaching the KS2 expected standard of disadvantaged pupils is "
+        r"([\d.]+) percentage points? (above|below) that of other pupils"),
+    "attendance_disadvantaged_gap": re.compile(
+        r"Attendance of disadvantaged pupils is ([\d.]+) percentage points? (above|below) "
+        r"that of other pupils"),
+}
+
+
+def deep_dive_problems(pages: dict[str, BeautifulSoup], ev: Evaluator) -> tuple[list[str],
+                                                                                 Counter]:
+    """Each school's deep dives against its priority reports, on every measure they share:
+    the three-year table's change (same value, same basis, same direction word) and the
+    pupil-group gap sentences (same gap, same sign) against the KPI rows."""
+    problems: list[str] = []
+    counted: Counter = Counter()
+    for name, soup in pages.items():
+        place, page = name.split("/")
+        if place == "trust" or page not in ("education.html", "workforce.html",
+                                            "finance.html", "governance.html"):
+            continue
+        # the priority reports' KPI rows of this school, by measure: (Value, Change) cells
+        kpi_cells: dict[str, tuple[str, str]] = {}
+        frame = ev.kpis(ev.trust.latest_term, int(place))
+        measure_of = dict(zip(frame["kpi_id"], frame["measure"], strict=True))
+        for other, psoup in pages.items():
+            if not other.startswith(f"{place}/priority-"):
+                continue
+            for table in psoup.select("table"):
+                heads = [th.get_text(strip=True) for th in table.select("thead th")]
+                if "Change" not in heads:
+                    continue
+                for tr in table.select("tr[data-kpi]"):
+                    cells = [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+                    mid = measure_of.get(tr["data-kpi"])
+                    if mid and mid not in kpi_cells:
+                        kpi_cells[mid] = (cells[heads.index("Value")],
+                                          cells[heads.index("Change")])
+        for table in soup.select("table"):
+            heads = [th.get_text(strip=True) for th in table.select("thead th")]
+            if "Change" not in heads or "What we measure" not in heads:
+                continue
+            for tr in table.select("tbody tr"):
+                tds = tr.find_all("td")
+                mids = {td["data-measure"] for td in tds if td.get("data-measure")}
+                if len(mids) != 1 or next(iter(mids)) not in kpi_cells:
+                    continue
+                mid = next(iter(mids))
+                change = tds[heads.index("Change")].get_text(" ", strip=True)
+                want = kpi_cells[mid][1]
+                counted["changes"] += 1
+                if not (change == want or change.startswith(want + " (")):
+                    problems.append(f"{name} {mid}: deep dive change '{change}', priority "
+                                    f"report '{want}'")
+                word = re.search(r"\((better|worse|higher|lower)\)$", change)
+                if word and MEASURES[mid].judged != (word.group(1) in ("better", "worse")):
+                    problems.append(f"{name} {mid}: '{word.group(1)}' for a measure "
+                                    f"{'with' if MEASURES[mid].judged else 'without'} a "
+                                    "better direction")
+        text = soup.get_text(" ", strip=True)
+        for mid, pattern in GAP_SENTENCES.items():
+            hit = pattern.search(text)
+            if not hit or mid not in kpi_cells:
+                continue
+            value = kpi_cells[mid][0]
+            gap = float(hit.group(1)) * (1 if hit.group(2) == "below" else -1)
+            counted["gaps"] += 1
+            if value != fmt.value(gap, "points"):
+                problems.append(f"{name} {mid}: deep dive says {hit.group(0)!r}, the priority "
+                                f"report's gap is {value}")
+    return problems, counted
+
+
+def test_deep_dives_and_priority_reports_agree_on_every_measure_they_share(pages, ev):
+    """The issue: Calder Moor's disadvantaged KS2 '+5.1 pts ... an improvement' in its
+    priority report and '-1.5 pts (worse)' in its education deep dive."""
+    problems, counted = deep_dive_problems(pages, ev)
+    assert not problems, "\n".join(problems[:30])
+    assert counted["changes"] > 100 and counted["gaps"] >= 5, counted
+
+
+def test_a_deep_dive_change_on_another_basis_is_caught(demo_term, tmp_path, ev):
+    pages = _pages(demo_term)
+    soup = pages["148127/education.html"]
+    for td in soup.select("td"):
+        text = td.get_text(" ", strip=True)
+        if re.match(r"[+-][\d.]+ pts on (last year|same term last year) \((better|worse)\)$",
+                    text):
+            td.string = "-1.5 pts (worse)"  # the old two-year change
+            break
+    else:
+        pytest.fail("no change cell on Calder Moor's education deep dive")
+    problems, _ = deep_dive_problems(pages, ev)
+    assert any("148127/education.html" in p and "-1.5 pts (worse)" in p for p in problems)
