@@ -85,6 +85,7 @@ LEADER_CELLS = [
     "import pandas as pd\n"
     "pd.Series([3, 1, 2], index=[\"Y7\", \"Y8\", \"Y9\"]).plot.bar(\n"
     "    title=\"LEADER-PANDAS suspensions by year\")",
+    "context.preview(ctx)  # in Lab: the page governors get; in the batch: nothing",
 ]
 
 
@@ -148,6 +149,7 @@ def test_a_leaders_own_charts_reach_the_batch_page(batch_pages, fork):
     hers = [alt for heading, alt in page.images if heading == "Our own charts"]
     assert hers == ["LEADER-PLOT attendance by week", "LEADER-PANDAS suspensions by year"]
     assert len(page.images) > 2  # the report's own charts are still there
+    assert "Preview" not in batch_pages[fork].read_text()  # her preview cell: no output
 
 
 def test_preview_from_her_notebook_is_the_batch_page(tmp_path, leaders_notebooks,

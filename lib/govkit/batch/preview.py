@@ -91,8 +91,13 @@ def preview(notebook: Path, params_dir: Path, data_dir: Path, out_dir: Path,
     spec["notebook"] = str(notebook)  # her file, whatever its name
     log = out_dir / term / RUN_LOG
     log.parent.mkdir(parents=True, exist_ok=True)
-    with _stderr_to(log):  # the kernel's start-up chatter, as the batch's workers do
-        outcome = run_job(spec)
+    saved = dict(os.environ)
+    try:
+        with _stderr_to(log):  # the kernel's start-up chatter, as the batch's workers do
+            outcome = run_job(spec)
+    finally:  # run_job marks the process as a batch worker's: this one is not
+        os.environ.clear()
+        os.environ.update(saved)
     failed = Path(spec["failed"])
     return Preview(Path(spec["html"]), outcome.status == "ok", outcome.error,
                    failed if failed.exists() else None, job.audience)

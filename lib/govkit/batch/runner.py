@@ -231,9 +231,15 @@ def run_job(spec: JobSpec) -> Outcome:
     from papermill.exceptions import PapermillExecutionError
 
     from govkit.batch.papermill_engine import ENGINE
+    from govkit.reports.context import IN_BATCH_ENV
+    from govkit.reports.explore import LAB_SESSION_ENV
     from govkit.reports.export import export_html
 
     started = time.perf_counter()
+    # what the report's kernel inherits: it is a batch run (a leader's context.preview cell
+    # does nothing), and not a Lab session even if govkit was started from Lab's terminal
+    os.environ[IN_BATCH_ENV] = "1"
+    os.environ.pop(LAB_SESSION_ENV, None)
     ev = _warm_store(spec["parameters"])
     html, failed, work = Path(spec["html"]), Path(spec["failed"]), Path(spec["work"])
     html.parent.mkdir(parents=True, exist_ok=True)

@@ -182,6 +182,11 @@ def open_report(params_dir: Any = None, data_dir: Any = None, store_path: Any = 
     return Context(ev, trust, plan, term, u, audience, pdir, spath, pid, ddir)
 
 
+# Set by the batch (govkit.batch.runner.run_job) for the kernels it starts: a leader's
+# preview cell run as part of a report does nothing, or a preview would preview itself.
+IN_BATCH_ENV = "GOVKIT_IN_BATCH"
+
+
 def preview(ctx: Context, notebook: str | Path | None = None, report: str | None = None
             ) -> Path | None:
     """Write this notebook's page as governors get it, exactly as the batch builds it (the
@@ -189,11 +194,14 @@ def preview(ctx: Context, notebook: str | Path | None = None, report: str | None
 
     ``notebook``: its file (in JupyterLab, the one this kernel runs is found by itself);
     ``report``: the report it builds if its name is not the report's (e.g. "priority").
-    Returns the page's path, or None (with the reason shown) if the report failed.
+    Returns the page's path, or None (with the reason shown) if the report failed. In a
+    batch run (the preview's own, or `govkit run` of her copy) it does nothing.
     """
     import subprocess
     import sys
 
+    if os.environ.get(IN_BATCH_ENV):  # this notebook is being built: nothing on the page
+        return None
     path = notebook or os.environ.get("JPY_SESSION_NAME")
     if not path:
         raise ConfigError("give the notebook to preview: context.preview(ctx, "
