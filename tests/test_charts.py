@@ -293,3 +293,18 @@ def test_bars_bunched_near_100_percent_start_below_them_and_say_so():
     said = [t.get_text() for t in c.fig.texts]  # the title, then the line under the axis
     assert said[1:] == ["The axis starts at 85.0%, not at zero, so that the differences show."]
     assert c.alt.endswith("The axis starts at 85.0%, not at zero.")
+
+
+def test_the_gap_charts_years_never_collide_beside_a_long_key():
+    # the board pack's gap chart printed "2022-232023-24": its key squeezed the plot
+    label = "KS2 reading, writing and maths gap: other pupils minus disadvantaged pupils"
+    c = charts.trend_chart(["2022-23", "2023-24", "2024-25"], [18.4, 18.2, 18.9], label,
+                           "points", national=22.0, target=17.0)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    ax = c.fig.axes[0]
+    renderer = FigureCanvasAgg(c.fig).get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels()]
+    assert len(boxes) == 3
+    assert all(a.x1 + 10 < b.x0 for a, b in zip(boxes, boxes[1:], strict=False)), \
+        "year labels collide"
