@@ -258,12 +258,15 @@ def _read_for_import(path: Path, year: str,
               for name, lo, hi, la in la_comparison(ks2)]
     if not checks:
         problems = [*problems, Problem(path.name, NO_LA_ROW, severity="warning")]
-    rwm, cohort = national_headline(ks2)
-    if rwm is not None:
-        checks.append(f"for information: national reading, writing and maths at the "
-                      f"expected standard {rwm:g}% of {cohort:,} pupils (DfE, {year})")
-    return Imported(year, ks2.schools, {}, checks, problems, benchmarks=benchmarks(ks2, path),
-                    links=ks2.links)
+    kept = benchmarks(ks2, path)
+    state = kept[(kept["area"] == "national") & (kept["area_code"] == "state-funded")
+                 & (kept["indicator"] == "rwm_expected") & (kept["pupil_group"] == "all")]
+    if len(state):  # the national figure the reports compare with, from this very file
+        r = state.iloc[0]
+        checks.append(f"national (state-funded schools), the year's benchmark: reading, "
+                      f"writing and maths at the expected standard {r['percent']:g}% of "
+                      f"{int(r['cohort']):,} pupils (DfE, {year})")
+    return Imported(year, ks2.schools, {}, checks, problems, benchmarks=kept, links=ks2.links)
 
 
 def benchmarks(ks2: Ks2File, path: Path) -> pd.DataFrame:
