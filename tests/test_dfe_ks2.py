@@ -106,7 +106,8 @@ def test_import_replaces_same_year_and_keeps_other_rows(tmp_path):
               schools=[School(urn=u, name=str(u), phase="primary") for u in (ANSTEY, 999999)])
     r = import_file(Y1819, tmp_path, t)
     assert (r.schools, r.replaced, r.not_in_file) == (1, 1, [999999])
-    assert any("65% of 649,249 pupils" in c for c in r.checks)
+    # the national row kept as the year's benchmark: state-funded schools (RECTYPE 5)
+    assert any("65% of 644,967 pupils" in c and "state-funded" in c for c in r.checks)
     frame = pd.read_csv(tmp_path / "attainment.csv", dtype=str, keep_default_na=False)
     assert "old" not in set(frame["note"]) and "kept" in set(frame["note"])
     assert len(frame) == 1 + r.rows
@@ -135,7 +136,7 @@ def test_import_command(tmp_path):
                                  "--params", str(params)])
     assert r.exit_code == 0, r.output
     assert "ks2 (2018-19)" in r.output and "for 1 school(s)" in r.output
-    assert "expected standard 65% of 649,249 pupils" in r.output
+    assert "expected standard 65% of 644,967 pupils" in r.output
     bad = tmp_path / "ks2final.csv"
     bad.write_text("URN,TELIG,PTRWM_EXP\n1,2,3\n")
     r = CliRunner().invoke(app, ["import-ks2", str(bad), "--data", str(data),
