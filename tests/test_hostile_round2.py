@@ -698,3 +698,16 @@ def test_a_direction_override_in_a_name_never_reorders_a_page(tmp_path):
     for text in (page, svg):
         assert "\u202e" not in text and "\u2066" not in text
     assert "Oak \ufffdloohcS\ufffd Primary" in page
+
+
+def test_an_outputs_folder_with_braces_in_its_name_is_taken_as_written(hostile_project):
+    # papermill formats the paths it is given with the parameters: 'out{urn}' failed every
+    # report with "Missing parameter"
+    trust = load_trust(hostile_project / "params/trust.yaml")
+    urn = str(trust.schools[0].urn)
+    out = hostile_project / "out{x}{urn}"
+    r = CliRunner().invoke(app, ["run", "--params", str(hostile_project / "params"),
+                                 "--data", str(hostile_project / "data"), "--out", str(out),
+                                 "--report", "report_card", "--school", urn])
+    assert r.exit_code == 0, r.output
+    assert (out / trust.latest_term / urn / "report_card.html").is_file()

@@ -260,7 +260,8 @@ def run_job(spec: JobSpec) -> Outcome:
             called = dt.datetime.now(dt.UTC)
             try:
                 nb = papermill.execute_notebook(
-                    spec["notebook"], str(tmp), parameters=spec["parameters"],
+                    as_written(spec["notebook"]), as_written(tmp),
+                    parameters=spec["parameters"],
                     engine_name=ENGINE, kernel_name=KERNEL, progress_bar=False,
                     log_output=False,
                     start_timeout=START_TIMEOUT, execution_timeout=int(spec["timeout"]),
@@ -313,6 +314,12 @@ def run_job(spec: JobSpec) -> Outcome:
         if alarm:
             signal.signal(signal.SIGALRM, previous)
         tmp.unlink(missing_ok=True)
+
+
+def as_written(path: str | Path) -> str:
+    """A path for papermill, which formats paths with the parameters (``out/{urn}``):
+    braces in a folder's name ('out{x}') doubled, so the path is taken as written."""
+    return str(path).replace("{", "{{").replace("}", "}}")
 
 
 def stream_bytes(nb: Any) -> int:
@@ -374,7 +381,7 @@ def check_parameters(notebook: Path, parameters: dict[str, Any]) -> str | None:
 
     if not notebook.is_file():
         return f"FileNotFoundError: no notebook {notebook}"
-    declared = papermill.inspect_notebook(str(notebook))
+    declared = papermill.inspect_notebook(as_written(notebook))
     if not declared:
         return f"ConfigError: {notebook.name} has no cell tagged 'parameters'"
     unknown = sorted(set(parameters) - set(declared))
