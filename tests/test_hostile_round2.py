@@ -711,3 +711,15 @@ def test_an_outputs_folder_with_braces_in_its_name_is_taken_as_written(hostile_p
                                  "--report", "report_card", "--school", urn])
     assert r.exit_code == 0, r.output
     assert (out / trust.latest_term / urn / "report_card.html").is_file()
+
+
+def test_a_device_planted_as_a_data_file_is_refused_not_read_forever(tmp_path):
+    from drops import GOOD, write_drop
+
+    from govkit.data.store import drop_hash
+
+    drop = write_drop(tmp_path / "drop", {k: v for k, v in GOOD.items() if k != "attendance"})
+    (drop / "attendance.csv").symlink_to("/dev/zero")  # read_bytes never ends
+    assert _drop_problems(drop) == ["attendance.csv: is not a regular file (a device or a "
+                                    "pipe): give the file itself"]
+    assert len(drop_hash(drop)) == 64  # the store's check of the drop does not read it

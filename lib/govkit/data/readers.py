@@ -178,11 +178,17 @@ def max_file_bytes() -> int:
 
 def too_large(path: Path, label: str) -> Problem | None:
     """A problem naming the file and the limit if the file is larger than govkit reads."""
+    import stat
+
     limit = max_file_bytes()
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as e:
         return Problem(label, f"cannot be read: {e.strerror}")
+    if not stat.S_ISREG(st.st_mode):  # /dev/zero, a FIFO: endless or blocking reads
+        return Problem(label, "is not a regular file (a device or a pipe): give the file "
+                       "itself")
+    size = st.st_size
     if size <= limit:
         return None
     return Problem(label, f"is {size / 1e6:,.1f} MB, larger than govkit reads ({limit / 1e6:,g} "

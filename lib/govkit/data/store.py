@@ -46,8 +46,22 @@ def drop_hash(data_dir: str | Path) -> str:
     h = hashlib.sha256()
     for path in _data_files(Path(data_dir)):
         h.update(path.name.encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        h.update(_file_digest(path))
     return h.hexdigest()
+
+
+def _file_digest(path: Path) -> bytes:
+    """SHA-256 of a file read in chunks (memory stays small whatever its size); a device
+    or pipe planted in the drop is not read (validate says what it is)."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return b"not a regular file"
+        with path.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").digest()
+    except OSError as e:
+        return f"unreadable: {e.strerror}".encode()
 
 
 def contract_signature() -> str:
