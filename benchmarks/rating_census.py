@@ -6,8 +6,8 @@ Counts, for a term folder written by ``govkit run``:
 - reds and ambers: KPI rows rated red or amber in the priority reports' tables, school
   pages and trust pages apart;
 - reds whose own sentence says the gap to target is not clear ("Not a clear difference");
-- triggers: the intervention triggers on the overview's first table (a rule that fired on
-  several KPIs of one school counts once per KPI, as the table says: "(19 KPIs)");
+- triggers: the intervention triggers in the overview's "Needs attention first" table (a
+  rule that fired on several KPIs of one school counts once per KPI: "(19 KPIs)");
 - attention: the schools (not the trust) in that table, "Needs attention first".
 
     .venv/bin/python benchmarks/rating_census.py outputs/2024-25-summer
@@ -42,7 +42,9 @@ def census(term_dir: Path) -> dict[str, int]:
             out["reds saying not clear"] += "Not a clear difference" in p.get_text(" ")
     overview = term_dir / "trust" / "trust_overview.html"
     tables = _soup(overview).find_all("table") if overview.exists() else []
-    first = tables[0] if tables else None
+    # the "Needs attention first" table: the one with a column of triggers
+    first = next((t for t in tables if "Intervention triggers" in
+                  [th.get_text(strip=True) for th in t.select("thead th")]), None)
     if first is not None:
         heads = [th.get_text(strip=True) for th in first.select("thead th")]
         if "Intervention triggers" in heads:
@@ -66,7 +68,8 @@ def main(argv: list[str]) -> int:
     results = [(a, census(Path(a))) for a in argv]
     names = list(results[0][1])
     width = max(len(n) for n in names)
-    print(" " * width + "".join(f"  {Path(a).parent.name[-12:]:>12}" for a, _ in results))
+    print(" " * width + "".join(f"  {Path(a).resolve().parent.name[-12:]:>12}"
+                                for a, _ in results))
     for n in names:
         print(f"{n:<{width}}" + "".join(f"  {r[n]:>12}" for _, r in results))
     return 0

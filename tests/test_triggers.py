@@ -108,9 +108,10 @@ def test_below_trust_fires_beyond_the_margin() -> None:
     # trust 40/200 = 20%; B 30% is 10 points worse; A 10% is better
     hit = _one(_fired(_ev([rule])))
     assert hit["school"] == "School 2"
+    # against the trust's primary schools (A and B: 40/200): C is a secondary
     assert hit["detail"] == ("Persistent absence (10% or more of sessions missed) 30.0% "
-                             "against the trust's 20.0% (Summer 2025): 10.0 percentage points "
-                             "worse")
+                             "against the trust's primary schools' 20.0% (Summer 2025): 10.0 "
+                             "percentage points worse")
     assert _fired(_ev([dict(rule, margin=10)])).empty  # exactly 10 is not more than 10
 
 

@@ -356,11 +356,8 @@ class Evaluator:
             return t.value * self.schools_counted(kpi, urn), None
         if t.relative_to == "national":
             mv = self.value(kpi.measure, term, urn, audience)
-            b = self.national(kpi.measure, mv.period, urn)
-            # a school outside the mainstream phases is held to national for its phase:
-            # all schools' attendance is no target for a special school
-            if b is not None and phase is not None and phase not in MAINSTREAM \
-                    and _like_for_like(MEASURES[kpi.measure], phase, b) is False:
+            b = self.fair_national(kpi.measure, mv.period, urn)
+            if b is None and self.national(kpi.measure, mv.period, urn) is not None:
                 return None, f"no national figure for {phase} schools"
             base = b.value if b else None
         elif t.relative_to == "trust":
@@ -370,6 +367,19 @@ class Evaluator:
         else:
             base = self.value(kpi.measure, parse_term(term).year_ago().id, urn, audience).value
         return (None if base is None else base + t.offset), None
+
+    def fair_national(self, measure: str, period: str | None,
+                      urn: int | None) -> Benchmark | None:
+        """The national figure a place may be judged against (targets, triggers): as
+        ``national``, except that a school outside the mainstream phases is held only to
+        national for its phase: all schools' attendance is no yardstick for a special
+        school."""
+        b = self.national(measure, period, urn)
+        phase = self._phase(urn)
+        if b is not None and phase is not None and phase not in MAINSTREAM \
+                and _like_for_like(MEASURES[measure], phase, b) is False:
+            return None
+        return b
 
     def _phase(self, urn: int | None) -> str | None:
         return None if urn is None else self.trust.school(urn).phase

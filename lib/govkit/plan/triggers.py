@@ -7,11 +7,13 @@ persistent absence). Kinds:
 
 - red_consecutive: the KPI on ``measure`` (every data KPI if none) is red ``periods``
   periods running (distinct periods: a year's results count once).
-- below_national: worse than national by more than ``margin``.
+- below_national: worse than national (for its phase: ``Evaluator.fair_national``) by
+  more than ``margin``.
 - below_national_years: worse than national by more than ``margin`` in each of the last
   ``periods`` years (results years; the same term of each year for termly measures), and
   clearly so over the run taken together (``_clear_run``: a share of pupils pooled).
-- below_trust: worse than the trust as a whole by more than ``margin``.
+- below_trust: worse than the trust's schools of its phase together by more than
+  ``margin`` (none for the only school of its phase).
 - declining: worse than the period before by more than ``margin``, ``periods`` times
   running.
 
@@ -150,7 +152,7 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
         mv = ev.value(measure, term, urn, AUDIENCE)
         if ev.too_few(measure, mv):
             return None
-        b = ev.national(measure, mv.period, urn) if mv.status == "ok" else None
+        b = ev.fair_national(measure, mv.period, urn) if mv.status == "ok" else None
         if b is None or not _clearly_worse(ev, measure, term, urn, mv, b.value, direction,
                                            trig.margin):
             return None
@@ -164,7 +166,7 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
             return None
         parts, benches = [], []
         for _, mv in hist:
-            b = ev.national(measure, mv.period, urn)
+            b = ev.fair_national(measure, mv.period, urn)
             if b is None or _worse_by(mv.value, b.value, direction) <= trig.margin:
                 return None
             benches.append(b)
@@ -177,12 +179,15 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
             parts) + ")"
     if trig.kind == "below_trust":
         mv = ev.value(measure, term, urn, AUDIENCE)
-        tv = ev.value(measure, term, None, AUDIENCE)
+        tv = ev.trust_figure(measure, term, urn, AUDIENCE)  # the trust's schools of its phase
         if mv.status != "ok" or tv.status != "ok" or ev.too_few(measure, mv):
             return None
         if not _clearly_worse(ev, measure, term, urn, mv, tv.value, direction, trig.margin):
             return None
-        return (f"{label} {_v(mv.value, measure)} against the trust's "
+        peers = ev.peers(urn, term)
+        whose = ("the trust's" if len(peers) >= len(ev.trust.schools_in(term))
+                 else f"the trust's {ev.trust.school(urn).phase} schools'")
+        return (f"{label} {_v(mv.value, measure)} against {whose} "
                 f"{_v(tv.value, measure)} ({_when(mv.period)}): "
                 f"{_gap(_worse_by(mv.value, tv.value, direction), measure)} worse")
     if trig.kind == "declining":
