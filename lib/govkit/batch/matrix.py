@@ -24,7 +24,7 @@ WORKBOOKS = ("explore",)
 
 
 class JobSpec(TypedDict):
-    """One report as a worker receives it (govkit.batch.runner.run_job): plain values, so
+    """One report as a worker receives it (govkit.batch.worker.run_job): plain values, so
     a worker process or a Dask worker unpickles it without the main process's objects."""
 
     key: str  # "<folder>/<report>", the manifest's key
