@@ -303,6 +303,10 @@ def test_a_run_never_writes_through_planted_links(hostile_project, tmp_path):
     term_dir = out / trust.latest_term
     term_dir.mkdir(parents=True, exist_ok=True)
     victims = {}
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / trust.latest_term).mkdir(parents=True)
+    (elsewhere / trust.latest_term / "precious.txt").write_text("precious\n", encoding="utf-8")
+    (out / ".work").symlink_to(elsewhere)  # the working folder planted as a link
     for name in ("run.log", "index.html", "manifest.json", f"../.{trust.latest_term}.lock"):
         victim = tmp_path / f"victim-{Path(name).name}"
         victim.write_text("precious\n", encoding="utf-8")
@@ -324,6 +328,8 @@ def test_a_run_never_writes_through_planted_links(hostile_project, tmp_path):
         if link != lock:
             assert not link.is_symlink(), link
     assert "report_card" in (term_dir / "manifest.json").read_text(encoding="utf-8")
+    assert (elsewhere / trust.latest_term / "precious.txt").is_file()
+    assert not (out / ".work").is_symlink()
 
 
 def test_kpis_csv_never_writes_through_a_planted_temporary_link(tmp_path):

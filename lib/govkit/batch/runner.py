@@ -355,7 +355,10 @@ def _remove_leftovers(term_dir: Path) -> None:
     """Half-written files of a run that was stopped hard (its workers killed): the term's
     working folder, and what runs before outputs/.work left beside the pages. Called with
     the term's lock held, so no other run is using them."""
-    shutil.rmtree(work_dir(term_dir.parent, term_dir.name), ignore_errors=True)
+    work = work_dir(term_dir.parent, term_dir.name)
+    for link in (work.parent, work):  # a planted link is removed, never followed
+        unlink_link(link)
+    shutil.rmtree(work, ignore_errors=True)
     if term_dir.is_dir():
         for pattern in (".*.running.ipynb", ".*.tmp"):
             for leftover in term_dir.glob(f"*/{pattern}"):
