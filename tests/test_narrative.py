@@ -74,7 +74,8 @@ def test_priority_summary_counts_and_names_reds():
     # rated: 3 (green 1, amber 1, red 1); a narrative without a comment says nothing
     assert narrative.priority_summary(rows, "Attendance and behaviour") == (
         "Attendance and behaviour: of 3 KPIs with a rating, 1 green (on target), 1 amber "
-        "(close to target) and 1 red (below target). Needs attention: Persistent absence.")
+        "(close to target or not clearly off it) and 1 red (clearly off target). Needs "
+        "attention: Persistent absence.")
     assert narrative.priority_summary([dict(label="A", rag="green", status="ok")]) == (
         "Of 1 KPI with a rating, 1 green (on target). Every rated KPI is on target.")
     assert narrative.priority_summary([]) == "No KPI has a rating for this term yet."

@@ -16,7 +16,9 @@ from govkit.plan.measures import judged
 from govkit.plan.rating import inside
 from govkit.terms import is_academic_year
 
-RAG_WORDS = {"green": "on target", "amber": "close to target", "red": "below target"}
+# what each rating means in a summary, by the one rule (rating.RULE)
+RAG_WORDS = {"green": "on target", "amber": "close to target or not clearly off it",
+             "red": "clearly off target"}
 TOO_FEW = "too few pupils to rate"
 # what a chart title says of a rating (a lower-is-better red is not "below" its target)
 RATING_TITLES = {"green": "on target", "amber": "close to target", "red": "off target",
