@@ -17,7 +17,8 @@ from govkit.errors import ConfigError, DataError
 from govkit.plan.config import School, Trust, load_trust
 from govkit.terms import TermError
 
-DFE = Path("/work/shared/dfe")
+# shared/ sits beside the project (CI clones the repository with shared/ next to it)
+DFE = Path(__file__).resolve().parents[2] / "shared" / "dfe"
 pytestmark = pytest.mark.skipif(not DFE.is_dir(), reason="the shared DfE files are not here")
 YCST = 5599  # Yorkshire Causeway Schools Trust: nine schools, all in North Yorkshire
 ST_AIDANS = 137139  # its secondary school
