@@ -116,6 +116,9 @@ class _Ev:
     def national(self, measure, period, urn):
         return None  # no benchmark detail: the card takes national as like for like
 
+    def members(self, period):
+        return frozenset({100001, 100002})  # both schools were in the trust then
+
     def kpis(self, term, urn=None, priority=None, audience="board"):
         pa = {None: (18.0, "amber"), 100001: (12.0, "green"), 100002: (25.0, "red")}[urn]
         att = {None: 94.0, 100001: 95.2, 100002: 92.8}[urn]
