@@ -1,0 +1,5 @@
+"""`python -m govkit.cli`: the govkit command."""
+
+from govkit.cli import main
+
+main()
