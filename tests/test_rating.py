@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from memstore import URN_A, URN_B, URN_C, memstore, plan, schools, trust
+
+from govkit.plan.evaluate import Evaluator
 from govkit.plan.rating import RULE, could_be_chance, differs, inside, rate
 from govkit.plan.uncertainty import wilson
 
@@ -56,3 +59,40 @@ def test_a_difference_is_clear_only_outside_the_interval() -> None:
 def test_the_rule_is_stated_in_the_readme() -> None:
     readme = re.sub(r"\s+", " ", (ROOT / "README.md").read_text(encoding="utf-8"))
     assert RULE in readme
+
+
+def test_targets_by_phase_and_the_trusts_mixed_target() -> None:
+    term = "2024-25-summer"
+
+    def census(urn: int, roll: int) -> dict:
+        return {"urn": urn, "term": term, "pupils_on_roll": roll, "disadvantaged": 0,
+                "send_support": 0, "ehcp": 0}
+
+    def behaviour(urn: int, n: int) -> dict:
+        return {"urn": urn, "term": term, "suspensions": n, "pupils_suspended": n,
+                "permanent_exclusions": 0}
+
+    # a primary of 100 (3 suspensions: 3.0 per 100), a secondary of 300 (15: 5.0 per
+    # 100), a special school of 50 (2: 4.0); target 2.0, secondary 6.0, special none
+    con = memstore(schools=schools("primary", "secondary", "special"),
+                   census=[census(URN_A, 100), census(URN_B, 300), census(URN_C, 50)],
+                   behaviour=[behaviour(URN_A, 3), behaviour(URN_B, 15), behaviour(URN_C, 2)])
+    ev = Evaluator(trust("primary", "secondary", "special"),
+                   plan([{"id": "susp", "measure": "suspension_rate", "target": 2.0,
+                          "tolerance": 1.0,
+                          "by_phase": {"secondary": {"target": 6.0, "tolerance": 2.0},
+                                       "special": {"target": None}}}]), con)
+    a, b, c = (ev.result_of("susp", term, u) for u in (URN_A, URN_B, URN_C))
+    assert (a.target, a.rating) == (2.0, "amber")  # 1.0 over, within 1.0
+    assert (b.target, b.tolerance, b.rating) == (6.0, 2.0, "green")
+    assert (c.target, c.rating, c.unrated) == (None, None, "no target for special schools")
+    # the trust: a special school without a number leaves the plan's own target (2.0)
+    assert ev.result_of("susp", term).target == 2.0
+    # with one for special (4.0): (2.0 x 100 + 6.0 x 300 + 4.0 x 50) / 450 = 4.89
+    ev = Evaluator(trust("primary", "secondary", "special"),
+                   plan([{"id": "susp", "measure": "suspension_rate", "target": 2.0,
+                          "tolerance": 1.0,
+                          "by_phase": {"secondary": {"target": 6.0},
+                                       "special": {"target": 4.0}}}]), con)
+    t = ev.result_of("susp", term)
+    assert round(t.target, 2) == 4.89 and round(t.value, 2) == 4.44 and t.rating == "green"

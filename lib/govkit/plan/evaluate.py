@@ -353,7 +353,9 @@ class Evaluator:
             return None, (f"no target for {phase} schools" if kpi.target is not None
                           and phase else None)
         if t.value is not None:
-            return t.value * self.schools_counted(kpi, urn), None
+            mixed = self._mixed_target(kpi, term) if urn is None and kpi.by_phase else None
+            return (mixed if mixed is not None
+                    else t.value * self.schools_counted(kpi, urn)), None
         if t.relative_to == "national":
             mv = self.value(kpi.measure, term, urn, audience)
             b = self.fair_national(kpi.measure, mv.period, urn)
@@ -367,6 +369,30 @@ class Evaluator:
         else:
             base = self.value(kpi.measure, parse_term(term).year_ago().id, urn, audience).value
         return (None if base is None else base + t.offset), None
+
+    def _mixed_target(self, kpi: KPI, term: str) -> float | None:
+        """A trust figure's target when the plan sets targets by phase: each school's own
+        target weighted as its figure is (suspensions per 100: by pupils on roll), so a
+        trust of primaries and secondaries is held to the mix it has, not to the
+        primaries' target alone. None unless every school counted has a number."""
+        m = MEASURES[kpi.measure] if kpi.measure else None
+        if m is None or m.kind != "rate":
+            return None
+        mv = self.value(kpi.measure, term, None)
+        counted = self.members(self.measure_period(kpi.measure, term))
+        weight = total = 0.0
+        for s in self.trust.schools:
+            if s.urn not in counted or not applies(m, s.phase):
+                continue
+            raw = self.raw(kpi.measure, term, s.urn)
+            if raw.status != "ok" or not raw.denominator:
+                continue
+            own, _ = kpi.for_phase(s.phase)
+            if own is None or own.value is None:
+                return None
+            weight += raw.denominator
+            total += own.value * raw.denominator
+        return total / weight if weight and mv.status == "ok" else None
 
     def fair_national(self, measure: str, period: str | None,
                       urn: int | None) -> Benchmark | None:
