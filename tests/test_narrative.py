@@ -150,3 +150,14 @@ def test_a_miss_too_small_to_show_is_said_without_a_number():
     assert narrative.target_clause(row) == "just above the target of 2.0%"
     assert narrative.target_clause(dict(row, direction="higher", value=1.96)) == (
         "just short of the target of 2.0%")
+
+
+def test_a_board_charts_title_names_what_it_shows():
+    assert narrative.chart_name(
+        "Attendance", ["2022-23-autumn", "2023-24-spring", "2024-25-summer"],
+        ["Calder Moor Primary School", "the trust", "national", "target"]) == (
+        "Attendance by term, Autumn 2022 to Summer 2025: Calder Moor Primary School, the "
+        "trust, national and target")
+    assert narrative.chart_name("KS2 gap", ["2022-23", "2023-24", "2024-25"],
+                                ["the trust", "national, which is the target"]) == (
+        "KS2 gap by year, 2022-23 to 2024-25: the trust and national, which is the target")

@@ -120,10 +120,13 @@ def _words_of(el) -> list[str]:
                 problems.append(f"title moves {moves}, not {word} on {BASIS_WORDS[basis]}")
         elif moves:
             problems.append(f"title moves {moves} with no basis")
-        if rating in TITLE_RATING and TITLE_RATING[rating] not in title:
+        # a board chart's title names what it shows (data-shows="value"): the sentence
+        # tells the story once, so the title must give no rating at all
+        if "rating" in shows and rating in TITLE_RATING and TITLE_RATING[rating] not in title:
             problems.append(f"title '{title}' does not say '{TITLE_RATING[rating]}'")
-        if rating == "none" and any(w in title for w in TITLE_RATING.values()):
-            problems.append(f"title '{title}' gives a rating it does not have")
+        if (rating == "none" or "rating" not in shows) and \
+                any(w in title for w in TITLE_RATING.values()):
+            problems.append(f"title '{title}' gives a rating it does not say elsewhere")
     elif el.name == "span" and (  # an overview grid cell: its badge class and word
             f"rag-{BADGE[rating].lower().replace(' ', '-')}" not in el.get("class", [])
             or el.select_one(".gk-sr").get_text(strip=True) != f"{BADGE[rating]}:"):

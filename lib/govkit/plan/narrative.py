@@ -314,6 +314,18 @@ def change_cell(row: Mapping[str, Any]) -> str:
     return f"{moved} on {BASIS_SHORT.get(basis, basis)}"
 
 
+def chart_name(label: str, periods: Sequence[str], lines: Sequence[str]) -> str:
+    """A board chart's title: what it shows, not what it means (the KPI's sentence says
+    that, once): 'Attendance by term, Autumn 2022 to Summer 2025: Calder Moor Primary
+    School, the trust, national and target'."""
+    step = "year" if periods and all(is_academic_year(str(p)) for p in periods) else "term"
+    first, last = (fmt.term_label(periods[0]), fmt.term_label(periods[-1])) if periods \
+        else ("", "")
+    span = first if first == last else f"{first} to {last}"
+    drawn = f": {_list(list(lines), most=9)}" if lines else ""
+    return f"{label} by {step}, {span}{drawn}"
+
+
 def chart_title(row: Mapping[str, Any], rating: bool = True) -> str:
     """A trend chart's title from the KPI's one result: which way it moved and on what,
     its rating, and where it stands against national, e.g. 'Attendance: up on the same

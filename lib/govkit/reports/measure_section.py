@@ -40,9 +40,12 @@ def measure_result(ctx: Context, measure: str,
 
 def measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = None,
                   label: str | None = None) -> charts.Chart | None:
-    """A trend for this place, with the trust's line (for a school), national and target;
-    its title is the measure's result in words (the same change, basis and rating as its
-    table row and sentence), not worked out again from the line."""
+    """A trend for this place, with the trust's line (for a school), national and target.
+
+    On a board's page its title names what it shows (the measure, the terms, the lines):
+    the KPI's sentence tells its story, once. On the public card, which gives no sentence
+    per chart, the title is the result in words (the change and its basis, as the card's
+    row), not worked out again from the line."""
     m = _measure(measure)
     row = measure_result(ctx, measure, kpis)
     s = series(ctx, measure)
@@ -53,9 +56,22 @@ def measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = None,
         t = series(ctx, measure, urn=None).set_index("period")
         comparison = [t["value"].get(p) if t["status"].get(p) == "ok" else None
                       for p in s["period"]]
-    # a public card shows no targets, so its titles give no rating either
-    title = narrative.chart_title({**row, "label": label or m["label"]},
-                                  rating=ctx.audience != "public")
+    name = label or m["label"]
+    if ctx.audience == "public":  # no targets on the card, so no rating in its titles
+        title = narrative.chart_title({**row, "label": name}, rating=False)
+    else:
+        drawn = [ctx.place if ctx.urn else "the trust"]
+        if comparison is not None and any(v is not None for v in comparison):
+            drawn.append("the trust")
+        same = (not fmt.is_missing(row.get("national_value"))
+                and not fmt.is_missing(row.get("target"))
+                and fmt.value(row["national_value"], m["unit"])
+                == fmt.value(row["target"], m["unit"]))
+        if not fmt.is_missing(row.get("national_value")):
+            drawn.append("national, which is the target" if same else "national")
+        if not fmt.is_missing(row.get("target")) and not same:
+            drawn.append("target")
+        title = narrative.chart_name(name, list(s["period"]), drawn)
     return charts.trend_chart(
         list(s["period"]), _shown(s["value"], s["status"]), label or m["label"], m["unit"],
         national=row.get("national_value"), target=row.get("target"),
@@ -68,9 +84,16 @@ def show_measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = N
     chart = measure_chart(ctx, measure, kpis)
     if chart is None:
         return False
-    show_chart(chart, hooks=kpi_hooks(measure_result(ctx, measure, kpis), title=chart.title))
+    show_chart(chart, hooks=chart_hooks(ctx, measure_result(ctx, measure, kpis), chart))
     show_history_note(ctx, measure)
     return True
+
+
+def chart_hooks(ctx: Context, row: dict[str, Any], chart: charts.Chart) -> dict[str, str]:
+    """A trend chart's hooks: its KPI's, its title, and on a board's page (whose titles
+    name what is drawn) that its words give the figure only, not the rating or change."""
+    extra = {} if ctx.audience == "public" else {"shows": "value"}
+    return kpi_hooks(row, title=chart.title, **extra)
 
 
 def show_history_note(ctx: Context, measure: str) -> None:

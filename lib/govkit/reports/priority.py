@@ -12,7 +12,6 @@ from govkit.reports import context
 from govkit.reports.blocks import (
     esc,
     heading,
-    kpi_hooks,
     kpi_paragraph,
     note,
     paragraph,
@@ -28,7 +27,7 @@ from govkit.reports.context import (
     not_applicable_line,
     title,
 )
-from govkit.reports.measure_section import measure_chart, show_history_note
+from govkit.reports.measure_section import chart_hooks, measure_chart, show_history_note
 
 
 def priority_title(ctx: Context, priority: str | None = None) -> None:
@@ -99,7 +98,7 @@ def success_criterion(ctx: Context, criterion: str, priority: str | None = None,
         if charts and r["status"] == "ok" and r.get("measure"):
             chart = measure_chart(ctx, r["measure"], rows)
             if chart is not None:
-                show_chart(chart, hooks=kpi_hooks(r, title=chart.title))
+                show_chart(chart, hooks=chart_hooks(ctx, r, chart))
                 show_history_note(ctx, r["measure"])
         comment = r.get("comment")
         if not fmt.is_missing(comment) and str(comment).strip():
