@@ -8,13 +8,7 @@ from typing import Annotated
 
 import typer
 
-from govkit.cli.common import (
-    DEFAULT_PARAMS,
-    ParamsOpt,
-    app,
-    out,
-    user_errors,
-)
+from govkit.cli.common import DEFAULT_PARAMS, ParamsOpt, app, out, user_errors
 from govkit.files import write_atomic
 
 
