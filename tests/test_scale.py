@@ -50,10 +50,12 @@ def _plan() -> Plan:
 def _ev(n: int) -> Evaluator:
     """A trust of ``n`` primaries. School i (from 0), every term, 1000 sessions possible:
     absent 30 + 10 * (i % 5) -> attendance 97, 96, 95 (green), 94 (amber: 1 short, within
-    the tolerance of 1), 93% (red: 2 short); persistent absentees 10 + 5 * (i % 4) of 100
-    pupils -> 10, 15, 20 (green), 25% (red: 5 over 20, beyond the tolerance of 2)."""
+    the tolerance of 1), 93% (red: 2 short); persistent absentees 100 + 50 * (i % 4) of
+    1000 pupils -> 10, 15, 20 (green), 25% (red: 5 over 20, beyond the tolerance of 2, and
+    clearly: Wilson's 95% interval for 250 of 1000 is 22.4% to 27.8%, clear of 20)."""
     urns = [FIRST + i for i in range(n)]
-    rows = [attendance(u, term, 1000, 30 + 10 * (i % 5), pa=10 + 5 * (i % 4))
+    rows = [attendance(u, term, 1000, 30 + 10 * (i % 5), pupils=1000,
+                       pa=100 + 50 * (i % 4))
             for term in TERMS for i, u in enumerate(urns)]
     con = memstore(schools=[{"urn": u, "name": f"School {i + 1}", "phase": "primary",
                              "capacity": None} for i, u in enumerate(urns)],
@@ -314,7 +316,9 @@ def test_params_are_read_once_per_unchanged_folder(tmp_path, monkeypatch: pytest
     shutil.copy(root / "trust.yaml", tmp_path / "trust.yaml")
     trust_plan = config.load_trust(tmp_path / "trust.yaml").plan
     shutil.copy(root / trust_plan, tmp_path / trust_plan)
-    parsed = _count_calls(monkeypatch, config, "parse_yaml")
+    from govkit.config import files
+
+    parsed = _count_calls(monkeypatch, files, "parse_yaml")
     first, plan = load_params(tmp_path)
     assert parsed[0] == 2  # trust.yaml and the plan
     again, plan_again = load_params(tmp_path)
