@@ -24,6 +24,7 @@ from govkit.data.demo import (
     write_demo,
     write_trust_yaml,
 )
+from govkit.data.demo import schools as demo_schools
 from govkit.data.validate import validate_drop
 from govkit.errors import ConfigError
 from govkit.plan.config import load_trust
@@ -131,7 +132,8 @@ def test_cli_writes_csvs_and_trust_yaml(tmp_path):
 # --- formatting and the roster, worked by hand ----------------------------------------------
 
 def test_cells_are_written_as_an_analyst_would_type_them():
-    cell = demo_mod._cell
+    from govkit.data.demo.writing import _cell as cell
+
     assert cell(1234.0, "money") == "1234"
     assert cell(24.8, "number") == "24.8"
     assert cell(-0.35, "score") == "-0.35"
@@ -343,7 +345,7 @@ def test_governance_compliance_risks_surveys(demo):
     assert per_school.min() >= 10
     assert set(c["area"]) >= {"health and safety", "safeguarding", "statutory policies",
                               "website"}
-    ends = {t: demo_mod._term_window(t)[1] for t in TERMS}
+    ends = {t: demo_schools._term_window(t)[1] for t in TERMS}
     open_items = c[c["status"].isin(["not_met", "partly_met"])]
     overdue = open_items["due_date"].dt.date < open_items["term"].map(ends)
     assert 0 < overdue.sum() < len(open_items)
