@@ -20,6 +20,7 @@ from govkit.config.common import (  # noqa: F401 re-exported
     _refuse_repeats,
     _Strict,
     comparison_phase,
+    term_id,
 )
 from govkit.config.files import (  # noqa: F401 re-exported
     _LOADER,

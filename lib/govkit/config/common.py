@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from govkit.terms import TermError, parse_term
+
 Audience = Literal["board", "trust_leaders", "lgb", "school_leaders", "public"]
 Direction = Literal["higher", "lower"]
 DeepDive = Literal["education", "workforce", "finance", "governance"]
@@ -66,3 +68,13 @@ def _loc(loc: tuple[Any, ...]) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out or "(top level)"
+
+
+def term_id(v: str) -> str:
+    """A term id as trust.yaml and plan.yaml give one ('2024-25-summer'), checked: a
+    field validator's ValueError saying what is wrong otherwise."""
+    try:
+        parse_term(v)
+    except TermError as e:
+        raise ValueError(str(e)) from None
+    return v

@@ -17,8 +17,8 @@ from govkit.config.common import (
     _refuse_repeats,
     _Strict,
     comparison_phase,
+    term_id,
 )
-from govkit.terms import TermError, parse_term
 
 
 class Target(_Strict):
@@ -111,11 +111,7 @@ class Action(_Strict):
     @field_validator("due")
     @classmethod
     def _due_term(cls, v: str) -> str:
-        try:
-            parse_term(v)
-        except TermError as e:
-            raise ValueError(str(e)) from None
-        return v
+        return term_id(v)
 
 
 class Priority(_Strict):

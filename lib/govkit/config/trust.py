@@ -8,7 +8,15 @@ from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from govkit.config.common import _HEX, PHASES, Audience, _At, _refuse_repeats, _Strict
+from govkit.config.common import (
+    _HEX,
+    PHASES,
+    Audience,
+    _At,
+    _refuse_repeats,
+    _Strict,
+    term_id,
+)
 from govkit.terms import TermError, parse_term, period_dates
 
 
@@ -111,12 +119,7 @@ class Board(_Strict):
     @field_validator("last_meeting")
     @classmethod
     def _term(cls, v: str | None) -> str | None:
-        if v is not None:
-            try:
-                parse_term(v)
-            except TermError as e:
-                raise ValueError(str(e)) from None
-        return v
+        return None if v is None else term_id(v)
 
 
 class Trust(_Strict):
