@@ -79,6 +79,8 @@ def environment() -> jinja2.Environment:
                              keep_trailing_newline=True, finalize=_escaped)
     env.filters["badge"] = lambda rag: Markup(rag_badge(rag))
     env.filters["rag_word"] = rag_word
+    env.filters["rag_class"] = rag_class
+    env.filters["rag_symbol"] = lambda rag: RAG_WORDS[rag_key(rag)][0]
     return env
 
 
@@ -88,6 +90,6 @@ def render(template: str, **context: Any) -> str:
 
 
 def macro(name: str) -> Any:
-    """A macro of templates/govkit/macros.html.j2 (``table``, ``hooks``), callable from
-    Python; it returns Markup."""
+    """A macro of templates/govkit/macros.html.j2 (``table``, ``hooks``, ``rated_value``),
+    callable from Python; it returns Markup."""
     return getattr(environment().get_template("macros.html.j2").module, name)

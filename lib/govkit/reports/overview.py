@@ -13,19 +13,17 @@ from govkit.plan import fmt, narrative
 from govkit.plan.records import records as frame_records
 from govkit.reports import context
 from govkit.reports.blocks import (
-    RAG_BADGES,
     esc,
     heading,
-    hooks_html,
     kpi_hooks,
     note,
     paragraph,
     rag_badge,
-    rag_class,
     rag_key,
     show_table,
 )
 from govkit.reports.context import Context, kpis
+from govkit.reports.html import macro
 from govkit.terms import period_dates
 
 
@@ -33,20 +31,15 @@ def _grid_cell(row: Mapping[str, Any], place: str | None = None) -> str:
     status = row.get("status")
     if status == "narrative":
         return rag_badge(row.get("rag"))
-    shown = esc(fmt.value(row.get("value"), row.get("unit"), status))
+    shown = fmt.value(row.get("value"), row.get("unit"), status)
     rag = narrative.rating_of(row)  # too_few too: shown, but never as a red
     if rag_key(rag) is None:
-        return shown
-    symbol, word, _ = RAG_BADGES[rag_key(rag)]
-    # the symbol is for the eye; a screen reader hears the word: "Red: 21.2%"
+        return esc(shown)
     hooks = kpi_hooks(row, place=place) if place else kpi_hooks(row)
     # every rating beside the target it is on: a school's own (phases differ)
     target = row.get("target")
-    aim = ("" if fmt.is_missing(target) else
-           f'<span class="gk-target">target {esc(fmt.value(target, row.get("unit")))}</span>')
-    return (f'<span class="rag gk-cell-rag {rag_class(rag)}"{hooks_html(hooks)}>'
-            f'<span aria-hidden="true">{symbol}</span><span class="gk-sr">{word}:</span> '
-            f"{shown}</span>{aim}")
+    return str(macro("rated_value")(
+        rag, shown, hooks, None if fmt.is_missing(target) else fmt.value(target, row.get("unit"))))
 
 
 def shown_names(ctx: Context) -> dict[str, str]:
