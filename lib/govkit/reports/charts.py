@@ -11,9 +11,10 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import matplotlib as mpl
+from cycler import cycler
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -21,6 +22,9 @@ from matplotlib.ticker import Formatter, MaxNLocator
 
 from govkit.plan import fmt, narrative
 from govkit.terms import is_academic_year
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 # Okabe-Ito hues: distinguishable with the common forms of colour blindness. Green and
 # vermilion darkened (#009E73, #D55E00 carried white text at only 3.4:1 and 3.9:1): white
@@ -46,7 +50,7 @@ RAG_COLOURS = {"green": PALETTE["green"], "amber": PALETTE["orange"],
 # the text each RAG colour carries
 RAG_INK = {"green": "#FFFFFF", "amber": "#000000", "red": "#FFFFFF", None: "#000000"}
 
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "figure.figsize": (7.5, 3.2),
     "figure.dpi": 100,
     "savefig.dpi": 100,
@@ -62,7 +66,7 @@ STYLE = {
     "axes.grid.axis": "y",
     "grid.color": "#E3E3E3",
     "grid.linewidth": 0.8,
-    "axes.prop_cycle": mpl.cycler(color=SERIES),
+    "axes.prop_cycle": cycler(color=SERIES),
     "xtick.color": PALETTE["ink"],
     "ytick.color": PALETTE["ink"],
     "legend.frameon": False,
@@ -81,7 +85,7 @@ STYLE = {
     "text.usetex": False,
 }
 # what a figure needs at draw time too (tick labels are made then, from rcParams)
-DRAW_RC = ("svg.fonttype", "svg.hashsalt", "text.parse_math", "text.usetex")
+DRAW_RC: tuple[RcKeyType, ...] = ("svg.fonttype", "svg.hashsalt", "text.parse_math", "text.usetex")
 SVG_METADATA = {"Date": None, "Creator": None}  # savefig(..., metadata=SVG_METADATA)
 _PAD = 0.08  # inches between the figure's edge and what is drawn nearest it
 # a trend chart's height in inches: printed at the page's width its labels stay 9-10 pt,
@@ -101,9 +105,10 @@ def apply_style() -> None:
 
 
 def _figure(height: float | None = None, **rc: Any) -> tuple[Figure, Any]:
+    """A figure in the house style, ``rc`` (rcParams by name) over it."""
     # Figure() (not pyplot) so a chart never lingers in pyplot's registry. No layout
     # engine: _place works the margins out from the text, so the figure is drawn once.
-    with mpl.rc_context(STYLE | rc):
+    with mpl.rc_context({**STYLE, **cast("dict[RcKeyType, Any]", rc)}):
         fig = Figure(figsize=(STYLE["figure.figsize"][0], height or STYLE["figure.figsize"][1]))
         ax = fig.add_subplot()
     return fig, ax
@@ -356,7 +361,7 @@ def compare_chart(names: Sequence[str], values: Sequence[Any], label: str,
                               [own[n] for n, _, _ in shown] if own is not None else None)
     start = bar_start([v for _, v, _ in shown] + ([] if fmt.is_missing(reference)
                                                   else [reference]), unit)
-    with mpl.rc_context(STYLE | {"axes.grid.axis": "x"}):
+    with mpl.rc_context({**STYLE, "axes.grid.axis": "x"}):
         fig, ax = _figure(height=max(2.4, 1.2 + 0.38 * len(order)), **{"axes.grid.axis": "x"})
         ax.set_axisbelow(True)
         for i, (name, v, status) in enumerate(order):
