@@ -165,7 +165,10 @@ def show_pyplot_figures() -> bool:
     import matplotlib.pyplot  # noqa: F401 - first: importing it configures the backend
     from matplotlib.figure import Figure
 
-    shell.enable_matplotlib("inline")
+    try:
+        shell.enable_matplotlib("inline")
+    except (NotImplementedError, ImportError, ValueError):  # a shell with no GUI support
+        return False
     formatters = shell.display_formatter.formatters
     for mime in ("image/png", "image/jpeg", "application/pdf"):
         formatters[mime].pop(Figure, None)
