@@ -82,6 +82,7 @@ def test_run_writes_clean_reports_then_skips_everything(tmp_path, demo_drop):
     assert code == 0, output
     term_dir = root / "outputs" / TERM
     assert output.strip().splitlines()[-1] == str(term_dir / "index.html")
+    assert not (term_dir / "_failed").exists()  # no failure: no empty _failed/<urn>/ left
     pages = [term_dir / "trust" / "trust_overview.html"] + [
         term_dir / str(u) / "report_card.html" for u in URNS]
     for page in pages:
@@ -130,6 +131,12 @@ def test_broken_report_fails_alone(tmp_path, demo_drop):
     manifest = json.loads((term_dir / "manifest.json").read_text())
     assert [r["status"] for r in manifest["reports"]] == ["ok", "failed", "failed"]
     assert "Failed: ValueError: deliberately broken" in (term_dir / "index.html").read_text()
+
+    # mended: the kept notebooks go with their failures, and no empty folder is left
+    shutil.copy(FIXTURES / "report.ipynb", root / "notebooks" / "report_card.ipynb")
+    code, output = cli(root, "--report", "trust_overview", "--report", "report_card")
+    assert code == 0, output
+    assert not (term_dir / "_failed").exists()
 
 
 def test_invalid_data_exits_2_and_writes_nothing(tmp_path, demo_drop):

@@ -25,7 +25,7 @@ from govkit import paths
 from govkit.batch.executors import get_executor
 from govkit.batch.lifeline import signal_of, signals_ignored, stop_signals, term_lock
 from govkit.batch.manifest import MANIFEST, Entry, Manifest, job_hash, shared_inputs_hash
-from govkit.batch.matrix import Job, JobSpec, build_matrix, work_dir
+from govkit.batch.matrix import FAILED, Job, JobSpec, build_matrix, work_dir
 from govkit.batch.worker import (
     RUN_LOG,
     Outcome,
@@ -303,6 +303,7 @@ def _run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None
                 raise
         if interrupted:
             _remove_leftovers(term_dir)  # the stopped workers' half-run notebooks
+    _prune_failed(term_dir)
 
     if not (schools or reports):  # the full matrix: forget reports the plan no longer has
         manifest.entries = {k: manifest.entries[k] for k in keys if k in manifest.entries}
@@ -349,6 +350,20 @@ def _spec(job: Job, notebooks_dir: Path, out_dir: Path, timeout: float,
             "index_href": None if job.audience == "public" else "../index.html",
             "audience": job.audience,
             "timeout": timeout, "fork": fork, "max_output": max_output()}
+
+
+def _prune_failed(term_dir: Path) -> None:
+    """Remove the empty folders of outputs/<term>/_failed/ (a report that failed once and
+    has since run clean; runs before the folders were made only on a failure), and
+    _failed/ itself when no failed notebook is left: a published term folder holds no
+    empty folders. A link is never followed. Called with the term's lock held, after the
+    workers have stopped."""
+    failed = term_dir / FAILED
+    if failed.is_symlink() or not failed.is_dir():
+        return
+    for folder, _, _ in os.walk(failed, topdown=False):  # os.walk follows no link
+        with contextlib.suppress(OSError):  # not empty: a failed notebook is kept there
+            os.rmdir(folder)
 
 
 def _remove_leftovers(term_dir: Path) -> None:

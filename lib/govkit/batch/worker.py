@@ -161,6 +161,14 @@ def first_error_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}".strip()
 
 
+def _keep_failed(tmp: Path, failed: Path) -> None:
+    """Keep a failed run's notebook at ``failed``: its folder is made only now, so a clean
+    run leaves no empty _failed/<folder>/ in the published term folder. A rename: a link
+    at ``failed`` is replaced, never followed."""
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(tmp, failed)
+
+
 def run_job(spec: JobSpec) -> Outcome:
     """Execute one report in a fresh kernel and export it; runs in a worker process.
 
@@ -185,8 +193,7 @@ def run_job(spec: JobSpec) -> Outcome:
     ev = _warm_store(spec["parameters"])
     html, failed, work = Path(spec["html"]), Path(spec["failed"]), Path(spec["work"])
     html.parent.mkdir(parents=True, exist_ok=True)
-    failed.parent.mkdir(parents=True, exist_ok=True)
-    work.parent.mkdir(parents=True, exist_ok=True)
+    work.parent.mkdir(parents=True, exist_ok=True)  # _failed/<folder>/ only when one fails
     # outside the published folder: a run killed now leaves nothing beside the pages
     tmp = work.with_name(f"{work.name}.{os.getpid()}.running.ipynb")
     attempts = 0
@@ -212,12 +219,12 @@ def run_job(spec: JobSpec) -> Outcome:
                     shutdown_kernel="immediate", **_kernel_kwargs(spec))
                 break
             except PapermillExecutionError as e:
-                os.replace(tmp, failed)  # a rename: a link at ``failed`` is replaced
+                _keep_failed(tmp, failed)
                 return Outcome(spec["key"], "failed", time.perf_counter() - started,
                                first_error_line(e), attempts=attempts)
             except JobTimeout:
                 if tmp.exists():
-                    os.replace(tmp, failed)
+                    _keep_failed(tmp, failed)
                 return Outcome(spec["key"], "failed", time.perf_counter() - started,
                                f"TimeoutError: still running after {spec['timeout']:g} s",
                                attempts=attempts)
@@ -233,7 +240,7 @@ def run_job(spec: JobSpec) -> Outcome:
         if printed > spec["max_output"]:
             with create_new(tmp) as f:
                 nbformat.write(cut_streams(nb), f)
-            os.replace(tmp, failed)
+            _keep_failed(tmp, failed)
             return Outcome(spec["key"], "failed", time.perf_counter() - started,
                            f"OutputTooLarge: the notebook's cells printed {printed / 1024:,.0f} "
                            f"KB of text, over the limit of {spec['max_output'] / 1024:,.0f} "
