@@ -306,6 +306,7 @@ def test_a_run_never_writes_through_planted_links(hostile_project, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     (elsewhere / trust.latest_term).mkdir(parents=True)
     (elsewhere / trust.latest_term / "precious.txt").write_text("precious\n", encoding="utf-8")
+    shutil.rmtree(out / ".work", ignore_errors=True)  # an earlier test's run left one
     (out / ".work").symlink_to(elsewhere)  # the working folder planted as a link
     for name in ("run.log", "index.html", "manifest.json", f"../.{trust.latest_term}.lock"):
         victim = tmp_path / f"victim-{Path(name).name}"
