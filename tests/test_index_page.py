@@ -98,3 +98,40 @@ def test_the_index_lists_the_leaders_comments_still_due_escaped(tmp_path) -> Non
     assert "<td>School 2</td><td>Priority one</td><td>Leaders review the curriculum" in page
     assert "Leaders' comments still due" not in render_index(t, p, TERM,
                                                              [entry("trust/trust_overview")])
+
+
+def test_a_page_that_shows_no_rating_is_a_plain_link_and_the_trust_summary_is_found() -> None:
+    # the issue: deep dives, report cards and board summaries showed a grey "No rating"
+    # badge (or a school's counts) though their pages show no rating, and the trust's
+    # board summary cell was an unexplained dash although the summary opens its overview
+    from bs4 import BeautifulSoup
+
+    t = trust("primary")
+    p = plan([{"measure": "attendance_rate", "target": 95, "tolerance": 1}])
+    p = p.model_copy(update={"priorities": [p.priorities[0].model_copy(
+        update={"deep_dive": "education"})]})
+    page = render_index(t, p, TERM, [
+        entry("trust/trust_overview", rag="red", counts={"red": 1, "amber": 0, "green": 4}),
+        entry("100001/board_summary", rag="red", counts={"red": 1, "amber": 0, "green": 0}),
+        entry("100001/priority-p1", rag="red", counts={"red": 1, "amber": 0, "green": 0}),
+        entry("100001/education", rag=None),
+        entry("100001/report_card", rag=None),
+    ])
+    assert "No rating" not in page
+    soup = BeautifulSoup(page, "html.parser")
+    rows = {r.th.get_text(" ", strip=True): r.find_all("td") for r in soup.select("tbody tr")}
+    heads = [th.get_text(strip=True) for th in soup.select("thead th")][1:]
+    school = dict(zip(heads, rows["School 1 URN 100001"], strict=True))
+    for name, href in (("Board summary", "100001/board_summary.html"),
+                       ("Education deep dive", "100001/education.html"),
+                       ("Report card (public)", "100001/report_card.html")):
+        cell = school[name]
+        assert not cell.select(".rag") and not cell.select(".gk-counts"), name
+        assert cell.a["href"] == href and cell.a.get_text(" ", strip=True) == \
+            f"Open School 1: {name}", name  # "Open", named for a screen reader
+    # a rated page keeps its badge and counts
+    assert school["Priority one"].select(".rag-red") and \
+        school["Priority one"].select(".gk-counts")
+    whole = dict(zip(heads, rows[f"{t.name} (whole trust)"], strict=True))
+    assert whole["Board summary"].a["href"] == "trust/trust_overview.html#gk-summary-h"
+    assert whole["Board summary"].a.get_text(" ", strip=True).startswith("In the overview")

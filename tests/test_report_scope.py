@@ -61,16 +61,20 @@ def test_pages_that_show_no_rating_have_none_on_the_index(demo_term: Path) -> No
     m = _manifest(demo_term)
     for key, e in m.items():
         report = key.split("/")[1]
-        if report in ("education", "workforce", "finance", "governance", "report_card"):
+        if report in ("education", "workforce", "finance", "governance", "report_card",
+                      "board_summary"):
             assert e["rag"] is None and not e.get("counts"), key
             page = BeautifulSoup((demo_term / e["output"]).read_text(), "html.parser")
             assert not page.select(".rag"), key  # and the page shows none itself
         elif report.startswith("priority-"):
             assert e["rag"] in ("red", "amber", "green"), key
     index = BeautifulSoup((demo_term / "index.html").read_text(), "html.parser")
-    for a in index.select("a.gk-open"):
-        if a["href"].endswith(("/education.html", "/report_card.html")):
-            assert a["aria-label"].endswith(", no rating"), a["aria-label"]
+    assert "No rating" not in index.get_text()
+    unrated = [a for a in index.select("td a") if a["href"].endswith(
+        ("/education.html", "/report_card.html", "/board_summary.html"))]
+    assert len(unrated) == 3 * 12  # every school's, each a plain link with no badge
+    for a in unrated:
+        assert not a.parent.select(".rag") and a.get_text(strip=True).startswith("Open"), a
 
 
 def test_a_public_card_links_to_no_board_page(demo_term: Path) -> None:

@@ -1,7 +1,8 @@
 """Which KPIs each report shows, so that its headline rating on the index and in the
 manifest is worked out from those alone: a priority report and the overview from all they
-cover. A deep dive and the public card show no rating (no targets, no badges), so the
-index gives them none either (``shows_ratings``); their measures are still known here.
+cover. A deep dive, a school's board summary and the public card show no rating (no
+targets, no badges), so the index gives them none either (``shows_ratings``): a plain link;
+their measures are still known here.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ def report_measures(notebook: str) -> frozenset[str] | None:
     return None
 
 
-# Reports whose pages show figures but no rating: the index must not rate them.
-UNRATED = frozenset(DEEP_DIVES) | {"report_card"}
+# Reports whose pages show figures but no rating: the index must not rate them. A board
+# summary lists what changed, the exceptions and questions, with no overall rating.
+UNRATED = frozenset(DEEP_DIVES) | {"report_card", "board_summary"}
 
 
 def shows_ratings(notebook: str) -> bool:
-    """Whether a report's page shows ratings (and so has a headline on the index)."""
+    """Whether a report's page shows ratings (and so has a headline on the index);
+    ``notebook`` may be a report's name ('priority-<id>' is a priority report)."""
     return notebook not in UNRATED
