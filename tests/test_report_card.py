@@ -154,6 +154,34 @@ def test_in_words_says_what_stands_out_not_every_row(tmp_path: Path) -> None:
         "identifying them: the Year 1 phonics check."]
 
 
+def test_in_words_names_every_measure_behind_not_only_the_three_biggest(
+        tmp_path: Path) -> None:
+    # the issue: Calder Moor's card listed three survey and roll gaps as where it is
+    # behind, and its attendance (92.0% against 94.5%, "Below national (worse)" in the
+    # table) was in no line at all
+    ctx = _ctx(tmp_path, URN_B)
+
+    def trust_row(measure: str, label: str, value: float, trust: float) -> dict:
+        return dict(measure=measure, label=label, unit="percent", value=value,
+                    trust_value=trust, national_value=None, direction="higher",
+                    status="ok", period=SUMMER)
+
+    frame = pd.DataFrame([
+        dict(measure="attendance_rate", label="Attendance", unit="percent", value=92.0,
+             national_value=94.5, direction="higher", status="ok", period=SUMMER),
+        trust_row("enrichment_participation", "Pupils taking part in enrichment", 40.0, 49.6),
+        trust_row("parent_survey_agreement", "Parents agreeing", 70.0, 88.0),
+        trust_row("pupil_survey_agreement", "Pupils agreeing", 71.0, 84.0),
+    ])
+    # three gaps of 5 points or more ("well") first, with their figures; attendance,
+    # 2.5 points below, named after them
+    assert rc.stand_out(ctx, frame) == [
+        "Where School 2 is behind: parents agreeing (70.0% against 88.0% for the trust); "
+        "pupils agreeing (71.0% against 84.0% for the trust); pupils taking part in "
+        "enrichment (40.0% against 49.6% for the trust); also attendance (figures in the "
+        "tables above)."]
+
+
 def test_glossary_explains_the_words_on_this_card() -> None:
     frame = pd.DataFrame({"label": ["KS2 reading: average scaled score",
                                     "Persistent absence (10% or more of sessions missed)"]})

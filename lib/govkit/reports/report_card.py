@@ -298,6 +298,18 @@ def _lower_first(label: str) -> str:
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
+def _listed(items: list[tuple[int, str, str]], most: int) -> str:
+    """The ``most`` biggest gaps with their figures, then the others by name: a line that
+    names three of seven measures behind must not read as if those were all (a parent
+    would take attendance, left off, to be fine)."""
+    items = sorted(items)
+    shown = "; ".join(t for _, t, _ in items[:most])
+    others = [n for _, _, n in items[most:]]
+    if others:
+        shown += f"; also {narrative.join_list(others, most=99)} (figures in the tables above)"
+    return shown
+
+
 def stand_out(ctx: Context, frame: pd.DataFrame, most: int = 3) -> list[str]:
     """What stands out, in a few lines: where the school is clearly ahead, where it is
     clearly behind (the biggest gaps first), how many are about the same, and what is
@@ -317,24 +329,23 @@ def stand_out(ctx: Context, frame: pd.DataFrame, most: int = 3) -> list[str]:
             continue
         where = ("national" if national_for_phase(ctx, r) else "all schools nationally") \
             if nat else "the trust"
-        item = (order[size], f"{_lower_first(str(r.get('label')))} "
-                f"({fmt.value(r.get('value'), unit)} against {fmt.value(other, unit)} "
-                f"for {where})")
+        name = _lower_first(str(r.get("label")))
+        text = (f"{name} ({fmt.value(r.get('value'), unit)} against {fmt.value(other, unit)} "
+                f"for {where}")
         if could_be_chance(other, r.get("ci_lower"), r.get("ci_upper")):
-            unsure.append((order[size], item[1][:-1] + f", {cmp.split(', ', 1)[1]})"))
+            unsure.append((order[size], f"{text}, {cmp.split(', ', 1)[1]})", name))
         else:
-            (ahead if cmp.endswith("(better)") else behind).append(item)
+            (ahead if cmp.endswith("(better)") else behind).append(
+                (order[size], f"{text})", name))
     out = []
     if ahead:
-        out.append(f"Where {ctx.place} does well: "
-                   + "; ".join(t for _, t in sorted(ahead)[:most]) + ".")
+        out.append(f"Where {ctx.place} does well: {_listed(ahead, most)}.")
     if behind:
-        out.append(f"Where {ctx.place} is behind: "
-                   + "; ".join(t for _, t in sorted(behind)[:most]) + ".")
+        out.append(f"Where {ctx.place} is behind: {_listed(behind, most)}.")
     rest = []  # one line for the rest, so "In words" stays a few lines
     if unsure:
         rest.append("Different, but by a gap that could be chance with this many pupils: "
-                    + "; ".join(t for _, t in sorted(unsure)[:most]) + ".")
+                    f"{_listed(unsure, most)}.")
     if same:
         rest.append(f"{fmt.count_words(same).capitalize()} other "
                     f"{'measure is' if same == 1 else 'measures are'} about the same as "
