@@ -112,6 +112,17 @@ def test_since_the_last_meeting_compares_ratings_with_the_term_before(ev):
     ]
 
 
+def test_a_school_summary_says_what_a_kpi_no_longer_red_is_now(ev):
+    # Calder Moor's "No longer red: persistent absence 21.2% against a target of 18.0%"
+    # read as a contradiction: the line now says the rating it has
+    from govkit.reports.board import since_html
+
+    html = since_html(board_summary(ev, NOW, URN_B))
+    assert "No longer red (1)" in html
+    assert "96.0% against a target of 95.0%, now green</li>" in html
+    assert ", now red" not in since_html(board_summary(ev, NOW, URN_A))
+
+
 def test_questions_come_from_the_evidence_weightiest_first(ev):
     s = board_summary(ev, NOW, URN_A)
     assert [q.rule for q in s.questions] == ["safeguarding", "turned_red", "deficits"]

@@ -82,8 +82,11 @@ def since_html(s: BoardSummary) -> str:
         if s.urn is None:
             items = _capped(_grouped(cs, True), most)
         else:
+            # no longer red but still short of its target reads as a contradiction
+            # unless the line says what it is now
             items = [f"<strong>{esc(c.label)}</strong>: {esc(c.value)} against a target of "
-                     f"{esc(c.target)}" for c in cs]
+                     f"{esc(c.target)}" + (f", now {esc(c.after)}" if kind == "recovered"
+                                           else "") for c in cs]
         parts.append(title + "<ul>" + "".join(_li(i) for i in items) + "</ul>")
     moved = kinds.get("moved", [])
     if moved:
