@@ -182,6 +182,26 @@ def test_in_words_names_every_measure_behind_not_only_the_three_biggest(
         "tables above)."]
 
 
+def test_a_schools_trend_draws_the_trust_figure_its_table_shows(tmp_path: Path) -> None:
+    # the issue: Calder Moor's table gave the trust's primaries (94.6%) and its chart's
+    # trust line the whole trust with the secondaries (93.2%), one figure, two stories.
+    # A 95.0% (50 of 1000 sessions missed), B 93.0% (70 of 1000): primaries together
+    # 1880 of 2000 = 94.0%; with C, a secondary at 85.0%, the whole trust 91.0%
+    from govkit.reports.measure_section import _peer_line, measure_chart
+
+    con = memstore(schools=schools("primary", "primary", "secondary"), attendance=[
+        attendance(URN_A, SUMMER, 1000, 50), attendance(URN_B, SUMMER, 1000, 70),
+        attendance(URN_C, SUMMER, 1000, 150)])
+    t = trust("primary", "primary", "secondary")
+    p = plan([{"measure": "attendance_rate", "target": 95}])
+    ctx = Context(Evaluator(t, p, con), t, p, SUMMER, URN_A, "board", tmp_path,
+                  tmp_path / "x.duckdb")
+    assert round(ctx.ev.trust_figure("attendance_rate", SUMMER, URN_A).value, 1) == 94.0
+    assert [round(v, 1) for v in _peer_line(ctx, "attendance_rate", [SUMMER])] == [94.0]
+    chart = measure_chart(ctx, "attendance_rate")
+    assert chart is not None and "School 1, the trust's primary schools" in chart.title
+
+
 def test_glossary_explains_the_words_on_this_card() -> None:
     frame = pd.DataFrame({"label": ["KS2 reading: average scaled score",
                                     "Persistent absence (10% or more of sessions missed)"]})

@@ -51,18 +51,20 @@ def measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = None,
     s = series(ctx, measure)
     if s.empty or not any(st == "ok" for st in s["status"]):
         return None
-    comparison = None
+    comparison, trust_line, trust_words = None, f"Trust ({ctx.trust.name})", "the trust"
     if ctx.urn and m["kind"] != "total":  # a trust total (GBP, counts) dwarfs one school's
-        t = series(ctx, measure, urn=None).set_index("period")
-        comparison = [t["value"].get(p) if t["status"].get(p) == "ok" else None
-                      for p in s["period"]]
+        comparison = _peer_line(ctx, measure, list(s["period"]))
+        if len(ctx.ev.peers(ctx.urn, ctx.term)) < len(ctx.trust.schools_in(ctx.term)):
+            # the table's Trust column: the schools of its phase, so the line is too
+            trust_words = f"the trust's {ctx.phase} schools"
+            trust_line = trust_words[:1].upper() + trust_words[1:]
     name = label or m["label"]
     if ctx.audience == "public":  # no targets on the card, so no rating in its titles
         title = narrative.chart_title({**row, "label": name}, rating=False)
     else:
         drawn = [ctx.place if ctx.urn else "the trust"]
         if comparison is not None and any(v is not None for v in comparison):
-            drawn.append("the trust")
+            drawn.append(trust_words)
         same = (not fmt.is_missing(row.get("national_value"))
                 and not fmt.is_missing(row.get("target"))
                 and fmt.value(row["national_value"], m["unit"])
@@ -75,8 +77,20 @@ def measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = None,
     return charts.trend_chart(
         list(s["period"]), _shown(s["value"], s["status"]), label or m["label"], m["unit"],
         national=row.get("national_value"), target=row.get("target"),
-        comparison=comparison, comparison_label=f"Trust ({ctx.trust.name})",
+        comparison=comparison, comparison_label=trust_line,
         place=ctx.place if ctx.urn else None, title=title)
+
+
+def _peer_line(ctx: Context, measure: str, periods: list[Any]) -> list[Any]:
+    """What a school's chart draws as the trust, period by period: the figure its table's
+    Trust column shows (``Evaluator.trust_figure``: the trust's schools of its phase), not
+    the whole trust's, which beside a primary's table read 93.2% where the row said 94.6%."""
+    by_period: dict[Any, Any] = {}
+    for term in ctx.terms:
+        mv = ctx.ev.trust_figure(measure, term, ctx.urn, ctx.audience)
+        if mv.status == "ok":
+            by_period[mv.period or term] = mv.value
+    return [by_period.get(p) for p in periods]
 
 
 def show_measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = None) -> bool:
