@@ -26,6 +26,21 @@ def test_trend_chart_title_and_alt_text():
     assert c.fig.get_suptitle().replace("\n", " ") == c.title
 
 
+def test_the_last_figure_of_a_trend_stays_inside_the_plot():
+    # the issue: Calder Moor's suspensions chart centred "1.7 per 100 pupils" on its last
+    # point, at the right edge, so the words ran out of the plot towards the legend
+    c = charts.trend_chart(TERMS * 2, [3.1, 2.5, 2.1, 1.1, 1.0, 1.7, 4.5, 1.7],
+                           "Suspensions per 100 pupils", "per100", target=2.0,
+                           comparison=[3.9, 3.7, 3.3, 3.9, 3.6, 3.3, 3.9, 3.8])
+    ax = c.fig.axes[0]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(c.fig).get_renderer()
+    label = next(t for t in ax.texts if t.get_text() == "1.7 per 100 pupils")
+    box, plot = label.get_window_extent(renderer), ax.get_window_extent(renderer)
+    assert plot.x0 <= box.x0 and box.x1 <= plot.x1 + 4 * c.fig.dpi / 72, (box, plot)
+
+
 def test_target_equal_to_national_is_one_line_and_counts_stay_above_zero():
     c = charts.trend_chart(TERMS[:3], [103.6, 103.7, 103.7], "KS2 reading score", "score",
                            national=105.0, target=105.0)
