@@ -60,7 +60,14 @@ def test_three_years_compares_the_same_term_each_year(tmp_path: Path) -> None:
     assert row["Change"] == "+1.4 pts on same term last year (better)"
     assert dd.three_year_summary(ctx, "education").startswith(
         "On each measure's last comparison (last year for results, the same term last year "
-        "for attendance, last term otherwise), School 1 is better on")
+        "for attendance, absence and energy, last term otherwise), School 1 is better on")
+    # and the note under the table says so too, never "from the first year"
+    from govkit.reports.deep_dive.three_years import three_year_note
+
+    assert "first year" not in three_year_note()
+    assert three_year_note().endswith("Each change is the one the priority report gives: "
+                                      "on last year for results, the same term last year for "
+                                      "attendance, absence and energy, last term otherwise.")
 
 
 def test_a_change_is_worked_out_from_the_figures_as_shown(tmp_path: Path) -> None:

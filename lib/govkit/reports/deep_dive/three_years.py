@@ -13,6 +13,10 @@ from govkit.reports.context import Context
 from govkit.reports.deep_dive.common import _better, _lower_first, _unit, dive_measures
 from govkit.terms import parse_term
 
+# what each row's change is on: the KPI's one result's basis (Evaluator.change_basis)
+CHANGE_BASIS = ("last year for results, the same term last year for attendance, absence "
+                "and energy, last term otherwise")
+
 
 def three_years(ctx: Context) -> list[str]:
     """This term and the same term one and two years before, oldest first, as far as the
@@ -69,7 +73,8 @@ def three_year_hooks(ctx: Context, name: str) -> list[dict[str, dict[str, str]]]
 
 
 def three_year_summary(ctx: Context, name: str) -> str:
-    """Which measures are better and which worse than the same term two years before."""
+    """Which measures are better and which worse on their last comparison (the change
+    each row shows)."""
     terms = three_years(ctx)
     rows = [r for r in three_year_rows(ctx, name) if r["change"] is not None]
     if len(terms) < 2 or not rows:
@@ -79,8 +84,7 @@ def three_year_summary(ctx: Context, name: str) -> str:
               if _better(r["measure"], r["change"]) == "better"]
     worse = [_lower_first(r["label"]) for r in rows
              if _better(r["measure"], r["change"]) == "worse"]
-    since = (f"On each measure's last comparison (last year for results, the same term "
-             f"last year for attendance, last term otherwise), {ctx.place} is ")
+    since = f"On each measure's last comparison ({CHANGE_BASIS}), {ctx.place} is "
     parts = []
     if better:
         parts.append(f"better on {len(better)} of {len(rows)} measures ({_join(better)})")
@@ -104,5 +108,13 @@ def show_three_years(ctx: Context, name: str) -> None:
     paragraph(three_year_summary(ctx, name))
     show_table(table, caption=f"{ctx.place}: the same term each year",
                cell_hooks=three_year_hooks(ctx, name))
-    note("Results (KS2, KS4, phonics) are the latest published by each term; surveys the "
-         "latest in the twelve months to it. The change is from the first year to this one.")
+    note(three_year_note())
+
+
+def three_year_note() -> str:
+    """Under the table: what each column holds and what the change is on. It said "from
+    the first year to this one" while every row gave the priority report's change (Calder
+    Moor's attendance: 91.8% then 92.0%, "+0.1 pts on same term last year")."""
+    return ("Results (KS2, KS4, phonics) are the latest published by each term; surveys the "
+            "latest in the twelve months to it. Each change is the one the priority report "
+            f"gives: on {CHANGE_BASIS}.")
