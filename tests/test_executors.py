@@ -84,3 +84,25 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, demo_drop):
     with pytest.raises(ConfigError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         run_batch(root / "params", root / "data", root / "outputs", executor="dask",
                   scheduler="tcp://127.0.0.1:9", reports=["trust_overview"], jobs=1)
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
+def test_dask_workers_fork_warm_kernels_as_the_local_pool_does(tmp_path, demo_drop):
+    """On a LocalCluster each report's kernel is forked from a warmed worker process (not
+    started by ipykernel's launcher) and starts with the worker's evaluation in memory."""
+    import nbformat
+
+    root = _chart_project(tmp_path, demo_drop, "warm")
+    nb = nbformat.read(FIXTURES / "chart.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import pathlib\n"
+        "from govkit.plan import evaluate\n"
+        "launched = b'ipykernel_launcher' in pathlib.Path('/proc/self/cmdline').read_bytes()\n"
+        f"pathlib.Path({str(tmp_path)!r}, f'kernel-{{urn}}.txt')"
+        ".write_text(f'{launched} {bool(evaluate._SHARED)}')"))
+    nbformat.write(nb, root / "notebooks" / "report_card.ipynb")
+    result = run_batch(root / "params", root / "data", root / "outputs", executor="dask",
+                       reports=["report_card"], jobs=2)
+    assert [e.status for e in result.entries] == ["ok"] * 2
+    seen = sorted(p.read_text() for p in tmp_path.glob("kernel-*.txt"))
+    assert seen == ["False True", "False True"]

@@ -13,14 +13,12 @@ machine that sees the same paths (a shared filesystem) can run it.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
 from typing import Any, ClassVar
 
-from govkit.batch.lifeline import Lifeline, worker_init
 from govkit.batch.matrix import JobSpec
 from govkit.errors import ConfigError
 
@@ -90,24 +88,14 @@ class LocalExecutor(Executor):
     name = "local"
 
     def __enter__(self) -> LocalExecutor:
-        from govkit.batch.forkkernel import PRELOAD  # brings jupyter_client: only here
+        from govkit.batch.warm import warm_pool
 
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["govkit.batch.forkserver_guard", self.job.__module__,
-                                    "govkit.batch.papermill_engine", "nbconvert",
-                                    *(PRELOAD if self.options.get("fork") else ())])
         self.term_dir.mkdir(parents=True, exist_ok=True)
-        # the workers die with this process, even on SIGKILL (govkit.batch.lifeline)
-        self.lifeline = Lifeline(ctx)
-        self.pool = ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=ctx, initializer=worker_init,
-            initargs=(self.lifeline.reader, self.options.get("initializer"),
-                      self.options.get("initargs", ())))
-        # start the fork server now: it imports the report libraries (seconds) while the
-        # main process checks the notebooks, instead of after
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
+        # the fork server imports the report libraries (seconds) while the main process
+        # checks the notebooks, instead of after
+        self.pool, self.lifeline = warm_pool(
+            self.job.__module__, self.workers, bool(self.options.get("fork")),
+            self.options.get("initializer"), self.options.get("initargs", ()))
         self.pending: dict[Future, JobSpec] = {}
         self.interrupted = False
         return self
@@ -157,16 +145,18 @@ class DaskExecutor(Executor):
     """Jobs on a Dask cluster: ``scheduler="tcp://host:8786"``, or without one a
     ``dask.distributed.LocalCluster`` of ``workers`` single-threaded worker processes.
 
-    Kernels are started as new processes there (a Dask worker runs tasks in threads, and
-    forking a threaded process is unsafe); the libraries are still imported once per
-    worker. Data, params, notebooks and outputs must be at the same paths on every worker.
+    Each worker runs its reports as the local pool does, in a warm pool of its own
+    (govkit.batch.dask_worker.WorkerSetup): kernels forked from a warmed, single-threaded
+    process. The LocalCluster's workers are started non-daemonic so they may have that
+    pool; a remote cluster's daemonic workers start each kernel as a new process instead.
+    Data, params, notebooks and outputs must be at the same paths on every worker.
     """
 
     name = "dask"
-    forks_kernels = False
 
     def __enter__(self) -> DaskExecutor:
         try:
+            import dask
             from distributed import Client, LocalCluster
 
             from govkit.batch.dask_worker import WorkerSetup
@@ -182,13 +172,19 @@ class DaskExecutor(Executor):
                 raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {e}") \
                     from None
         else:
-            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
-                                        processes=True, dashboard_address=None,
-                                        silence_logs=40)
+            # non-daemonic workers: they may start the warm pool's processes
+            with dask.config.set({"distributed.worker.daemon": False}):
+                self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
+                                            processes=True, dashboard_address=None,
+                                            silence_logs=40)
             self.client = Client(self.cluster)
         self.futures: dict[Any, JobSpec] = {}
         log = None if scheduler else self.options.get("log")
-        self.client.register_plugin(WorkerSetup(log), name=WorkerSetup.name)
+        # a remote worker's pool keeps its stderr: the run log is this machine's file
+        setup = WorkerSetup(self.job.__module__, bool(self.options.get("fork")), log,
+                            self.options.get("initializer"),
+                            self.options.get("initargs", ()) if log else ())
+        self.client.register_plugin(setup, name=WorkerSetup.name)
         return self
 
     def check_paths(self, paths: list[str]) -> None:
@@ -209,10 +205,12 @@ class DaskExecutor(Executor):
 
         from distributed import as_completed
 
+        from govkit.batch.dask_worker import run_on_worker
+
         run = uuid.uuid4().hex[:8]
         for spec in specs:
-            fut = self.client.submit(self.job, spec, key=f"govkit-{spec['key']}-{run}",
-                                     pure=False)
+            fut = self.client.submit(run_on_worker, self.job, spec,
+                                     key=f"govkit-{spec['key']}-{run}", pure=False)
             self.futures[fut] = spec
         for fut in as_completed(list(self.futures)):
             spec = self.futures.pop(fut)
