@@ -42,7 +42,9 @@ def load_commentary(commentary_dir: str | Path | None, term: str) -> Comments:
     return out
 
 
-def comment_for(comments: Comments, urn: int | None, kpi_id: str) -> str | None:
+def comment_for(comments: Comments, urn: int | None, kpi_id: str | None) -> str | None:
+    if kpi_id is None:
+        return None
     return comments.get("trust" if urn is None else str(urn), {}).get(kpi_id)
 
 

@@ -257,7 +257,7 @@ class Evaluator(Comparisons, History):
                 row.update(label=k.label or c.text, status="narrative")
                 rows.append(row)
                 continue
-            rows.append(self._data_row(row, k, term, urn, audience))
+            rows.append(self._data_row(row, k, k.measure, term, urn, audience))
         if urn is None:  # a trust total in the amber must never hide a school in the red
             name_red_schools(
                 rows, [(s.urn, self.trust.label(s.urn),
@@ -266,21 +266,23 @@ class Evaluator(Comparisons, History):
                 lambda measure: self.members(self.measure_period(measure, term)))
         return [KpiResult(**r) for r in rows]
 
-    def _data_row(self, row: dict[str, Any], k: KPI, term: str, urn: int | None,
-                  audience: str) -> dict[str, Any]:
-        m = MEASURES[k.measure]
+    def _data_row(self, row: dict[str, Any], k: KPI, measure: str, term: str,
+                  urn: int | None, audience: str) -> dict[str, Any]:
+        """A data KPI's row: its figure, target, rating, changes and comparisons
+        (``measure``: the KPI's own, which a data KPI always has)."""
+        m = MEASURES[measure]
         direction = k.direction or m.direction
-        mv = self.value(k.measure, term, urn, audience)
+        mv = self.value(measure, term, urn, audience)
         t = parse_term(term)
-        prev = self.value(k.measure, t.previous().id, urn, audience)
-        ago = self.value(k.measure, t.year_ago().id, urn, audience)
-        trust_mv = self.trust_figure(k.measure, term, urn, audience)
-        bench = self.national(k.measure, mv.period, urn)
+        prev = self.value(measure, t.previous().id, urn, audience)
+        ago = self.value(measure, t.year_ago().id, urn, audience)
+        trust_mv = self.trust_figure(measure, term, urn, audience)
+        bench = self.national(measure, mv.period, urn)
         target, unrated = ((None, None) if mv.status == "not_applicable"
                            else self.target_and_reason(k, term, urn, audience))
         value = mv.value if mv.status == "ok" else None
-        ci = self.interval(k.measure, mv, term, urn, audience)
-        rating = self.rate(k.measure, mv, target, self.tolerance(k, urn), direction, ci)
+        ci = self.interval(measure, mv, term, urn, audience)
+        rating = self.rate(measure, mv, target, self.tolerance(k, urn), direction, ci)
         prev_v = prev.value if prev.status == "ok" and prev.period != mv.period else None
         ago_v = ago.value if ago.status == "ok" and ago.period != mv.period else None
         row.update(
@@ -297,7 +299,7 @@ class Evaluator(Comparisons, History):
             national_value=bench.value if bench else None,
             national_source=bench.citation if bench else None,
             small_number=bool(mv.small_number))
-        row.update(self.result(k.measure, term, urn, audience, mv, target, rating,
+        row.update(self.result(measure, term, urn, audience, mv, target, rating,
                                self.tolerance(k, urn), direction))
         return row
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
+
 from govkit.plan import suppression
 from govkit.plan.config import KPI, Plan, Priority, SuccessCriterion, Trust, comparison_phase
 from govkit.plan.measures import MEASURES, MeasureValue, Tables, applies, compute_from, results_year
@@ -36,6 +38,7 @@ class Figures:
 
     trust: Trust
     plan: Plan
+    con: duckdb.DuckDBPyConnection | None  # None once its results are shared (the batch)
     plan_measures: list[str]  # the plan's measures, sorted
     plan_kpis: list[tuple[Priority, SuccessCriterion, KPI]]  # with their ids, made once
     tables: Tables

@@ -17,6 +17,8 @@ interval (``differs``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 RAG_ORDER = ("red", "amber", "green")
@@ -88,7 +90,7 @@ def differs(value: float | None, other: float | None,
     return abs(value - other) > EPSILON and not inside(other, interval)
 
 
-def combine_rag(rags: list[str | None]) -> str | None:
+def combine_rag(rags: Sequence[str | None]) -> str | None:
     """A headline: red if any red, amber if any amber, else green; None if nothing rated."""
     rated = [r for r in rags if r in RAG_ORDER]
     if not rated:
