@@ -98,6 +98,11 @@ def _rows(ev: Evaluator, table: str, urn: int | None | str) -> pd.DataFrame:
     return df[df["urn"] == urn]
 
 
+def _held(keys: set[tuple], key: tuple) -> Callable[[str], bool]:
+    """Whether the row ``key`` names is among ``keys`` (``_keyed``'s) in a term."""
+    return lambda t: (t, *key) in keys
+
+
 def _keyed(df: pd.DataFrame, mask: pd.Series, key: list[str]) -> set[tuple]:
     """The keys (``key`` columns, URN as int or None) of the rows ``mask`` picks, per term."""
     out = set()
@@ -125,7 +130,7 @@ def compliance_exceptions(ev: Evaluator, term: str, urn: int | None | str = "all
     for i, r in zip(now.index, now.to_dict("records"), strict=True):
         u = _urn(r["urn"])
         key = (u, r["area"], r["item"])
-        since = _since(ev, term, lambda t, key=key: (t, *key) in open_by_term)
+        since = _since(ev, term, _held(open_by_term, key))
         due = r.get("due_date")
         detail = STATUS_WORDS.get(str(r["status"]), str(r["status"]))
         if not fmt.is_missing(due):
@@ -152,7 +157,7 @@ def risk_exceptions(ev: Evaluator, term: str, urn: int | None | str = "all"
     for r in now.sort_values("score", ascending=False, kind="stable").to_dict("records"):
         u = _urn(r["urn"])
         key = (u, r["risk_id"])
-        since = _since(ev, term, lambda t, key=key: (t, *key) in held)
+        since = _since(ev, term, _held(held, key))
         out.append(BoardException(
             "safeguarding" if is_safeguarding(r["area"]) else "high_risks", u, _place(ev, u),
             str(r["title"]),
@@ -174,7 +179,7 @@ def deficit_exceptions(ev: Evaluator, term: str, urn: int | None | str = "all"
     out = []
     for r in df[beyond & (df["term"] == term)].to_dict("records"):
         u = _urn(r["urn"])
-        since = _since(ev, term, lambda t, u=u: (t, u) in held)
+        since = _since(ev, term, _held(held, (u,)))
         out.append(BoardException(
             "deficits", u, _place(ev, u), "In-year deficit larger than the reserves",
             f"forecast deficit {fmt.money(-float(r['in_year_balance']))} against reserves "
@@ -190,17 +195,21 @@ def trigger_exceptions(ev: Evaluator, term: str, urn: int | None | str = "all"
     if urn != "all":
         fired = fired[fired["urn"] == urn]
 
-    def holds(t: str, key: tuple) -> bool:
-        df = ev.triggers(t)
-        return bool(((df["urn"] == key[0]) & (df["trigger_id"] == key[1])
-                     & (df["measure"] == key[2])).any())
+    def holds(key: tuple) -> Callable[[str], bool]:
+        """Whether the school's rule fired on the measure in a term (``key``: URN, rule,
+        measure)."""
+        def fired_in(t: str) -> bool:
+            df = ev.triggers(t)
+            return bool(((df["urn"] == key[0]) & (df["trigger_id"] == key[1])
+                         & (df["measure"] == key[2])).any())
+        return fired_in
 
     groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for r in fired.to_dict("records"):
         groups.setdefault((int(r["urn"]), str(r["trigger_id"])), []).append(r)
     out = []
     for (u, tid), rows in groups.items():
-        since = min((_since(ev, term, lambda t, key=(u, tid, r["measure"]): holds(t, key))
+        since = min((_since(ev, term, holds((u, tid, r["measure"])))
                      for r in rows), key=parse_term)
         if len(rows) == 1:
             item, detail = str(rows[0]["description"]), str(rows[0]["detail"])

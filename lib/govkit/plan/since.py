@@ -82,12 +82,13 @@ def changes(ev: Evaluator, term: str, urns: list[int | None],
         then = {r["kpi_id"]: _rated(r) for r in ev.kpi_records(then_term, urn,
                                                                audience=audience)}
         for r in ev.kpi_records(term, urn, audience=audience):
-            k = kind_of(then.get(r["kpi_id"]), _rated(r))
-            if k is None:
+            before, after = then.get(r["kpi_id"]), _rated(r)
+            k = kind_of(before, after)
+            if k is None or before is None or after is None:  # no change: kind_of's None
                 continue
             unit = r.get("unit")
             out.append(Change(k, urn, place, str(r["kpi_id"]),
-                              str(r.get("label") or r.get("measure")), then[r["kpi_id"]],
-                              _rated(r), fmt.value(r.get("value"), unit, r.get("status")),
+                              str(r.get("label") or r.get("measure")), before,
+                              after, fmt.value(r.get("value"), unit, r.get("status")),
                               fmt.value(r.get("target"), unit), dict(r)))
     return sorted(out, key=lambda c: KINDS.index(c.kind))

@@ -26,7 +26,7 @@ has one: ``rating.differs``), and red_consecutive counts reds by the one rating 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -38,7 +38,8 @@ from govkit.plan.rating import differs
 from govkit.plan.uncertainty import wilson
 from govkit.terms import Term, parse_term
 
-Evaluator = Any  # govkit.plan.evaluate.Evaluator, which calls this module (no import back)
+if TYPE_CHECKING:  # govkit.plan.evaluate calls this module: no import back at run time
+    from govkit.plan.evaluate import Evaluator
 
 COLUMNS = ["urn", "school", "trigger_id", "description", "measure", "detail"]
 AUDIENCE = "board"  # triggers are for trust leaders: small numbers flagged, not hidden
@@ -90,20 +91,21 @@ def _gap(value: float, measure: str) -> str:
     return fmt.distance(value, "points" if unit == "percent" else unit)
 
 
-def _red_run(ev: Evaluator, k: KPI, term: str, urn: int, n: int) -> str | None:
-    m = MEASURES[k.measure]
+def _red_run(ev: Evaluator, k: KPI, measure: str, term: str, urn: int,
+             n: int) -> str | None:
+    m = MEASURES[measure]
     direction = k.direction or m.direction
-    hist = history(ev, k.measure, term, urn, n)
+    hist = history(ev, measure, term, urn, n)
     if len(hist) < n:
         return None
     parts = []
     for t, mv in hist:
         target = ev.target(k, t, urn, AUDIENCE)
-        if ev.rate(k.measure, mv, target, ev.tolerance(k, urn), direction,
-                   ev.interval(k.measure, mv, t, urn, AUDIENCE)) != "red":
+        if ev.rate(measure, mv, target, ev.tolerance(k, urn), direction,
+                   ev.interval(measure, mv, t, urn, AUDIENCE)) != "red":
             return None
-        parts.append(f"{_when(mv.period)}: {_v(mv.value, k.measure)} against a target of "
-                     f"{_v(target, k.measure)}")
+        parts.append(f"{_when(mv.period)}: {_v(mv.value, measure)} against a target of "
+                     f"{_v(target, measure)}")
     return (f"{k.label or m.label} red {fmt.count_words(n)} {_unit_of(m)} running ("
             + "; ".join(parts) + ")")
 
@@ -126,15 +128,17 @@ def _clear_run(ev: Evaluator, measure: str, hist: list[tuple[str, MeasureValue]]
     small cohort's gap could be chance; the same gap year after year is less likely to
     be."""
     m = MEASURES[measure]
-    if m.kind == "rate" and m.numerator_pupils and all(
-            mv.numerator is not None and mv.denominator for _, mv in hist):
-        k = sum(mv.numerator for _, mv in hist)
-        n = sum(mv.denominator for _, mv in hist)
+    # each year's pupils counted and on roll, where every year has both
+    pupils = [(mv.numerator, mv.denominator) for _, mv in hist
+              if mv.numerator is not None and mv.denominator]
+    if m.kind == "rate" and m.numerator_pupils and len(pupils) == len(hist):
+        k = sum(num for num, _ in pupils)
+        n = sum(den for _, den in pupils)
         w = wilson(k, n)
         if w is None:
             return False
         pooled = m.scale * k / n
-        nat = sum(b * mv.denominator for b, (_, mv) in zip(benches, hist, strict=True)) / n
+        nat = sum(b * den for b, (_, den) in zip(benches, pupils, strict=True)) / n
         return (_worse_by(pooled, nat, direction) > margin
                 and differs(pooled, nat, (m.scale * w[0], m.scale * w[1])))
     return all(_clearly_worse(ev, measure, t, urn, mv, b, direction, margin)
@@ -153,8 +157,8 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
         if ev.too_few(measure, mv):
             return None
         b = ev.fair_national(measure, mv.period, urn) if mv.status == "ok" else None
-        if b is None or not _clearly_worse(ev, measure, term, urn, mv, b.value, direction,
-                                           trig.margin):
+        if b is None or mv.value is None or not _clearly_worse(
+                ev, measure, term, urn, mv, b.value, direction, trig.margin):
             return None
         return (f"{label} {_v(mv.value, measure)} ({_when(mv.period)}) against national "
                 f"{_v(b.value, measure)} ({b.citation}): "
@@ -167,7 +171,9 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
         parts, benches = [], []
         for _, mv in hist:
             b = ev.fair_national(measure, mv.period, urn)
-            if b is None or _worse_by(mv.value, b.value, direction) <= trig.margin:
+            # (history stops at a period without a figure: every value is a number)
+            if b is None or mv.value is None \
+                    or _worse_by(mv.value, b.value, direction) <= trig.margin:
                 return None
             benches.append(b)
             parts.append(f"{_when(mv.period)}: {_v(mv.value, measure)} against national "
@@ -180,7 +186,8 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
     if trig.kind == "below_trust":
         mv = ev.value(measure, term, urn, AUDIENCE)
         tv = ev.trust_figure(measure, term, urn, AUDIENCE)  # the trust's schools of its phase
-        if mv.status != "ok" or tv.status != "ok" or ev.too_few(measure, mv):
+        if mv.status != "ok" or tv.status != "ok" or mv.value is None or tv.value is None \
+                or ev.too_few(measure, mv):
             return None
         if not _clearly_worse(ev, measure, term, urn, mv, tv.value, direction, trig.margin):
             return None
@@ -205,10 +212,11 @@ def _check(ev: Evaluator, trig: Trigger, measure: str, term: str, urn: int) -> s
     raise ValueError(f"unknown trigger kind {trig.kind}")
 
 
-def kpis_on(ev: Evaluator, measure: str | None) -> list[KPI]:
-    """The plan's data KPIs with a target on ``measure`` (all of them for None)."""
-    return [k for _, _, k in ev.plan_kpis if k.evidence == "data"
-            and (k.target is not None or k.by_phase)
+def kpis_on(ev: Evaluator, measure: str | None) -> list[tuple[str, KPI]]:
+    """The plan's data KPIs with a target on ``measure`` (all of them for None), each
+    with its measure."""
+    return [(k.measure, k) for _, _, k in ev.plan_kpis if k.evidence == "data"
+            and k.measure is not None and (k.target is not None or k.by_phase)
             and (measure is None or k.measure == measure)]
 
 
@@ -219,13 +227,13 @@ def evaluate_triggers(ev: Evaluator, term: str) -> pd.DataFrame:
         on = kpis_on(ev, trig.measure) if trig.kind == "red_consecutive" else []
         for s in ev.trust.schools_in(term):
             if trig.kind == "red_consecutive":
-                for k in on:
-                    d = (_red_run(ev, k, term, s.urn, trig.periods)
-                         if applies(MEASURES[k.measure], s.phase) else None)
+                for measure, k in on:
+                    d = (_red_run(ev, k, measure, term, s.urn, trig.periods)
+                         if applies(MEASURES[measure], s.phase) else None)
                     if d:
                         rows.append({"urn": s.urn, "school": ev.trust.label(s.urn),
                                      "trigger_id": trig.id,
-                                     "description": trig.description, "measure": k.measure,
+                                     "description": trig.description, "measure": measure,
                                      "detail": d})
                 continue
             if trig.measure is None:
