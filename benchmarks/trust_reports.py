@@ -6,8 +6,8 @@ Each (size, report) runs in a fresh Python process, twice:
   cold  as a leader runs it in JupyterLab: the store read and the plan evaluated by the
         report itself (the trust's reports evaluate every school to name the red ones)
   warm  as a batch kernel starts: forked from a worker that has read the store and
-        evaluated the term for the trust and every school (govkit.batch.runner's
-        _warm_store, done here before the timing starts)
+        evaluated the term for the trust and every school (govkit.batch.warm's
+        WarmState.warm, done here before the timing starts)
 and prints CPU seconds (the machine is shared: wall time says more about the neighbours)
 and the process's peak RSS. A school's report should cost the same whatever the trust's
 size, a trust report grow no faster than its schools.

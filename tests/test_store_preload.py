@@ -65,7 +65,7 @@ def test_store_meta_is_read_once_per_store_file(tmp_path):
 def test_kernels_start_from_the_workers_evaluation_and_get_the_same_figures(tmp_path):
     from pathlib import Path
 
-    from govkit.batch import worker
+    from govkit.batch.warm import WarmState
     from govkit.plan import evaluate
     from govkit.plan.params import load_params
 
@@ -77,8 +77,7 @@ def test_kernels_start_from_the_workers_evaluation_and_get_the_same_figures(tmp_
     cold = evaluate.Evaluator(trust, plan, open_store(path), params / "commentary")
     expected = {u: cold.kpis(term, u) for u in (None, urn)}
     evaluate._SHARED.clear()
-    worker._WARMED.clear()
-    worker._warm_store({"store_path": str(path), "params_dir": str(params), "term": term})
+    WarmState().warm({"store_path": str(path), "params_dir": str(params), "term": term})
     (warm,) = evaluate._SHARED
     assert warm.con is None  # nothing a forked kernel could inherit a handle from
     ev = evaluate.Evaluator(trust, plan, open_store(path), params / "commentary")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from govkit.batch.matrix import JobSpec
+from govkit.batch.warm import WORKER
 from govkit.errors import ConfigError
 from govkit.files import create_new, open_nofollow
 from govkit.plan.params import load_params
@@ -65,61 +66,6 @@ def _alarm(_signum: int, _frame: Any) -> None:
     raise JobTimeout()
 
 
-def _warm_store(parameters: dict[str, Any]) -> Any:
-    """Once per worker (and again only if the store is rebuilt): read the store's meta row
-    and tables, and evaluate the term's KPIs for the trust and every school, here, so
-    every kernel forked from this worker starts with them in memory: no report opens
-    DuckDB to read every table, or works out a KPI another report of the batch needed
-    too. Only pandas frames and results are kept; the connection is closed before any
-    fork. A kernel whose inputs differ (another store, trust or plan) works alone.
-
-    Returns the worker's Evaluator (its reports' headline ratings come from it), or None
-    if the store could not be read here (the kernel then reports why).
-    """
-    from govkit.data.store import file_key, open_store, store_meta
-    from govkit.plan import evaluate
-    from govkit.plan.measures import preload_tables
-    from govkit.plan.params import load_params
-
-    store_path = str(parameters["store_path"])
-    with contextlib.suppress(Exception):
-        store_meta(store_path)
-        preload_tables(store_path)
-        key = (file_key(store_path), parameters["params_dir"], parameters["term"])
-        if _WARMED.get("key") == key:
-            return _WARMED["evaluator"]
-        params_dir = Path(parameters["params_dir"])
-        trust, plan = load_params(params_dir)
-        con = open_store(store_path)
-        try:
-            ev = evaluate.Evaluator(trust, plan, con, params_dir / "commentary")
-            for urn in [None, *trust.urns]:
-                for audience in ("board", "public") if urn else ("board",):
-                    ev.kpis(parameters["term"], urn, None, audience)
-            warm_board_summary(ev, parameters["term"])
-        finally:
-            con.close()
-        evaluate.share(ev)
-        _WARMED.update(key=key, evaluator=ev)
-        return ev
-    return None
-
-
-def warm_board_summary(ev: Any, term: str) -> None:
-    """What every board summary reads besides the term's KPIs: each place's KPIs at the
-    last meeting, and the triggers of each term back to the first (for 'since when')."""
-    from govkit.plan.since import last_meeting
-    from govkit.terms import parse_term
-
-    then = last_meeting(ev.trust, term)
-    if then is not None:
-        for urn in [None, *ev.trust.urns]:
-            ev.kpi_records(then, urn)
-    for t in ev.trust.terms:
-        if parse_term(t) <= parse_term(term):
-            ev.triggers(t)
-
-
 def _headline(ev: Any, spec: JobSpec) -> tuple[str | None, dict[str, int] | None]:
     """A finished report's headline rating and RAG counts, from the KPIs it shows, worked
     out from the worker's evaluation (the one its kernel used); (None, None) if it can't."""
@@ -135,11 +81,6 @@ def _headline(ev: Any, spec: JobSpec) -> tuple[str | None, dict[str, int] | None
                           p.get("audience", "board"),
                           measures=report_measures(Path(spec["notebook"]).stem))
     return None, None
-
-
-_WARMED: dict[str, Any] = {}  # what this worker last evaluated for its kernels
-
-
 
 
 def _kernel_kwargs(spec: JobSpec) -> dict[str, Any]:
@@ -190,7 +131,8 @@ def run_job(spec: JobSpec) -> Outcome:
     # does nothing), and not a Lab session even if govkit was started from Lab's terminal
     os.environ[IN_BATCH_ENV] = "1"
     os.environ.pop(LAB_SESSION_ENV, None)
-    ev = _warm_store(spec["parameters"])
+    # what this worker shares with its report kernels (govkit.batch.warm), handed down
+    ev = WORKER.warm(spec["parameters"])
     html, failed, work = Path(spec["html"]), Path(spec["failed"]), Path(spec["work"])
     html.parent.mkdir(parents=True, exist_ok=True)
     work.parent.mkdir(parents=True, exist_ok=True)  # _failed/<folder>/ only when one fails
