@@ -252,3 +252,18 @@ def test_browser_missing_names_what_to_install(monkeypatch, tmp_path):
     """Without Chromium the message says how to get it (the one line a skip prints)."""
     monkeypatch.setenv("GOVKIT_CHROMIUM", str(tmp_path / "no-such-chromium"))
     assert "apt-get install chromium" in browser_missing()
+
+
+def test_every_report_card_prints_on_two_sides(browser, demo_term):
+    # the issue: five of the demo's twelve cards printed a third side (Larkspur's with
+    # its last line alone on it); a parent's card is two sides of A4, whatever the school
+    from pypdf import PdfReader
+
+    page = browser.new_page()
+    sides = {}
+    for card in sorted(demo_term.glob("*/report_card.html")):
+        page.goto(card.resolve().as_uri())
+        page.emulate_media(media="print")
+        pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        sides[card.parent.name] = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert len(sides) == 12 and set(sides.values()) <= {1, 2}, sides
