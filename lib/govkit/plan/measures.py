@@ -202,6 +202,12 @@ def _nan(x: object) -> bool:
     return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
 
 
+def _numbers(cells: dict[int | None, Cell], places: Iterable[int | None]) -> list[float]:
+    """The places' sums that are numbers, in the places' order (a missing place or a
+    blank sum left out)."""
+    return [v for u in places if u in cells for v in (cells[u][0],) if v is not None]
+
+
 def _survey_terms(tables: Tables, s: Sum, term: Term) -> dict[int | None, str]:
     """Each school's most recent survey term in the twelve months up to ``term``."""
     key = (s.key, term)
@@ -209,6 +215,8 @@ def _survey_terms(tables: Tables, s: Sum, term: Term) -> dict[int | None, str]:
         lo = term.year_ago()
         best: dict[int | None, str] = {}
         for p, per in tables.cells(s).items():
+            if p is None:  # rows of no period (a survey's are always of a term)
+                continue
             t = parse_term(p)
             if lo < t <= term:
                 for u in per:
@@ -235,7 +243,8 @@ def _compute(tables: Tables, m: Measure, term: str,
              urns: tuple[int, ...] | None) -> MeasureValue:
     t = parse_term(term)
     whole = urns is None
-    chosen = [u for u in (tables.phase if whole else urns) if applies(m, tables.phase.get(u))]
+    chosen = [u for u in (tables.phase if urns is None else urns)
+              if applies(m, tables.phase.get(u))]
     if not chosen:
         return MeasureValue(None, None, None, None, "not_applicable")
     if whole and m.kind != "gap" and m.period != "survey":
@@ -244,15 +253,21 @@ def _compute(tables: Tables, m: Measure, term: str,
         if not chosen:
             return MeasureValue(None, None, None, None, "no_data")
     if m.kind == "gap":
+        if m.parts is None:
+            raise ValueError(f"gap measure '{m.id}' names no parts")
         a = compute_from(tables, m.parts[0], term, urns)
         b = compute_from(tables, m.parts[1], term, urns)
         period = a.period or b.period
         for part in (a, b):
             if part.status != "ok":
                 return MeasureValue(None, None, None, period, part.status)
+        if a.value is None or b.value is None:  # never: an "ok" figure has a value
+            return MeasureValue(None, None, None, period, "no_data")
         bases = [x for x in (a.base, b.base) if x is not None]
         return MeasureValue(a.value - b.value, None, None, period, "ok", False,
                             min(bases) if bases else None, a.urns)
+    if m.numerator is None:
+        raise ValueError(f"measure '{m.id}' has no numerator")
     period = results_year(t) if m.period == "academic_year" else term
     per_urn: dict[int | None, str] | None = None
     if m.period == "survey":
@@ -280,8 +295,19 @@ def _compute(tables: Tables, m: Measure, term: str,
 
     num = side(m.numerator)
     den = side(m.denominator) if m.denominator is not None else None
-    complete = [u for u in places if u in num and num[u][0] is not None
-                and (den is None or (u in den and den[u][0] is not None))]
+    # the places with both sides, and their sums (in the places' order)
+    complete: list[int | None] = []
+    nums: list[float] = []
+    dens: list[float] = []
+    for u in places:
+        nv = num[u][0] if u in num else None
+        dv = den[u][0] if den is not None and u in den else None
+        if nv is None or (den is not None and dv is None):
+            continue
+        complete.append(u)
+        nums.append(nv)
+        if dv is not None:
+            dens.append(dv)
     if not complete:
         codes = [c[1] for c in list(num.values()) + list((den or {}).values())]
         # The reason most schools give (SUPP for most, blank for one: suppressed), ties in
@@ -294,9 +320,12 @@ def _compute(tables: Tables, m: Measure, term: str,
         if period in m.unpublished:  # no rows, but the publisher withheld it that year
             return MeasureValue(None, None, None, period, "not_published")
         return MeasureValue(None, None, None, period, "no_data")
-    n = sum(num[u][0] for u in complete)
-    d = sum(den[u][0] for u in complete) if den is not None else None
+    n = sum(nums)
+    d = sum(dens) if den is not None else None
     contributing = tuple(u for u in complete if u is not None)
+    value: float
+    numerator: float | None
+    denominator: float | None
     if m.kind == "total":
         value, numerator, denominator = n, n, None
     elif not d:
@@ -305,23 +334,23 @@ def _compute(tables: Tables, m: Measure, term: str,
         value, numerator, denominator = n / d, None, d
     else:
         value, numerator, denominator = m.scale * n / d, n, d
-    base = None
-    b = m.suppression_base
-    if b is not None:
-        if b == m.denominator:
+    base: float | None = None
+    on = m.suppression_base
+    if on is not None:
+        if on == m.denominator:
             base = d
-        elif b == m.numerator:
+        elif on == m.numerator:
             base = n
         else:
-            cells = side(b)
+            cells = side(on)
             base = sum(cells[u][0] or 0.0 for u in complete if u in cells)
     half_width = None
     if m.spread is not None and d:
-        cells = side(m.spread)
-        parts = [cells[u][0] for u in complete if u in cells]
-        if parts and len(parts) == len(complete) and all(p is not None for p in parts):
+        parts = _numbers(side(m.spread), complete)
+        if parts and len(parts) == len(complete):  # every school's spread known
             half_width = math.sqrt(sum(parts)) / d
-    lower = upper = None
+    lower: float | None = None
+    upper: float | None = None
     if m.limits is not None and len(complete) == 1:  # one school: DfE's limits as printed
         lo, hi = (side(s).get(complete[0], (None, None))[0] for s in m.limits)
         if lo is not None and hi is not None:
@@ -329,7 +358,7 @@ def _compute(tables: Tables, m: Measure, term: str,
     approximate = False
     if m.published is not None:
         printed = side(m.published)
-        shown = [printed[u][0] for u in complete if u in printed and printed[u][0] is not None]
+        shown = _numbers(printed, complete)
         approximate = bool(shown)
         if len(complete) == 1 and len(shown) == 1:
             value = shown[0]  # one school's figure as DfE printed it (80%, not 79.9%)
@@ -348,8 +377,8 @@ def pupils_in_scope(tables: Tables, measure_id: str, term: str) -> float | None:
     cells = tables.cells(b)
     per = cells.get(None, {}) if DOMAINS[b.table].period == "none" else cells.get(period, {})
     member = tables.in_trust(period)
-    found = [per[u][0] for u in tables.phase if applies(m, tables.phase.get(u))
-             and member(u) and u in per and per[u][0] is not None]
+    found = _numbers(per, [u for u in tables.phase if applies(m, tables.phase.get(u))
+                           and member(u)])
     return sum(found) if found else None
 
 
