@@ -180,3 +180,29 @@ def test_kernels_started_as_new_processes_give_the_same_reports(tmp_path, demo_d
     assert [e.status for e in result.entries] == ["ok"] * 3
     page = root / "outputs" / TERM / "trust" / "trust_overview.html"
     assert "2 schools in the store" in page.read_text(encoding="utf-8")
+
+
+def test_a_change_to_govkits_own_code_makes_every_page_again(tmp_path, monkeypatch):
+    """A page is made again when govkit's code changes (an upgrade, a developer's edit),
+    not kept because its data is the same: the run's shared input hash covers every module
+    of the package as installed. Worked on a copy of the package, one line added."""
+    import govkit
+    from govkit.batch import manifest
+
+    copy = tmp_path / "govkit"
+    shutil.copytree(Path(govkit.__file__).parent, copy,
+                    ignore=shutil.ignore_patterns("__pycache__", "notebooks"))
+    monkeypatch.setattr(govkit, "__file__", str(copy / "__init__.py"))
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "trust.yaml").write_text("name: T\n", encoding="utf-8")
+    (params / "plan.yaml").write_text(PLAN, encoding="utf-8")
+
+    def shared() -> str:
+        return manifest.shared_inputs_hash(params, params / "plan.yaml", "drop")
+
+    first = shared()
+    assert shared() == first  # the same code and inputs: the same hash, pages skipped
+    rating = copy / "plan" / "rating.py"
+    rating.write_text(rating.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert shared() != first

@@ -4,7 +4,8 @@ Written after every finished report (atomically), so an interrupted run leaves a
 manifest that says exactly which reports are done, and the next run skips them.
 The input hash is what decides "unchanged": the notebook file, its parameters,
 the data drop, trust.yaml, the plan, the leaders' commentary, the house template
-and the govkit version.
+and govkit's own code (its version and every module, so a page made by older code is
+made again after an upgrade or a developer's edit, not kept because its data is the same).
 """
 
 from __future__ import annotations
@@ -55,11 +56,22 @@ def _hash_files(h: Any, files: list[Path], root: Path) -> None:
         h.update(hashlib.sha256(path.read_bytes()).digest())
 
 
+def code_hash() -> str:
+    """Hash of govkit's own code as installed: every module and data table of the package
+    (about 1 MB; a few milliseconds). The notebooks are hashed per report."""
+    package = Path(govkit.__file__).parent
+    h = hashlib.sha256(f"govkit {govkit.__version__}\0".encode())
+    _hash_files(h, [p for p in package.rglob("*") if p.suffix in (".py", ".csv")
+                    and p.is_file() and "notebooks" not in p.relative_to(package).parts],
+                package)
+    return h.hexdigest()
+
+
 def shared_inputs_hash(params_dir: Path, plan_file: Path, data_hash: str) -> str:
     """Hash of what every report reads: drop, trust.yaml, plan, commentary, template,
-    govkit version. Computed once per run."""
+    govkit's code. Computed once per run."""
     h = hashlib.sha256()
-    h.update(f"govkit {govkit.__version__}\0data {data_hash}\0".encode())
+    h.update(f"govkit {code_hash()}\0data {data_hash}\0".encode())
     _hash_files(h, [params_dir / "trust.yaml"], params_dir)
     h.update(b"plan\0" + plan_file.read_bytes())
     commentary = params_dir / "commentary"
