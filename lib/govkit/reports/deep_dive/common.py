@@ -85,7 +85,10 @@ def as_shown(value: float, unit: str) -> float:
     shown figures agrees with them: 3.3 to 3.4 is +0.1, never 'no change'."""
     if unit == "GBP":
         return float(value)
-    return float(fmt.displayed(value, unit))
+    shown = fmt.displayed(value, unit)
+    if shown is None:
+        raise ValueError(f"no figure to show: {value!r}")
+    return float(shown)
 
 
 def _lower_first(label: str) -> str:

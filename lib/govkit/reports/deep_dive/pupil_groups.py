@@ -73,7 +73,7 @@ def gap_sentence(what: str, a: tuple[str, MeasureValue], b: tuple[str, MeasureVa
     """'Attendance of disadvantaged pupils is 2.9 percentage points below that of other
     pupils (91.0% against 93.9%).' None when either figure is not shown."""
     (na, va), (nb, vb) = a, b
-    if va.status != "ok" or vb.status != "ok":
+    if va.status != "ok" or vb.status != "ok" or va.value is None or vb.value is None:
         return None
     d = float(va.value) - float(vb.value)
     sa, sb = fmt.value(va.value, unit), fmt.value(vb.value, unit)

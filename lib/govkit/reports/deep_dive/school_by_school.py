@@ -43,7 +43,8 @@ def rank_line(ctx: Context, measure: str) -> str | None:
     m = MEASURES[measure]
     peers = _peers(ctx, measure)
     vals = {s.urn: ctx.ev.value(measure, ctx.term, s.urn, ctx.audience) for s in peers}
-    ok = [(s, vals[s.urn].value) for s in peers if vals[s.urn].status == "ok"]
+    ok = [(s, v) for s in peers for v in (vals[s.urn].value,)
+          if vals[s.urn].status == "ok" and v is not None]
     if len(ok) < 2:
         return None
     high = m.direction != "lower"
@@ -60,7 +61,7 @@ def rank_line(ctx: Context, measure: str) -> str | None:
                 f"{fmt.value(best[1], unit)}), {bottom} {worst[0].name} ({worst[0].phase}, "
                 f"{fmt.value(worst[1], unit)}), across {len(ranked)} schools.")
     mine = vals.get(ctx.urn)
-    if mine is None or mine.status != "ok":
+    if mine is None or mine.status != "ok" or mine.value is None:
         why = fmt.value(None, unit, mine.status if mine else None)
         return f"{m.label}: {ctx.place} has no figure to rank ({why})."
     shown = fmt.value(mine.value, unit)
@@ -113,11 +114,14 @@ def _ends_of(ctx: Context, measures: list[str], schools: list[Any]
         unit = _unit(mid)
         shown = [fmt.value(v, unit) if many_schools.has_figure(v, st) else None
                  for v, st in zip(values, statuses, strict=True)]
-        figures = [(sh, float(v)) for sh, v in zip(shown, values, strict=True) if sh]
+        figures = [(sh, float(v)) for sh, v in zip(shown, values, strict=True)
+                   if sh and v is not None]
         ranks = {}
         for i in keep:
-            ranks[schools[i].urn] = fmt.value(None, unit, statuses[i]) if shown[i] is None \
-                else f"{_ordinal(_place(float(values[i]), shown[i], figures, high))} of {rated}"
+            sh, v = shown[i], values[i]
+            ranks[schools[i].urn] = fmt.value(None, unit, statuses[i]) \
+                if sh is None or v is None \
+                else f"{_ordinal(_place(float(v), sh, figures, high))} of {rated}"
         return [schools[i] for i in keep], text, \
             (f"Rank on {MEASURES[mid].label.lower()}", ranks)
     return schools, None, None
@@ -181,7 +185,9 @@ def school_bars(ctx: Context, measure: str) -> bool:
         title = charts.compare_title(m.label, rated, m.unit, None, "National", higher)
         extra = ctx.place if len(keep) > min(2 * many_schools.ENDS, len(rated)) else None
         shown = many_schools.shown_note(len(rated), len(peers), "The chart", extra)
-        names, values, statuses = ([x[i] for i in keep] for x in (names, values, statuses))
+        names = [names[i] for i in keep]
+        values = [values[i] for i in keep]
+        statuses = [statuses[i] for i in keep]
     show_chart(charts.compare_chart(
         names, values, m.label, m.unit, statuses=statuses,
         highlight=ctx.place if ctx.urn else None, higher_is_better=higher, title=title))

@@ -100,7 +100,8 @@ def subject_chart(ctx: Context) -> bool:
     if not any(s == "ok" for s in statuses):
         return False
     label = f"KS2 expected standard by subject, {fmt.term_label(period)}"
-    pairs = [(n, v) for n, v, s in zip(names, values, statuses, strict=True) if s == "ok"]
+    pairs = [(n, v) for n, v, s in zip(names, values, statuses, strict=True)
+             if s == "ok" and v is not None]
     best = max(pairs, key=lambda p: float(p[1]))
     worst = min(pairs, key=lambda p: float(p[1]))
     title_text = (f"KS2 {fmt.term_label(period)}: {best[0].lower()} strongest at "
