@@ -71,7 +71,7 @@ def la_totals(frame: pd.DataFrame) -> dict[str, int]:
     return {t: int(g["pupils_on_roll"].sum()) for t, g in frame.groupby("_type")}
 
 
-def check_against_la(frame: pd.DataFrame, la: dict[str, dict[str, float]]) -> str:
+def check_against_la(frame: pd.DataFrame, la: dict[str, dict[str, float | None]]) -> str:
     """The LA rows' pupils on roll beside the same sum over the file's schools."""
     ours = la_totals(frame)
     if set(ours) == {""}:  # before 2018-19 the file gives no school type: totals only
@@ -80,9 +80,10 @@ def check_against_la(frame: pd.DataFrame, la: dict[str, dict[str, float]]) -> st
                 f"schools {ours['']:,}, LA rows ({', '.join(la)}) {theirs:,}")
     parts = []
     for school_type, values in la.items():
-        theirs = counted(values["pupils_on_roll"])
-        mark = "=" if ours.get(school_type) == theirs else "!="
-        parts.append(f"{school_type} {ours.get(school_type, 0):,} {mark} {theirs:,}")
+        given = counted(values["pupils_on_roll"])
+        mark = "=" if ours.get(school_type) == given else "!="
+        shown = "no figure" if given is None else f"{given:,}"
+        parts.append(f"{school_type} {ours.get(school_type, 0):,} {mark} {shown}")
     return "pupils on roll, schools vs the file's LA row: " + "; ".join(parts)
 
 

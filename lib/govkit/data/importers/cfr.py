@@ -80,10 +80,11 @@ def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
                 worst = max(worst, abs(g))
         n = v["PUPILS"]
         staff = [v[c] for c in STAFF]
+        known = [x for x in staff if x is not None]
         rows.append({"urn": int(urn), "term": term, "income": round(v["TOTALINCOME"] * n),
                      "expenditure": round(v["TOTALEXPENDITURE"] * n),
-                     "staff_costs": None if any(x is None for x in staff)
-                     else round(sum(staff) * n),
+                     "staff_costs": None if len(known) < len(staff)
+                     else round(sum(known) * n),
                      "revenue_reserve": None, "top_slice": None, "energy_kwh": None})
     frame = pd.DataFrame(rows, columns=list(DOMAINS["finance"].schema.columns))
     checks = [f"totals against their headings, per pupil: within £{worst:g} for every "
