@@ -37,17 +37,20 @@ COLUMNS = list(DOMAINS["attainment"].schema.columns)
 
 
 def _rows(cells: dict[str, str], year: str, urn: int | None) -> list[dict[str, object]]:
-    out = []
-    tpup, tpup_code = (read_value(cells.get("TPUP", ""))[i] for i in (0, 2))
+    out: list[dict[str, object]] = []
+    tpup_read = read_value(cells.get("TPUP", ""))
+    tpup, tpup_code = tpup_read[0], tpup_read[2]
+    pupils_in_cohort = counted(tpup)
     for indicator, (col, cohorts) in SCORES.items():
         if col not in cells:
             continue
         cohort_col = next(c for c in cohorts if c in cells)
         value, status, code = read_value(cells[col])
         cohort = counted(read_value(cells[cohort_col])[0])
-        row = {"urn": urn, "academic_year": year, "key_stage": "ks4", "pupil_group": "all",
-               "indicator": indicator, "cohort": cohort, "pupils": None, "score": value,
-               "lower": None, "upper": None, "status": status, "note": code}
+        row: dict[str, object] = {
+            "urn": urn, "academic_year": year, "key_stage": "ks4", "pupil_group": "all",
+            "indicator": indicator, "cohort": cohort, "pupils": None, "score": value,
+            "lower": None, "upper": None, "status": status, "note": code}
         if indicator == "p8":
             row["lower"] = read_value(cells.get("P8CILOW", ""))[0]
             row["upper"] = read_value(cells.get("P8CIUPP", ""))[0]
@@ -57,15 +60,15 @@ def _rows(cells: dict[str, str], year: str, urn: int | None) -> list[dict[str, o
             continue
         value, status, code = read_value(cells[col])
         row = {"urn": urn, "academic_year": year, "key_stage": "ks4", "pupil_group": "all",
-               "indicator": indicator, "cohort": counted(tpup), "pupils": None,
+               "indicator": indicator, "cohort": pupils_in_cohort, "pupils": None,
                "score": None, "lower": None, "upper": None, "status": status, "note": code,
                "percent": value}
         if value is not None:
-            if tpup is None:
+            if pupils_in_cohort is None:  # no cohort printed (counted(None))
                 row["status"], row["note"] = ("c" if tpup_code == "SUPP" else "x",
                                               f"cohort {tpup_code}")
             else:
-                row["pupils"] = pupils_from_percent(value, counted(tpup))
+                row["pupils"] = pupils_from_percent(value, pupils_in_cohort)
         out.append(row)
     return out
 
