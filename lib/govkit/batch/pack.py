@@ -20,7 +20,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from markupsafe import Markup
 
@@ -34,6 +34,15 @@ from govkit.plan.rating import RULE
 from govkit.reports.export import house_css
 from govkit.reports.html import render
 from govkit.terms import parse_term
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import Destination, IndirectObject
+
+    # A PDF's bookmarks: each a destination, or the list of the previous one's children
+    Outline: TypeAlias = Sequence["Destination | Outline"]
 
 
 class PackError(GovkitError):
@@ -148,20 +157,25 @@ def page_headings(page: Path) -> dict[str, str]:
     return {_squash(t): t for t in texts if t}
 
 
-def _copy_outline(writer: object, reader: object, outline: list, parent: object,
-                  offset: int, names: dict[str, str] | None = None) -> None:
+def _copy_outline(writer: PdfWriter, reader: PdfReader, outline: Outline,
+                  parent: IndirectObject, offset: int,
+                  names: dict[str, str] | None = None) -> None:
     """Add a part's bookmarks under ``parent``, their pages moved by ``offset``, named as
     the page's headings (``names``, from page_headings) read."""
+    from pypdf.generic import Destination
+
     last = parent
     names = names or {}
     for node in outline:
-        if isinstance(node, list):
+        if not isinstance(node, Destination):
             _copy_outline(writer, reader, node, last, offset, names)
             continue
-        page_no = reader.get_destination_page_number(node)  # type: ignore[attr-defined]
-        title = str(node.title)  # type: ignore[attr-defined]
+        page_no = reader.get_destination_page_number(node)
+        title = str(node.title)
+        # a bookmark to no page (pypdf: None) stays one, in its place
         last = writer.add_outline_item(title=names.get(_squash(title), title),
-                                       page_number=offset + page_no, parent=parent)
+                                       page_number=None if page_no is None
+                                       else offset + page_no, parent=parent)
 
 
 def build_pack(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None,
@@ -212,7 +226,7 @@ def build_pack(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None,
         mark = writer.add_outline_item(title=label, page_number=item.start - 1)
         # the report's own headings (Chromium's outline) beneath it; its one h1 is the
         # report's title again, so its children come up a level
-        outline = reader.outline
+        outline: Outline = reader.outline
         if len(outline) == 2 and isinstance(outline[1], list):
             outline = outline[1]
         _copy_outline(writer, reader, outline, mark, item.start - 1,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -170,12 +171,14 @@ def _attainment_checks(df: pd.DataFrame, label: str, bad: set[Cell]) -> list[Pro
     return problems
 
 
-def _check_message(domain: Domain, column: str, check: str, number: object,
+def _check_message(domain: Domain, column: str, check: str, number: float | None,
                    value: object) -> str:
+    """What a failed column check means, in the analyst's words; `number` is the check's
+    place in the column's checks (pandera gives it as a float, NaN for a dtype check)."""
     if check == "not_nullable":
         return "a value is required (the cell is blank)"
     col = domain.schema.columns.get(column)
-    stats: dict = {}
+    stats: dict[str, Any] = {}
     if col is not None and number is not None and not pd.isna(number):
         stats = col.checks[int(number)].statistics or {}
     shown = value.isoformat() if hasattr(value, "isoformat") else value
@@ -183,14 +186,14 @@ def _check_message(domain: Domain, column: str, check: str, number: object,
         shown = int(shown)
     if check.startswith("greater_than_or_equal_to"):
         return f"must be {stats.get('min_value', 0)} or more (found {shown})"
-    if check.startswith("in_range") and stats.get("min_value") in (0, -stats.get("max_value")):
-        lo, hi = stats.get("min_value"), stats.get("max_value")
+    if check.startswith("in_range"):
+        # an in_range check always carries both bounds
+        lo, hi = stats["min_value"], stats["max_value"]
+        if lo not in (0, -hi):
+            return f"must be between {lo} and {hi} (found {shown})"
         if isinstance(shown, int | float) and shown < lo:
             return f"must be {_num(float(lo))} or more (found {shown})"
         return f"must be at most {_num(float(hi)):,}: no school has more (found {shown})"
-    if check.startswith("in_range"):
-        return (f"must be between {stats.get('min_value')} and {stats.get('max_value')} "
-                f"(found {shown})")
     if check.startswith("isin"):
         return f"'{shown}' is not one of: {', '.join(map(str, stats.get('allowed_values', [])))}"
     if check.startswith("str_matches"):

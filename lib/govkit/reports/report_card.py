@@ -148,13 +148,21 @@ GAP_SIZES: dict[str, tuple[float, float, float]] = {
 DEFAULT_GAP = (0.5, 2.0, 5.0)
 
 
+def _as_shown(value: Any, other: Any, unit: str | None) -> tuple[float, float] | None:
+    """Both figures as a reader sees them; None if either is missing."""
+    shown, other_shown = fmt.displayed(value, unit), fmt.displayed(other, unit)
+    return None if shown is None or other_shown is None else (shown, other_shown)
+
+
 def gap_size(value: Any, other: Any, unit: str | None) -> str | None:
     """'same', 'little', 'plain' or 'well': how far ``value`` is from ``other``, judged
     on the figures as shown."""
-    if fmt.is_missing(value) or fmt.is_missing(other):
-        return None
-    shown = fmt.displayed(value, unit), fmt.displayed(other, unit)
-    gap = abs(shown[0] - shown[1])
+    shown = _as_shown(value, other, unit)
+    return None if shown is None else _size(abs(shown[0] - shown[1]), unit)
+
+
+def _size(gap: float, unit: str | None) -> str:
+    """A gap between two figures as shown, in words (GAP_SIZES)."""
     tiny, small, large = GAP_SIZES.get(str(unit), DEFAULT_GAP)
     if gap < tiny - 1e-9:
         return "same"
@@ -193,12 +201,13 @@ def compare_words(value: Any, other: Any, unit: str | None, higher_is_better: bo
     read alike, in every row the same way. Where ``other`` lies inside the figure's 95%
     interval the gap could be chance: no better or worse, but 'well below national, in a
     small group of 24 pupils'."""
-    size = gap_size(value, other, unit)
-    if size is None:
+    shown = _as_shown(value, other, unit)
+    if shown is None:
         return None
+    size = _size(abs(shown[0] - shown[1]), unit)
     if size == "same":
         return f"about the same as {what}"
-    above = fmt.displayed(value, unit) > fmt.displayed(other, unit)
+    above = shown[0] > shown[1]
     side = "above" if above else "below"
     lead = {"little": "a little ", "plain": "", "well": "well "}[size]
     if could_be_chance(other, lower, upper):
@@ -230,17 +239,17 @@ def comparison(ctx: Context, row: dict[str, Any]) -> str | None:
     unit, up = row.get("unit"), str(row.get("direction")) != "lower"
     if row.get("status") != "ok":
         return None
-    sure = dict(lower=row.get("ci_lower"), upper=row.get("ci_upper"),
-                cohort=row.get("cohort"), noun=str(row.get("cohort_noun") or "pupils"),
-                gap=_is_gap(row.get("measure")))
     if not fmt.is_missing(row.get("national_value")):
+        other = row.get("national_value")
         what = "national" if national_for_phase(ctx, row) else "all schools nationally"
-        return compare_words(row.get("value"), row.get("national_value"), unit, up, what,
-                             **sure)
-    if ctx.urn and not _is_total(row.get("measure")):
-        return compare_words(row.get("value"), row.get("trust_value"), unit, up,
-                             "the trust", **sure)
-    return None
+    elif ctx.urn and not _is_total(row.get("measure")):
+        other, what = row.get("trust_value"), "the trust"
+    else:
+        return None
+    return compare_words(row.get("value"), other, unit, up, what, lower=row.get("ci_lower"),
+                         upper=row.get("ci_upper"), cohort=row.get("cohort"),
+                         noun=str(row.get("cohort_noun") or "pupils"),
+                         gap=_is_gap(row.get("measure")))
 
 
 def _is_gap(measure: Any) -> bool:
@@ -269,10 +278,11 @@ def card_table(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
     return out if ctx.urn else out.drop(columns=["Trust"])
 
 
-def trust_column_note(ctx: Context) -> str:
-    """What the Trust column is for this school: its phase's schools, not the whole trust
-    (a primary's suspensions beside a figure swollen by the secondaries would flatter it)."""
-    n = len(ctx.ev.peers(ctx.urn, ctx.term))
+def trust_column_note(ctx: Context, urn: int) -> str:
+    """What the Trust column is for school ``urn`` (the card's): its phase's schools, not
+    the whole trust (a primary's suspensions beside a figure swollen by the secondaries
+    would flatter it)."""
+    n = len(ctx.ev.peers(urn, ctx.term))
     if n < 2:
         return (f"Trust: no figure, as {ctx.place} is the trust's only {ctx.phase} school "
                 "and other schools are not like it.")
@@ -315,7 +325,10 @@ def stand_out(ctx: Context, frame: pd.DataFrame, most: int = 3) -> list[str]:
     clearly behind (the biggest gaps first), how many are about the same, and what is
     withheld for privacy. Not a sentence per row: the tables hold every figure."""
     order = {"well": 0, "plain": 1, "little": 2, "same": 3}
-    ahead, behind, unsure, same = [], [], [], 0
+    ahead: list[tuple[int, str, str]] = []
+    behind: list[tuple[int, str, str]] = []
+    unsure: list[tuple[int, str, str]] = []
+    same = 0
     for r in frame.to_dict("records"):
         cmp = comparison(ctx, r)
         if not cmp:
@@ -324,6 +337,8 @@ def stand_out(ctx: Context, frame: pd.DataFrame, most: int = 3) -> list[str]:
         nat = not fmt.is_missing(r.get("national_value"))
         other = r.get("national_value") if nat else r.get("trust_value")
         size = gap_size(r.get("value"), other, unit)
+        if size is None:  # never, with a comparison: it compares these two figures
+            continue
         if size in ("same", "little"):
             same += 1
             continue
@@ -441,7 +456,7 @@ def at_a_glance(ctx: Context) -> None:
         show_table(card_table(ctx, part), cell_hooks=card_cell_hooks(ctx, part),
                    row_hooks=[kpi_hooks(r, **CARD_ROW_HOOKS) for r in part.to_dict("records")])
     if ctx.urn:
-        note(trust_column_note(ctx))
+        note(trust_column_note(ctx, ctx.urn))
     line = left_out_line(ctx)
     if line:
         note(line)
