@@ -177,3 +177,38 @@ def test_the_run_prints_the_comments_still_due(tmp_path, capsys):
                         "education.improvement.1: School improvement spreads best practice "
                         "and addresses any quality issue urgently")
     assert len(lines) == 6 and not any("education.curriculum.1" in ln for ln in lines)
+
+
+def test_a_trust_summary_counts_the_kpis_it_lists_and_the_ratings_behind_them():
+    """'Turned red (11)' headed a list of 7 KPIs: the 11 were school-and-KPI pairs. The
+    heading now counts the lines beneath it (KPIs) and says how many ratings they hold.
+
+    Three primaries, attendance against 95% and against a stretch target of 97% (both
+    tolerance 1: amber from 94% and from 96%), spring then summer:
+    School 1: 98.0% (green, green) -> 92.0% (red, red): turned red on both;
+    School 2: 97.0% (green, green) -> 95.5% (green, red): turned red on the stretch;
+    School 3: 92.0% (red, red) -> 98.0% (green, green): no longer red on both;
+    the trust: 130 of 3,000 sessions missed (95.7%) -> 145 (95.2%): green and red both
+    times, no change. Turned red: 2 KPIs, 3 ratings; no longer red: 2 KPIs, 2 ratings."""
+    from memstore import URN_C
+
+    from govkit.reports.board import since_html
+
+    con = memstore(schools=schools("primary", "primary", "primary"), attendance=[
+        attendance(URN_A, BEFORE, 1000, 20), attendance(URN_A, NOW, 1000, 80),
+        attendance(URN_B, BEFORE, 1000, 30), attendance(URN_B, NOW, 1000, 45),
+        attendance(URN_C, BEFORE, 1000, 80), attendance(URN_C, NOW, 1000, 20)])
+    p = plan([{"measure": "attendance_rate", "target": 95, "tolerance": 1},
+              {"id": "stretch", "measure": "attendance_rate", "target": 97, "tolerance": 1,
+               "label": "Attendance against the stretch target"}])
+    ev = Evaluator(trust("primary", "primary", "primary", terms=TERMS), p, con)
+    html = since_html(board_summary(ev, NOW))
+    assert ('<strong>Turned red (2 KPIs, 3 ratings)</strong></p><ul>'
+            '<li><strong>Attendance against the stretch target</strong>: School 1 (92.0%) '
+            'and School 2 (95.5%)</li><li><strong>Attendance</strong>: School 1 (92.0%)</li>'
+            '</ul>') in html
+    assert ('<strong>No longer red (2 KPIs, 2 ratings)</strong></p><p>Attendance (1 place) '
+            'and Attendance against the stretch target (1 place)</p>') in html
+    # a school's page lists each KPI once, one rating each: its count is its lines
+    school = since_html(board_summary(ev, NOW, URN_A))
+    assert "<strong>Turned red (2)</strong>" in school and school.count("<li>") == 2

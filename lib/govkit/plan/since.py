@@ -69,6 +69,15 @@ def kind_of(before: str | None, after: str | None) -> str | None:
     return "moved"
 
 
+def by_kpi(cs: list[Change]) -> list[tuple[str, list[Change]]]:
+    """Changes grouped as a trust's page lists them, one line per KPI (by its label as
+    shown), the KPI changed at most places first: its heading counts these lines."""
+    groups: dict[str, list[Change]] = {}
+    for c in cs:
+        groups.setdefault(c.label, []).append(c)
+    return sorted(groups.items(), key=lambda kv: -len(kv[1]))
+
+
 def changes(ev: Evaluator, term: str, urns: list[int | None],
             audience: str = "board") -> list[Change]:
     """Every rating change at these places (None: the trust) since the last meeting,

@@ -17,12 +17,14 @@ from govkit.plan import fmt
 from govkit.plan.board import BoardSummary, board_summary
 from govkit.plan.exceptions import AREA_TITLES, BoardException
 from govkit.plan.narrative import join_list
-from govkit.plan.since import KIND_TITLES, Change
+from govkit.plan.since import KIND_TITLES, Change, by_kpi
 from govkit.reports.blocks import _display, esc, hooks_html, table_html
 from govkit.reports.context import Context
 
 # on a trust's page, how many lines a list of changes gives before "and N more"
 MOST_LINES = 3
+# on a trust's page, how many KPIs no longer red its one line names before "and N more KPIs"
+RECOVERED_NAMED = 4
 
 
 def summary_for(ctx: Context) -> BoardSummary:
@@ -39,20 +41,31 @@ def _li(html: str, hooks: dict[str, str] | None = None) -> str:
 
 def _grouped(changes: Sequence[Change], with_values: bool) -> list[str]:
     """Changes of one kind, one line per KPI naming its places (and figures)."""
-    by_label: dict[str, list[Change]] = {}
-    for c in changes:
-        by_label.setdefault(c.label, []).append(c)
     lines = []
-    for label, cs in sorted(by_label.items(), key=lambda kv: -len(kv[1])):
+    for label, cs in by_kpi(list(changes)):
         where = [f"{c.place} ({c.value})" if with_values else c.place for c in cs]
         lines.append(f"<strong>{esc(label)}</strong>: {esc(join_list(where, most=5))}")
     return lines
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def kind_heading(kind: str, changes: Sequence[Change], trust: bool) -> str:
+    """'Turned red (7 KPIs, 11 ratings)': on a trust's page the list beneath has a line
+    per KPI naming its places, so the heading counts those KPIs and the ratings (a KPI at
+    a place) behind them; on a school's page each line is one KPI, one rating."""
+    count = (f"{_plural(len(by_kpi(list(changes))), 'KPI')}, "
+             f"{_plural(len(changes), 'rating')}" if trust else str(len(changes)))
+    return (f'<p class="gk-summary-kind"><strong>{KIND_TITLES[kind]} ({esc(count)})'
+            "</strong></p>")
+
+
 def _capped(lines: list[str], most: int | None) -> list[str]:
     if most is None or len(lines) <= most:
         return lines
-    return [*lines[:most], esc(f"and {len(lines) - most} more KPIs")]
+    return [*lines[:most], esc(f"and {_plural(len(lines) - most, 'more KPI')}")]
 
 
 def since_html(s: BoardSummary) -> str:
@@ -69,15 +82,13 @@ def since_html(s: BoardSummary) -> str:
         cs = kinds.get(kind, [])
         if not cs:
             continue
-        title = f'<p class="gk-summary-kind"><strong>{KIND_TITLES[kind]} ({len(cs)})</strong></p>'
+        title = kind_heading(kind, cs, s.urn is None)
         if s.urn is None and kind == "recovered":  # one line: the good news is not the agenda
-            per: dict[str, int] = {}
-            for c in cs:
-                per[c.label] = per.get(c.label, 0) + 1
-            parts.append(title + "<p>" + esc(join_list(
-                [f"{label} ({n} {'place' if n == 1 else 'places'})"
-                 for label, n in sorted(per.items(), key=lambda kv: -kv[1])], most=4))
-                + "</p>")
+            named = [f"{label} ({_plural(len(at), 'place')})" for label, at in by_kpi(cs)]
+            line = (join_list(named) if len(named) <= RECOVERED_NAMED else
+                    ", ".join(named[:RECOVERED_NAMED])
+                    + f" and {_plural(len(named) - RECOVERED_NAMED, 'more KPI')}")
+            parts.append(title + "<p>" + esc(line) + "</p>")
             continue
         if s.urn is None:
             items = _capped(_grouped(cs, True), most)
