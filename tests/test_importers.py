@@ -153,3 +153,74 @@ def test_a_file_govkit_does_not_know_is_refused(tmp_path):
                   schools=[School(urn=ST_AIDANS, name="S", phase="secondary")])
     with pytest.raises(DataError, match="not a DfE file govkit can import"):
         import_file(DFE / "gias/groups.csv", tmp_path, trust)
+
+
+ARETE_OWN_CENSUS = """urn,term,pupils_on_roll,disadvantaged,send_support,ehcp,eal
+141930,2017-18-autumn,1180,140,150,5,20
+141930,2017-18-summer,1160,139,155,7,22
+145090,2017-18-autumn,1350,170,120,8,
+145090,2017-18-spring,"1,361",176,126,9,37
+"""
+
+
+def test_the_trusts_own_census_rows_are_kept_and_januarys_fills_only_the_rest(tmp_path):
+    """Areté Learning Trust gives its own October and May census for 2017-18 at two
+    schools (and Richmond's January); DfE's January census must not overwrite them."""
+    run = CliRunner().invoke
+    params = tmp_path / "params"
+    r = run(app, ["init", "--gias-links", str(DFE / "gias/group_links.csv"), "--trust",
+                  "Arete Learning Trust", "--gias-school-info",
+                  str(DFE / "gias/815_school_information.csv"), "--first-year", "2016-17",
+                  "--last-year", "2018-19", "--params", str(params)])
+    assert r.exit_code == 0, r.output
+    census_csv = tmp_path / "data" / "census.csv"
+    census_csv.write_text(ARETE_OWN_CENSUS, encoding="utf-8")
+    r = run(app, ["import", str(DFE / "census/2017-2018_815_census.csv"), "--params",
+                  str(params)])
+    assert r.exit_code == 0, r.output
+    # 9 rows in the file for the trust (3 schools x 3 terms), 4 of them the trust's own
+    assert "5 row(s) for 3 school(s), replacing 0" in r.output
+    assert "kept: 4 row(s) (2017-18-autumn 2 schools, 2017-18-spring 1, 2017-18-summer 1) " \
+        "of the trust's own in census.csv" in r.output
+    # Richmond's January figure as the trust gave it (1,361) and as DfE published it
+    # (NOR 1360): named by row and column, the trust's kept
+    assert "warning: census.csv row 5, pupils_on_roll: Richmond School, 2017-18-spring: " \
+        "1,361 here, 1360 in DfE's January census (2017-2018_815_census.csv)" in r.output
+    assert r.output.count("warning: census.csv") == 1  # autumn and summer differ by design
+
+    def rows() -> dict[tuple[str, str], list[str]]:
+        text = census_csv.read_text(encoding="utf-8").splitlines()
+        assert text[0] == "urn,term,pupils_on_roll,disadvantaged,send_support,ehcp,eal,source"
+        return {tuple(line.split(",")[:2]): line.split(",", 2)[2] for line in text[1:]}
+
+    got = rows()
+    # the trust's own rows exactly as written, the thousands separator and blank EAL too
+    for line in ARETE_OWN_CENSUS.splitlines()[1:]:
+        urn, term, figures = line.split(",", 2)
+        assert got[(urn, term)] == figures + ",", (urn, term)
+    # the rest from the file (NOR, NUMFSMEVER, TSENELK, TSENELSE, NUMEAL as printed):
+    # Stokesley's January 1167 .. 153, 6, 21 (its FSM-ever 142.5 rounds to 142); Richmond's
+    # summer 1360, 176, 126, 9, 37; Northallerton's three terms from its predecessor 121678:
+    # 1101, 163, 120, 12, 21
+    source = '"DfE January census 2017-18, 2017-2018_815_census.csv"'
+    assert got[("141930", "2017-18-spring")] == f"1167,142,153,6,21,{source}"
+    assert got[("145090", "2017-18-summer")] == f"1360,176,126,9,37,{source}"
+    for season in ("autumn", "spring", "summer"):
+        assert got[("146969", f"2017-18-{season}")] == f"1101,163,120,12,21,{source}"
+    assert len(got) == 9
+    # imported again with 2016-17: its own rows replaced, the trust's still kept, nothing
+    # doubled; 2016-17 has no row of the trust's own: 3 schools x 3 terms from the file
+    r = run(app, ["import", str(DFE / "census/2016-2017_815_census.csv"),
+                  str(DFE / "census/2017-2018_815_census.csv"), "--params", str(params)])
+    assert r.exit_code == 0, r.output
+    assert "9 row(s) for 3 school(s), replacing 0" in r.output
+    assert "5 row(s) for 3 school(s), replacing 5" in r.output
+    again = rows()
+    assert len(again) == 18 and {k: v for k, v in again.items() if k in got} == got
+    # Richmond's 2016-17 from its predecessor 121680: NOR 1456, FSM-ever 190, 124, 9, 38
+    assert again[("145090", "2016-17-autumn")].startswith("1456,190,124,9,38,")
+    census = load_drop(tmp_path / "data", load_trust(params / "trust.yaml"))["census"]
+    assert len(census) == 18
+    own = census[census["source"].isna()].set_index(["urn", "term"])
+    assert own.loc[(145090, "2017-18-spring"), "pupils_on_roll"] == 1361
+    assert pd.isna(own.loc[(145090, "2017-18-autumn"), "eal"])

@@ -48,7 +48,7 @@ def test_missing_required_column_and_unknown_column(tmp_path):
     assert errors(drop) == ["census.csv:1:send_support: required column is missing"]
     assert warnings(drop) == ["census.csv:1:colour: warning: unknown column; ignored "
                               "(columns of census: urn, term, pupils_on_roll, disadvantaged, "
-                              "send_support, ehcp, eal)"]
+                              "send_support, ehcp, eal, source)"]
 
 
 def test_unknown_file_is_a_warning(tmp_path):

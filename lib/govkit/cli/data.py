@@ -165,6 +165,11 @@ def _print_import(r: Any, trust_name: str) -> None:
         say(f"  {p.severity}: {where}{p.message}")
     if r.measures:
         say("  measures: " + ", ".join(r.measures))
+    if r.kept_own:
+        say(f"  kept: {_own_rows(r.kept_own)} of the trust's own in {r.target.name} (no "
+            f"source): {r.importer.keeps_own} fills only the terms and schools not given")
+    for p in r.differs:
+        say(f"  warning: {p.file} row {p.row}, {p.column}: {p.message}")
     for line in r.predecessors:
         say(f"  {line}")
     if r.benchmarks:
@@ -177,10 +182,22 @@ def _print_import(r: Any, trust_name: str) -> None:
             + ", ".join(map(str, r.not_in_file)) + ")")
     for line in r.checks:
         say(f"  check: {line}")
-    if not r.schools:
+    if not r.schools and not r.kept_own:
         err.print(f"warning: {r.file.name} has no school of {trust_name}: nothing written"
                   + (f" ({r.importer.no_match})" if r.importer.no_match else ""),
                   markup=False, soft_wrap=True)
+
+
+def _own_rows(rows: list[dict[str, str]]) -> str:
+    """'4 row(s) (2017-18-autumn 2 schools, 2017-18-spring 1, 2017-18-summer 1)'."""
+    terms: dict[str, int] = {}
+    for r in rows:
+        t = str(r.get("term", "")).strip()
+        terms[t] = terms.get(t, 0) + 1
+    each = ", ".join(f"{t} {n}" + (" schools" if i == 0 and n > 1 else
+                                   " school" if i == 0 else "")
+                     for i, (t, n) in enumerate(sorted(terms.items())))
+    return f"{len(rows)} row(s) ({each})"
 
 
 @app.command("contract-docs")

@@ -186,6 +186,11 @@ DOMAINS: dict[str, Domain] = {d.name: d for d in [
             "send_support": count("pupils with SEN support"),
             "ehcp": count("pupils with an education, health and care plan"),
             "eal": count("pupils with English as an additional language", nullable=True),
+            "source": _col("text", "str", "where the row came from: blank for the trust's "
+                           "own census; `govkit import` writes the DfE file it read. A row "
+                           "with a source is replaced when that year's file is imported "
+                           "again; a row without one is the trust's and is never "
+                           "overwritten", nullable=True, required=False),
         },
         key=("urn", "term"),
         checks=[not_more_than(c, "pupils_on_roll")

@@ -8,7 +8,10 @@ LA's schools, aggregated as govkit aggregates, give the LA's published figure).
 registered one whose signature the file's header holds.
 
 ``import_file`` then keeps the trust's schools (from trust.yaml), replaces any rows
-an earlier import of the same year wrote, and writes ``<domain>.csv`` atomically.
+an earlier import of the same year wrote, and writes ``<domain>.csv`` atomically. An
+importer that ``keeps_own`` (the census) never replaces a row the trust gave itself
+(no ``source``): its termly census is of its own date, and DfE's January figure only
+fills the terms and schools the trust has not given.
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ class Imported:
     benchmarks: pd.DataFrame | None = None
     # the file's own converter links (KS2's URN_AC): URN filed under -> the academy
     links: dict[int, int] = field(default_factory=dict)
+    # the terms the file's figures are of (the census: spring, January's census date),
+    # where a figure the trust gave itself should agree with DfE's
+    dated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,11 @@ class Importer:
     # DataError if the file cannot be read
     read: Callable[[Path, str, frozenset[int] | None], Imported]
     no_match: str = ""  # why a trust may find none of its schools in such a file
+    # what the file's rows are, when the trust's own rows for the same key are kept
+    # (rows with no ``source``) and the file only fills what they do not give ("DfE's
+    # January census"); empty: the file's rows replace the trust's (final results over
+    # provisional ones)
+    keeps_own: str = ""
 
 
 REGISTRY: list[Importer] = []
@@ -102,6 +113,10 @@ class ImportReport:
     # "2018-19 KS2 of Ottershaw Junior read from its predecessor, URN 125138"
     predecessors: list[str] = field(default_factory=list)
     benchmarks: int = 0  # national and LA rows kept as the year's benchmarks
+    # the trust's own rows kept where the file has a row for the same key (keeps_own)
+    kept_own: list[dict[str, str]] = field(default_factory=list)
+    # where a kept row of the trust's own disagrees with the file on its own date
+    differs: list[Problem] = field(default_factory=list)
 
 
 def choose_year(path: Path, year: str | None) -> str:
@@ -183,6 +198,12 @@ def import_file(path: str | Path, data_dir: str | Path, trust: Trust,
                      "trust.yaml's terms"] = int(outside.sum())
             kept = kept[~outside]
     existing, header = _read_existing(target, staged)
+    own: list[dict[str, str]] = []
+    differs: list[Problem] = []
+    if imp.keeps_own:
+        kept, own, differs = keep_own_rows(existing, kept, imp.replace_by, got.dated,
+                                           target.name, f"{imp.keeps_own} ({path.name})",
+                                           trust)
     merged, replaced = merge_rows(existing, kept, imp.replace_by)
     columns = header + [c for c in DOMAINS[imp.domain].schema.columns if c not in header]
     if len(kept):
@@ -193,11 +214,61 @@ def import_file(path: str | Path, data_dir: str | Path, trust: Trust,
             f"predecessor, URN {old}" for old, new in followed]
     measures = sorted(set(kept["indicator"])) if "indicator" in kept else [
         c for c in DOMAINS[imp.domain].schema.columns
-        if c not in ("urn", "term") and c in kept and kept[c].notna().any()]
+        if c not in ("urn", "term", "source") and c in kept and kept[c].notna().any()]
     found = set(kept["urn"].astype(int))
+    given = found | {int(r["urn"]) for r in own}
     return ImportReport(path, imp, target, got.academic_year, len(found), len(kept), replaced,
-                        measures, left_out, sorted(set(trust.urns) - found), got.checks,
-                        got.problems, said, n_bench)
+                        measures, left_out, sorted(set(trust.urns) - given), got.checks,
+                        got.problems, said, n_bench, own, differs)
+
+
+def _key(row: dict[str, str], by: tuple[str, ...]) -> tuple[str, ...]:
+    """A row's key as merge_rows compares it: stripped, lower-cased text."""
+    return tuple(str(row.get(c, "")).strip().lower() for c in by)
+
+
+def _number(text: str) -> float | str:
+    """A cell as a number where it reads as one ("1,361" -> 1361.0), else its text."""
+    s = text.strip().replace(",", "")
+    try:
+        return float(s)
+    except ValueError:
+        return s
+
+
+def keep_own_rows(existing: list[dict[str, str]], new: pd.DataFrame, by: tuple[str, ...],
+                  dated: tuple[str, ...], target: str, what: str, trust: Trust
+                  ) -> tuple[pd.DataFrame, list[dict[str, str]], list[Problem]]:
+    """The file's rows less those whose key a row of the trust's own already gives (no
+    ``source``: written by the trust, not by an import), those rows, and a warning for
+    each figure of a kept row that disagrees with the file on a term the file's figures
+    are of (``dated``), naming the target's row and column. The trust's row is kept
+    whole: a blank cell in it is a figure not given, not one for DfE to fill."""
+    own = {_key(r, by): r for r in existing if not str(r.get("source", "")).strip()}
+    if not own or new.empty:
+        return new, [], []
+    text = _text_frame(new)
+    keys = [tuple(str(v).strip().lower() for v in k)
+            for k in zip(*(text[c] for c in by), strict=True)]
+    mine = pd.Series([k in own for k in keys], index=new.index)
+    kept = [own[k] for k in keys if k in own]
+    figures = [c for c in new.columns if c not in (*by, "source")]
+    differs: list[Problem] = []
+    for k, (_, theirs) in zip(keys, text.iterrows(), strict=True):
+        if k not in own or str(theirs.get("term", "")) not in dated:
+            continue
+        ours = own[k]
+        for c in figures:
+            given = str(ours.get(c, "")).strip()
+            if given and str(theirs[c]) and _number(given) != _number(str(theirs[c])):
+                urn = int(theirs["urn"])
+                name = trust.school(urn).name if urn in trust.urns else str(urn)
+                differs.append(Problem(
+                    target, f"{name}, {theirs['term']}: {given} here, {theirs[c]} in "
+                    f"{what}; this row is the trust's own and is kept: if DfE's figure is "
+                    "right, correct the cell", row=int(ours.get(ROW, 0)) or None, column=c,
+                    severity="warning"))
+    return new[~mine], kept, differs
 
 
 def follow_predecessors(rows: pd.DataFrame, links: dict[int, int], key: tuple[str, ...]
@@ -263,10 +334,7 @@ def merge_rows(existing: list[dict[str, str]], new: pd.DataFrame, by: tuple[str,
     text = _text_frame(new)
     replaced = set(zip(*(text[c].str.strip().str.lower() for c in by), strict=True))
 
-    def key(r: dict[str, str]) -> tuple[str, ...]:
-        return tuple(str(r.get(c, "")).strip().lower() for c in by)
-
-    kept = [r for r in existing if key(r) not in replaced]
+    kept = [r for r in existing if _key(r, by) not in replaced]
     return kept + text.to_dict("records"), len(existing) - len(kept)
 
 
@@ -293,10 +361,16 @@ def _stage(target: Path, columns: list[str], rows: list[dict[str, str]],
         staged[target] = (columns, rows)
 
 
+# Each row read from the target keeps its row number under this key (never a header:
+# headers are normalised), so a message can name it; only the columns are written.
+ROW = " row"
+
+
 def _read_existing(target: Path, staged: Staged | None = None
                    ) -> tuple[list[dict[str, str]], list[str]]:
-    """The target file as text rows keyed by normalised header (nothing reinterpreted);
-    what an earlier file of the same import holds for it, if any."""
+    """The target file as text rows keyed by normalised header (nothing reinterpreted),
+    each with its row number under ROW; what an earlier file of the same import holds
+    for it, if any."""
     if staged is not None and target in staged:
         columns, rows = staged[target]
         return list(rows), list(columns)
@@ -308,7 +382,10 @@ def _read_existing(target: Path, staged: Staged | None = None
     errors = [p for p in problems + more if p.severity == "error"]
     if table is None or errors:
         raise DataError(errors or [Problem(target.name, "cannot be read")])
-    return table.frame.to_dict("records"), list(table.frame.columns)
+    rows = table.frame.to_dict("records")
+    for n, r in zip(table.frame.index, rows, strict=True):
+        r[ROW] = str(n)
+    return rows, list(table.frame.columns)
 
 
 def _write(target: Path, columns: list[str], rows: list[dict[str, str]]) -> None:

@@ -6,8 +6,11 @@ TSENELK SEN support, TSENELSE EHC plans, NUMEAL English as an additional
 language, NUMFSMEVER pupils eligible for free meals in the last six years (the
 disadvantaged measure the performance tables use). January's census stands for
 the whole academic year: its rows land on each term of the year (autumn, spring and
-summer), so a summer report has pupils on roll and spend per pupil. Independent
-schools carry NA throughout and are left out, saying so.
+summer), so a summer report has pupils on roll and spend per pupil; but a row the
+trust gave itself (its own October or May census, from its MIS) is of its own date and
+is kept: January's figure fills only the terms and schools the trust has not given.
+Each row written names its file in ``source``. Independent schools carry NA throughout
+and are left out, saying so.
 """
 
 from __future__ import annotations
@@ -58,12 +61,14 @@ def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
                                                     values.items()},
                   "_type": cells.get("SCHOOLTYPE", "").strip()} for term in terms]
     frame = pd.DataFrame(rows, columns=[*DOMAINS["census"].schema.columns, "_type"])
+    frame["source"] = f"DfE January census {year}, {path.name}"
     checks = [check_against_la(frame[frame["term"] == terms[1]], la)] if la else []
     problems = table.problems if la else [
         *table.problems, Problem(path.name, NO_LA_ROW, severity="warning")]
     for c in COLUMNS:
         frame[c] = frame[c].astype("Int64")
-    return Imported(year, frame.drop(columns="_type"), left_out, checks, problems)
+    return Imported(year, frame.drop(columns="_type"), left_out, checks, problems,
+                    dated=(terms[1],))
 
 
 def la_totals(frame: pd.DataFrame) -> dict[str, int]:
@@ -89,4 +94,5 @@ def check_against_la(frame: pd.DataFrame, la: dict[str, dict[str, float | None]]
 
 IMPORTER = register(Importer(
     "census", "the performance tables' census file (NOR, TSENELK, TSENELSE)", "census",
-    frozenset({"URN", "NOR", "TSENELK", "TSENELSE"}), ("urn", "term"), read))
+    frozenset({"URN", "NOR", "TSENELK", "TSENELSE"}), ("urn", "term"), read,
+    keeps_own="DfE's January census"))
