@@ -45,12 +45,28 @@ def _resolved(node: ast.ImportFrom, path: Path, lib: Path) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
-def imports_of(path: Path, lib: Path = LIB) -> list[tuple[int, str]]:
+def _type_only(tree: ast.Module) -> set[int]:
+    """The nodes under ``if TYPE_CHECKING:`` (not its ``else``): read by type checkers,
+    never run."""
+    hidden: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and (
+                isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+                or isinstance(node.test, ast.Attribute) and node.test.attr == "TYPE_CHECKING"):
+            hidden.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    return hidden
+
+
+def imports_of(path: Path, lib: Path = LIB, runtime: bool = False) -> list[tuple[int, str]]:
     """Every govkit module a file imports, with its line: the module named and each name
-    imported from it that is itself a module."""
+    imported from it that is itself a module. ``runtime``: only the imports that run, not
+    those under ``if TYPE_CHECKING:``."""
     tree = ast.parse(path.read_text())
+    hidden = _type_only(tree) if runtime else set()
     out = []
     for node in ast.walk(tree):
+        if id(node) in hidden:
+            continue
         if isinstance(node, ast.ImportFrom):
             module = _resolved(node, path, lib)
             if module == "govkit" or module.startswith("govkit."):
@@ -89,12 +105,14 @@ def test_no_module_imports_from_a_layer_below_it():
     assert upward_imports() == []
 
 
-def test_no_import_cycles_between_modules():
+def import_cycles(lib: Path = LIB) -> list[str]:
+    """Each cycle of modules importing one another when run (a type-only import, under
+    ``if TYPE_CHECKING:``, never runs, so it closes no cycle), as 'a -> b -> a'."""
     graph: dict[str, set[str]] = {}
-    for path in LIB.rglob("*.py"):
-        me = module_name(path)
-        graph[me] = {t for _, t in imports_of(path) if t != me and
-                     ((LIB.parent / t.replace(".", "/")).with_suffix(".py").exists())}
+    for path in lib.rglob("*.py"):
+        me = module_name(path, lib)
+        graph[me] = {t for _, t in imports_of(path, lib, runtime=True) if t != me and
+                     ((lib.parent / t.replace(".", "/")).with_suffix(".py").exists())}
     seen: dict[str, int] = {}
     cycles = []
 
@@ -110,7 +128,11 @@ def test_no_import_cycles_between_modules():
     for node in sorted(graph):
         if node not in seen:
             visit(node, [])
-    assert cycles == []
+    return cycles
+
+
+def test_no_import_cycles_between_modules():
+    assert import_cycles() == []
 
 
 def _tree(root: Path, files: dict[str, str]) -> Path:
@@ -145,4 +167,30 @@ def test_the_layer_check_catches_an_upward_import(tmp_path):
         "govkit.data.store:1 imports govkit.reports (data -> reports)",
         "govkit.data.store:1 imports govkit.reports.charts (data -> reports)",
         "govkit.data.validate:1 imports govkit.batch.runner (data -> batch)",
+    ]
+
+
+def test_the_cycle_check_catches_a_cycle_that_runs_not_a_type_only_one(tmp_path):
+    """The checker itself, run on a written package: an import inside a function, or in
+    the ``else`` of ``if TYPE_CHECKING:``, runs, and closes a cycle; one under ``if
+    TYPE_CHECKING:`` (however spelt) only names a type for the type checker, and does
+    not."""
+    lib = _tree(tmp_path, {
+        "__init__.py": "",
+        "plan/__init__.py": "",
+        "plan/evaluate.py": "def run():\n    from govkit.plan import triggers\n",
+        "plan/triggers.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+                            "    from govkit.plan.evaluate import Evaluator\n",
+        "plan/board.py": "import typing\n\nif typing.TYPE_CHECKING:\n"
+                         "    from govkit.plan import since\n",
+        "plan/since.py": "from govkit.plan import board\n",
+        "plan/actions.py": "from govkit.plan import story\n",
+        "plan/story.py": "def told():\n    from govkit.plan.actions import tracked\n",
+        "plan/fmt.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    pass\n"
+                       "else:\n    from govkit.plan import rating\n",
+        "plan/rating.py": "from govkit.plan.fmt import number\n",
+    })
+    assert sorted(import_cycles(lib)) == [
+        "govkit.plan.actions -> govkit.plan.story -> govkit.plan.actions",
+        "govkit.plan.fmt -> govkit.plan.rating -> govkit.plan.fmt",
     ]

@@ -10,12 +10,13 @@ its term has passed): nobody has to remember to say so.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from govkit.plan import fmt
 from govkit.terms import parse_term
 
-Evaluator = Any  # govkit.plan.evaluate.Evaluator
+if TYPE_CHECKING:  # in annotations only
+    from govkit.plan.evaluate import Evaluator
 
 STATUS_WORDS = {"not_started": "not started", "on_track": "on track", "at_risk": "at risk",
                 "done": "done", "overdue": "overdue", None: "no update"}
@@ -72,13 +73,13 @@ def _reports(ev: Evaluator, term: str) -> dict[tuple[int | None, str], dict[str,
     return out
 
 
-def tracked(ev: Evaluator, term: str, urn: int | None | str = None,
+def tracked(ev: Evaluator, term: str, urn: int | None | Literal["all"] = None,
             priority: str | None = None) -> list[ActionStatus]:
     """The plan's actions at a place this term, late and at risk first: the trust's
     (``urn`` None: every action, reported or not), a school's (the actions it reports on),
     or ``"all"`` (the trust's, then every school's). ``priority``: one priority's only."""
     rows = _reports(ev, term)
-    places: list[int | None] = [None, *ev.trust.urns] if urn == "all" else [urn]  # type: ignore[list-item]
+    places: list[int | None] = [None, *ev.trust.urns] if urn == "all" else [urn]
     out = []
     for place in places:
         name = ev.trust.name if place is None else ev.trust.school(place).name

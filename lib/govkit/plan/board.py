@@ -9,13 +9,15 @@ the Evaluator's results and the store's rows; the report only lays it out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
+from govkit.plan.actions import ActionStatus
 from govkit.plan.exceptions import BoardException, board_exceptions
 from govkit.plan.questions import Question, questions
 from govkit.plan.since import Change, changes, last_meeting
 
-Evaluator = Any  # govkit.plan.evaluate.Evaluator
+if TYPE_CHECKING:  # in annotations only
+    from govkit.plan.evaluate import Evaluator
 
 # how many places a trust's page asks questions about, and how many for each: one page
 TRUST_PLACES, TRUST_QUESTIONS, SCHOOL_QUESTIONS = 3, 2, 3
@@ -33,7 +35,7 @@ class BoardSummary:
     changes: list[Change]
     exceptions: list[BoardException]
     questions: list[Question]
-    actions: list[Any] = field(default_factory=list)  # actions overdue or at risk
+    actions: list[ActionStatus] = field(default_factory=list)  # overdue or at risk
 
     def by_area(self) -> dict[str, list[BoardException]]:
         out: dict[str, list[BoardException]] = {}
@@ -62,7 +64,7 @@ def attention_order(exceptions: list[BoardException], moved: list[Change]
 
 
 def board_summary(ev: Evaluator, term: str, urn: int | None = None,
-                  audience: str = "board", actions: list[Any] | None = None
+                  audience: str = "board", actions: list[ActionStatus] | None = None
                   ) -> BoardSummary:
     """The summary for the trust (``urn`` None: the trust and every school) or one
     school."""

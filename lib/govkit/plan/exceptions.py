@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -25,7 +25,8 @@ from govkit.plan.measures import HIGH_RISK_SCORE, MEASURES, is_high_risk, is_ove
 from govkit.plan.narrative import join_list
 from govkit.terms import parse_term
 
-Evaluator = Any  # govkit.plan.evaluate.Evaluator (which never imports this module)
+if TYPE_CHECKING:  # in annotations only
+    from govkit.plan.evaluate import Evaluator
 
 # the board's words for each area, in the order the summary lists them
 AREA_TITLES = {

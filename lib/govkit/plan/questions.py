@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
+from govkit.plan.actions import ActionStatus
 from govkit.plan.exceptions import BoardException
 from govkit.plan.since import Change
 
@@ -69,7 +69,7 @@ def _from_change(c: Change) -> tuple[str, str] | None:
                           "one-off or a trend?")
 
 
-def _from_action(a: Any) -> tuple[str, str] | None:
+def _from_action(a: ActionStatus) -> tuple[str, str] | None:
     owner = f" ({a.owner})" if a.owner else ""
     if a.status == "overdue":
         return "action", (f"The action '{a.title}'{owner} was due by {a.due_label} and is "
@@ -81,7 +81,7 @@ def _from_action(a: Any) -> tuple[str, str] | None:
 
 
 def questions(exceptions: Iterable[BoardException], changes: Iterable[Change],
-              actions: Iterable[Any] = (), per_place: int = 3,
+              actions: Iterable[ActionStatus] = (), per_place: int = 3,
               places: list[int | None] | None = None) -> list[Question]:
     """Up to ``per_place`` questions for each place with evidence, places in the order
     given (``places``; else as first met), each place's weightiest rules first and one

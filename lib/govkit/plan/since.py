@@ -9,13 +9,15 @@ worked out again, so a rating named here is the one the reports show.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govkit.plan import fmt
+from govkit.plan.config import Trust
 from govkit.plan.rating import RAG_ORDER
 from govkit.terms import parse_term
 
-Evaluator = Any  # govkit.plan.evaluate.Evaluator
+if TYPE_CHECKING:  # in annotations only
+    from govkit.plan.evaluate import Evaluator
 
 KINDS = ("turned_red", "recovered", "moved")
 KIND_TITLES = {"turned_red": "Turned red", "recovered": "No longer red",
@@ -38,7 +40,7 @@ class Change:
     row: dict[str, Any]  # this term's evaluated row (hooks, questions)
 
 
-def last_meeting(trust: Any, term: str) -> str | None:
+def last_meeting(trust: Trust, term: str) -> str | None:
     """The term the board last met on before ``term``: trust.yaml's ``board.last_meeting``
     if it is earlier than ``term``, else the trust's term before it (None for its first)."""
     t = parse_term(term)

@@ -26,7 +26,7 @@ has one: ``rating.differs``), and red_consecutive counts reds by the one rating 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -38,7 +38,8 @@ from govkit.plan.rating import differs
 from govkit.plan.uncertainty import wilson
 from govkit.terms import Term, parse_term
 
-Evaluator = Any  # govkit.plan.evaluate.Evaluator, which calls this module (no import back)
+if TYPE_CHECKING:  # a type only: plan.evaluate imports this module, to run the triggers
+    from govkit.plan.evaluate import Evaluator
 
 COLUMNS = ["urn", "school", "trigger_id", "description", "measure", "detail"]
 AUDIENCE = "board"  # triggers are for trust leaders: small numbers flagged, not hidden
