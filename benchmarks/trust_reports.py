@@ -38,25 +38,18 @@ REPORTS = ["trust_overview", "priority", "education", "workforce", "finance", "g
 def _warm(params: dict) -> None:
     """What a batch worker does before it forks a report's kernel (it has imported the
     report modules too)."""
+    from IPython.core.interactiveshell import InteractiveShell
+
     import govkit.reports.deep_dive
     import govkit.reports.overview
     import govkit.reports.priority
     import govkit.reports.report_card  # noqa: F401
-    from govkit.data.store import open_store, store_meta
-    from govkit.plan import evaluate
-    from govkit.plan.measures import preload_tables
+    from govkit.batch.warm import WORKER, hand_down
     from govkit.plan.params import load_params
 
-    trust, plan = load_params(params["params_dir"])
-    store_meta(params["store_path"])
-    preload_tables(params["store_path"])
-    con = open_store(params["store_path"])
-    ev = evaluate.Evaluator(trust, plan, con, Path(params["params_dir"]) / "commentary")
-    for urn in [None, *trust.urns]:
-        for audience in ("board", "public") if urn else ("board",):
-            ev.kpis(params["term"] or trust.latest_term, urn, None, audience)
-    con.close()
-    evaluate.share(ev)
+    term = params["term"] or load_params(params["params_dir"])[0].latest_term
+    WORKER.warm({**params, "term": term})
+    hand_down(InteractiveShell.instance().user_ns)  # as a forked kernel is handed it
 
 
 def run_one(spec: dict) -> dict:

@@ -96,10 +96,11 @@ def test_dask_workers_fork_warm_kernels_as_the_local_pool_does(tmp_path, demo_dr
     nb = nbformat.read(FIXTURES / "chart.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
         "import pathlib\n"
-        "from govkit.plan import evaluate\n"
+        "from govkit.reports.context import handed_down\n"
         "launched = b'ipykernel_launcher' in pathlib.Path('/proc/self/cmdline').read_bytes()\n"
+        "warm = handed_down()\n"
         f"pathlib.Path({str(tmp_path)!r}, f'kernel-{{urn}}.txt')"
-        ".write_text(f'{launched} {bool(evaluate._SHARED)}')"))
+        ".write_text(f'{launched} {warm is not None and warm.evaluator is not None}')"))
     nbformat.write(nb, root / "notebooks" / "report_card.ipynb")
     result = run_batch(root / "params", root / "data", root / "outputs", executor="dask",
                        reports=["report_card"], jobs=2)

@@ -20,7 +20,7 @@ from govkit.batch.matrix import JobSpec
 
 class WorkerSetup(WorkerPlugin):
     """Give each Dask worker (those that join later too) what a local pool has: a warm
-    pool (govkit.batch.warm) of as many single-threaded processes as the worker has
+    pool (govkit.batch.pool) of as many single-threaded processes as the worker has
     threads, forked from a fork server that imported the report libraries, each warming
     the store and evaluation once and forking its reports' kernels from itself. For a
     LocalCluster started by the run, the kernels' stderr chatter goes to the run log as
@@ -50,7 +50,7 @@ class WorkerSetup(WorkerPlugin):
             os.dup2(fd, 2)
             os.close(fd)
         if not multiprocessing.current_process().daemon:
-            from govkit.batch.warm import warm_pool
+            from govkit.batch.pool import warm_pool
 
             self.pool, self.lifeline = warm_pool(
                 self.job_module, max(1, int(worker.state.nthreads)), self.fork,

@@ -88,7 +88,7 @@ class LocalExecutor(Executor):
     name = "local"
 
     def __enter__(self) -> LocalExecutor:
-        from govkit.batch.warm import warm_pool
+        from govkit.batch.pool import warm_pool
 
         self.term_dir.mkdir(parents=True, exist_ok=True)
         # the fork server imports the report libraries (seconds) while the main process

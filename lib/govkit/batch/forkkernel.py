@@ -107,8 +107,12 @@ def _serve(argv: list[str], env: dict[str, str] | None, cwd: Any) -> None:
         asyncio.set_event_loop(asyncio.new_event_loop())
         from ipykernel.kernelapp import IPKernelApp
 
+        from govkit.batch.warm import hand_down
+
         app = IPKernelApp.instance(parent_handle=os.getppid())
         app.initialize(argv)
+        if app.shell is not None:
+            hand_down(app.shell.user_ns)  # the worker's warm state, for open_report
         app.start()
         code = 0
     except BaseException:  # noqa: BLE001 - the child must never return into the worker

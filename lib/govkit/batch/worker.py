@@ -21,7 +21,6 @@ from govkit.batch.matrix import JobSpec
 from govkit.batch.warm import WORKER
 from govkit.errors import ConfigError
 from govkit.files import create_new, open_nofollow
-from govkit.plan.params import load_params
 
 KERNEL = "python3"
 START_TIMEOUT = 120  # seconds for a kernel to start under load
@@ -188,9 +187,9 @@ def run_job(spec: JobSpec) -> Outcome:
                            f"KB of text, over the limit of {spec['max_output'] / 1024:,.0f} "
                            f"KB ({MAX_OUTPUT_ENV}): not published, the last good page is kept",
                            attempts=attempts)
-        # parsed once per worker while unchanged (load_params), not per report: 30 ms
-        # of YAML a report at 300 schools
-        trust = load_params(Path(spec["parameters"]["params_dir"]))[0]
+        # parsed once per worker while unchanged (WarmState.params), not per report:
+        # 30 ms of YAML a report at 300 schools
+        trust = WORKER.params(Path(spec["parameters"]["params_dir"]))[0]
         export_html(nb, html, trust, spec["title"], spec["index_href"], work=work.parent,
                     audience=spec.get("audience", "board"))
         failed.unlink(missing_ok=True)

@@ -11,7 +11,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
-import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -130,7 +129,6 @@ def _write_store(data_dir: Path, trust: Trust, store_path: Path,
         finally:
             with contextlib.suppress(duckdb.Error):  # after a fatal error close fails too
                 con.close()
-        release(store_path)  # never replaced under a connection this process holds
         os.replace(tmp, store_path)
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -138,53 +136,20 @@ def _write_store(data_dir: Path, trust: Trust, store_path: Path,
     return store_path
 
 
-# Connections this process opened on a store, by its real path, with the file each was
-# opened on. DuckDB's connect() hands back the database instance still open for a path,
-# even after the file there was replaced: a kernel that reopens a report on other data
-# would read the old store. So a connection is closed before its store is replaced here
-# (release), and one opened on an earlier file (replaced by another process) is closed
-# before the path is opened again.
-_OPEN: dict[str, list[tuple[tuple[int, int, int], weakref.ref]]] = {}
-
-
-def _identity(real: str) -> tuple[int, int, int]:
-    st = os.stat(real)
-    return (st.st_dev, st.st_ino, st.st_mtime_ns)
-
-
-def release(path: str | Path, keep: tuple[int, int, int] | None = None) -> int:
-    """Close this process's connections to the store at ``path`` (all, or those not opened
-    on the file ``keep``); returns how many were open. Anything read from them stays."""
-    real = os.path.realpath(path)
-    closed, kept = 0, []
-    for ident, ref in _OPEN.pop(real, []):
-        con = ref()
-        if con is None:
-            continue
-        if keep is not None and ident == keep:
-            kept.append((ident, ref))
-            continue
-        with contextlib.suppress(duckdb.Error):
-            con.close()
-        closed += 1
-    if kept:
-        _OPEN[real] = kept
-    return closed
-
-
 def open_store(path: str | Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the store (several notebooks may read at once), on the
-    file there now, never on one it replaced."""
+    """A read-only connection to the store (several notebooks may read at once).
+
+    Close it as soon as its tables are read (``with open_store(p) as con:``): DuckDB hands
+    a later connect() the database it still has open for a path, even after the file there
+    was replaced by a rebuild, so a connection kept open would serve the old store to the
+    next reader in this process. Nothing in govkit keeps one (an Evaluator reads every
+    table when it is made)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no store here; run `govkit build-store`")
-    real = os.path.realpath(path)
-    _duckdb_can_open(Path(real))
-    ident = _identity(real)
-    release(real, keep=ident)
-    con = duckdb.connect(real, read_only=True)
-    _OPEN.setdefault(real, []).append((ident, weakref.ref(con)))
-    return con
+    real = Path(os.path.realpath(path))
+    _duckdb_can_open(real)
+    return duckdb.connect(str(real), read_only=True)
 
 
 def read_table(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
@@ -211,35 +176,24 @@ def file_key(path: str | Path | None) -> tuple[str, int, int] | None:
     return (os.path.realpath(path), st.st_mtime_ns, st.st_size)
 
 
-# meta rows already read, by file_key: a batch worker reads it once and the report kernels
-# it forks (each checking the store is fresh) find it here instead of opening DuckDB again
-_META: dict[tuple[str, int, int], dict[str, object]] = {}
-
-
 def store_meta(path: str | Path) -> dict[str, object]:
     """The store's meta row (built_at, data_dir, govkit_version, drop_hash, trust, contract)."""
-    key = file_key(path)
-    if key in _META:
-        return dict(_META[key])
-    con = open_store(path)
-    try:
+    with open_store(path) as con:
         row = read_table(con, META)
-    finally:
-        con.close()
-    meta = row.iloc[0].to_dict() if len(row) else {}
-    if key is not None and key == file_key(path):  # not rebuilt while it was read
-        _META.clear()
-        _META[key] = meta
-    return dict(meta)
+    return row.iloc[0].to_dict() if len(row) else {}
 
 
-def is_stale(store_path: Path, data_dir: Path, trust_file: Path | None = None) -> bool:
+MetaReader = Callable[[Path], dict[str, object]]  # store_meta, or a batch worker's copy
+
+
+def is_stale(store_path: Path, data_dir: Path, trust_file: Path | None = None,
+             read_meta: MetaReader = store_meta) -> bool:
     """Missing, built from another folder or contract, or older than a data file or
     trust.yaml."""
     if not store_path.is_file():
         return True
     try:
-        meta = store_meta(store_path)
+        meta = read_meta(store_path)
     except (duckdb.Error, FileNotFoundError):
         return True
     if meta.get("data_dir") != str(data_dir.resolve()) \
@@ -250,13 +204,13 @@ def is_stale(store_path: Path, data_dir: Path, trust_file: Path | None = None) -
     return any(p.stat().st_mtime > built for p in inputs if p.exists())
 
 
-def rebuild_reason(store_path: Path, data_dir: Path, trust_file: Path | None = None
-                   ) -> str | None:
+def rebuild_reason(store_path: Path, data_dir: Path, trust_file: Path | None = None,
+                   read_meta: MetaReader = store_meta) -> str | None:
     """Why the store must be (re)built from ``data_dir``, in words, or None if it is fresh."""
-    if not is_stale(store_path, data_dir, trust_file):
+    if not is_stale(store_path, data_dir, trust_file, read_meta):
         return None
     try:
-        meta = store_meta(store_path) if store_path.is_file() else {}
+        meta = read_meta(store_path) if store_path.is_file() else {}
     except (duckdb.Error, FileNotFoundError):
         meta = {}
     source = meta.get("data_dir")
@@ -270,9 +224,12 @@ def rebuild_reason(store_path: Path, data_dir: Path, trust_file: Path | None = N
 
 def ensure_store(params_dir: str | Path | None = None, data_dir: str | Path | None = None,
                  store_path: str | Path | None = None,
-                 notify: Callable[[str], object] | None = None) -> Path:
+                 notify: Callable[[str], object] | None = None,
+                 read_meta: MetaReader = store_meta) -> Path:
     """The store path, (re)built first if missing, built from another folder, or older than
-    the drop or trust.yaml; ``notify`` hears why (a notebook prints it: never silent)."""
+    the drop or trust.yaml; ``notify`` hears why (a notebook prints it: never silent).
+    ``read_meta`` reads the store's meta row (a batch worker's kernels are given the
+    worker's copy: govkit.batch.warm)."""
     from govkit import paths
 
     params = paths.params_dir(params_dir)
@@ -280,9 +237,9 @@ def ensure_store(params_dir: str | Path | None = None, data_dir: str | Path | No
     if data_dir is None:
         data_dir = paths.data_dir(None, load_trust(trust_file).data, params)
     data, store = paths.data_dir(data_dir), paths.store_path(store_path)
-    if is_stale(store, data, trust_file):
+    if is_stale(store, data, trust_file, read_meta):
         with _build_lock(store):  # parallel notebooks: one builds, the others then reuse it
-            reason = rebuild_reason(store, data, trust_file)
+            reason = rebuild_reason(store, data, trust_file, read_meta)
             if reason:
                 if notify is not None:
                     notify(reason)

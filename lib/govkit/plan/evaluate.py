@@ -52,7 +52,7 @@ from govkit.text import cell
 # the plan stage's rooms (figures, history, targets, story, compare), importable from here
 # as before: notebooks, tests and the reports import them from govkit.plan.evaluate
 __all__ = ["COL", "KPI_COLUMNS", "MAINSTREAM", "PHASE_COLUMNS", "RATINGS", "SERIES_COLUMNS",
-           "Evaluator", "KpiResult", "_like_for_like", "change_since", "share", "write_csv"]
+           "Evaluator", "KpiResult", "_like_for_like", "change_since", "write_csv"]
 
 KPI_COLUMNS = [
     "priority_id", "priority", "criterion_id", "criterion", "kpi_id", "measure", "label",
@@ -89,19 +89,6 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-# A batch worker evaluates the term once (share) before it forks the report kernels; an
-# Evaluator a kernel makes for the same store, trust, plan and commentary starts from
-# those results instead of working them all out again (govkit.batch.runner).
-_SHARED: list[Evaluator] = []
-
-
-def share(ev: Evaluator) -> None:
-    """Offer ``ev``'s results to every Evaluator made later in this process (or in a
-    process forked from it) for the same inputs; its connection is dropped."""
-    ev.con = None
-    _SHARED[:] = [ev]
-
-
 class Evaluator(Comparisons, History):
     """Everything a report asks about the plan, for any school or the trust and any term.
 
@@ -111,10 +98,15 @@ class Evaluator(Comparisons, History):
     """
 
     def __init__(self, trust: Trust, plan: Plan, con: duckdb.DuckDBPyConnection,
-                 commentary_dir: str | Path | None = None):
+                 commentary_dir: str | Path | None = None, warm: Evaluator | None = None):
+        """Every table of the store is read from ``con`` now; the connection is not kept
+        (close it: see govkit.data.store.open_store).
+
+        ``warm``: an Evaluator a batch worker made before forking this kernel
+        (govkit.batch.warm). Made for the same store file, it lends its tables; for the
+        same trust, plan and commentary too, every result it has worked out."""
         self.trust = trust
         self.plan = plan
-        self.con = con
         self.commentary_dir = Path(commentary_dir) if commentary_dir else None
         self.store_key = file_key(database_file(con))
         self._raw: dict[tuple[str, str, int | None], MeasureValue] = {}
@@ -132,16 +124,18 @@ class Evaluator(Comparisons, History):
         self.plan_measures = sorted(plan.measures())
         self.plan_kpis = plan.kpis()  # (priority, criterion, KPI with its id), made once
         self._members: dict[str, frozenset[int]] = {}
-        warm = next((ev for ev in _SHARED if ev.serves(self)), None)
-        if warm is None:
-            self.tables = Tables(con)
-            self.tables.members = self.members
-        else:  # what the batch worker already worked out: same store, trust, plan
+        if warm is not None and warm.serves(self):  # same store, trust, plan: its results
             self.tables = warm.tables
             self._raw, self._shown = dict(warm._raw), dict(warm._shown)
             self._phase_values = dict(warm._phase_values)
             self._comments, self._kpis = dict(warm._comments), dict(warm._kpis)
             self._rows, self._triggers = dict(warm._rows), dict(warm._triggers)
+            return
+        same_store = warm is not None and self.store_key is not None \
+            and warm.store_key == self.store_key
+        self.tables = Tables(con, warm.tables.frames if warm is not None and same_store
+                             else None)
+        self.tables.members = self.members
 
     def serves(self, other: Evaluator) -> bool:
         """Would ``other`` work out exactly what this one has (same store file, trust,
@@ -163,7 +157,8 @@ class Evaluator(Comparisons, History):
         trust, plan = load_params(pdir)
         # None: the configured data folder (GOVKIT_DATA, trust.yaml's data:, the demo)
         store = ensure_store(pdir, data_dir, paths.store_path(store_path))
-        return cls(trust, plan, open_store(store), pdir / "commentary")
+        with open_store(store) as con:
+            return cls(trust, plan, con, pdir / "commentary")
 
     # --- figures ------------------------------------------------------------------------
 

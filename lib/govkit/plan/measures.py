@@ -22,7 +22,6 @@ import duckdb
 import pandas as pd
 
 from govkit.data.contract import DOMAINS
-from govkit.data.store import file_key, open_store
 from govkit.plan.catalogue import (  # noqa: F401 the catalogue's names, re-exported as before
     COUNTED,
     GSS_TO_STATUS,
@@ -72,11 +71,6 @@ Cell = tuple[float | None, str | None]  # a school's sum for a period, and a GSS
 Cells = dict[str | None, dict[int | None, Cell]]  # period -> urn (None: trust rows) -> cell
 
 
-# A batch worker reads the store once (preload_tables) before it forks report kernels;
-# each kernel is a copy of the worker, so its Tables start from these frames.
-_SHARED_FRAMES: dict[tuple[str, int, int], dict[str, pd.DataFrame]] = {}
-
-
 def _read_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     return {name: _derived(name, con.execute(f'SELECT * FROM "{name}"').df())
             for name in DOMAINS}
@@ -88,22 +82,6 @@ def database_file(con: duckdb.DuckDBPyConnection) -> str | None:
     return rows[0][2] if rows and rows[0][2] else None
 
 
-def preload_tables(store_path: str) -> None:
-    """Read the store's tables into this process once, for the kernels it will fork:
-    a report's kernel then starts with them instead of reading DuckDB again. The
-    connection is closed here: a forked kernel inherits frames, never a database handle."""
-    key = file_key(str(store_path))
-    if key is None or key in _SHARED_FRAMES:
-        return
-    con = open_store(store_path)
-    try:
-        frames = _read_frames(con)
-    finally:
-        con.close()
-    _SHARED_FRAMES.clear()  # one store at a time
-    _SHARED_FRAMES[key] = frames
-
-
 class Tables:
     """The store's tables read once, and each Sum worked out per school and period once.
 
@@ -113,10 +91,15 @@ class Tables:
     second (``benchmarks/evaluate.py`` measures it).
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
-        shared = _SHARED_FRAMES.get(file_key(database_file(con))) if _SHARED_FRAMES \
-            else None
-        self.frames: dict[str, pd.DataFrame] = dict(shared) if shared else _read_frames(con)
+    def __init__(self, con: duckdb.DuckDBPyConnection | None,
+                 frames: dict[str, pd.DataFrame] | None = None):
+        """Read from ``con`` (kept no longer than this), or start from ``frames`` already
+        read from the same store (a batch worker's, govkit.batch.warm)."""
+        if frames is None:
+            if con is None:
+                raise ValueError("Tables needs a store connection or its frames")
+            frames = _read_frames(con)
+        self.frames: dict[str, pd.DataFrame] = dict(frames)
         self._cells: dict[tuple, Cells] = {}
         self._survey_terms: dict[tuple, dict[int | None, str]] = {}
         self._values: dict[tuple, MeasureValue] = {}

@@ -76,9 +76,17 @@ def load_benchmarks(path: str | Path | None = None) -> list[Benchmark]:
     return out
 
 
-@lru_cache(maxsize=4)
-def _index(path: str | None) -> dict[tuple[str, str], list[Benchmark]]:
-    idx: dict[tuple[str, str], list[Benchmark]] = {}
+Index = dict[tuple[str, str], list[Benchmark]]
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Index:
+    """The table that ships with govkit, read once: package data, not the trust's."""
+    return _index(None)
+
+
+def _index(path: str | None) -> Index:
+    idx: Index = {}
     for b in load_benchmarks(path):
         idx.setdefault((b.key, b.phase), []).append(b)
     for rows in idx.values():
@@ -97,7 +105,7 @@ def national(key: str | None, period: str | None, phase: str | None = None,
     if not key or not period:
         return None
     year = year_of(period)
-    idx = _index(str(path) if path else None)
+    idx = _index(str(path)) if path else _shipped()
     group = comparison_phase(phase) if phase else None
     for ph in ([PHASE_GROUP[group]] if group in PHASE_GROUP else []) + ["all"]:
         rows = [b for b in idx.get((key, ph), []) if b.academic_year <= year]

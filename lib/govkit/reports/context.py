@@ -9,7 +9,7 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -163,22 +163,55 @@ def check_parameters(trust: Trust, plan: Plan, term: Any = None, urn: Any = None
     return _term(term, trust), _urn(urn, trust), _audience(audience, trust), pid
 
 
+class Warm(Protocol):
+    """What a batch worker read and worked out before it forked this report's kernel
+    (govkit.batch.warm.WarmState): the kernel starts from it instead of reading again."""
+
+    evaluator: Evaluator | None
+
+    def params(self, params_dir: str | Path) -> tuple[Trust, Plan]: ...
+
+    def store_meta(self, store_path: str | Path) -> dict[str, object]: ...
+
+
+# The name a batch worker gives its warm state in the namespace of a kernel it forks (as
+# papermill gives a kernel its parameters). A kernel Lab or papermill started has none.
+WARM_NAME = "__govkit_warm__"
+
+
+def handed_down() -> Warm | None:
+    """The warm state this kernel was handed by the batch worker that forked it, if any."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return None
+    shell = get_ipython()
+    return shell.user_ns.get(WARM_NAME) if shell is not None else None
+
+
 def open_report(params_dir: Any = None, data_dir: Any = None, store_path: Any = None,
                 term: str | None = None, urn: Any = None, audience: str = "board",
-                priority: str | None = None) -> Context:
+                priority: str | None = None, warm: Warm | None = None) -> Context:
     """Set up a notebook from its parameters (None = the configured folders; see
-    govkit.paths). Every parameter is checked before the store is opened or built."""
-    from govkit.data.store import ensure_store, open_store
+    govkit.paths). Every parameter is checked before the store is opened or built.
+
+    ``warm``: what a batch worker already read (default: what this kernel was handed,
+    ``handed_down``); everything else is read from the files now."""
+    from govkit.data.store import ensure_store, open_store, store_meta
     from govkit.plan.evaluate import Evaluator
     from govkit.plan.params import load_params
 
     setup()
+    warm = warm if warm is not None else handed_down()
     pdir = paths.params_dir(params_dir)
-    trust, plan = load_params(pdir)
+    trust, plan = warm.params(pdir) if warm is not None else load_params(pdir)
     term, u, audience, pid = check_parameters(trust, plan, term, urn, audience, priority)
     ddir = paths.data_dir(data_dir, trust.data, pdir)
-    spath = ensure_store(pdir, ddir, paths.store_path(store_path), notify=print)
-    ev = Evaluator(trust, plan, open_store(spath), pdir / "commentary")
+    spath = ensure_store(pdir, ddir, paths.store_path(store_path), notify=print,
+                         read_meta=warm.store_meta if warm is not None else store_meta)
+    with open_store(spath) as con:
+        ev = Evaluator(trust, plan, con, pdir / "commentary",
+                       warm.evaluator if warm is not None else None)
     return Context(ev, trust, plan, term, u, audience, pdir, spath, pid, ddir)
 
 
