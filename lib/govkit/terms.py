@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,20 +79,21 @@ def parse_academic_year(text: str) -> str:
     return str(text).strip()
 
 
-def is_term(text: str) -> bool:
+def _accepts(parse: Callable[[str], object], text: str) -> bool:
+    """Whether ``parse`` takes ``text`` without a TermError."""
     try:
-        parse_term(text)
+        parse(text)
     except TermError:
         return False
     return True
+
+
+def is_term(text: str) -> bool:
+    return _accepts(parse_term, text)
 
 
 def is_academic_year(text: str) -> bool:
-    try:
-        parse_academic_year(text)
-    except TermError:
-        return False
-    return True
+    return _accepts(parse_academic_year, text)
 
 
 def terms_between(first: str, last: str) -> list[Term]:

@@ -79,6 +79,16 @@ def term() -> pa.Column:
                 checks=[pa.Check.str_matches(r"^\d{4}-\d{2}-(autumn|spring|summer)$")])
 
 
+def academic_year(example: str = "2023-24") -> pa.Column:
+    return _col("academic_year", "str", f"academic year, e.g. {example}",
+                checks=[pa.Check.str_matches(r"^\d{4}-\d{2}$")])
+
+
+def indicator() -> pa.Column:
+    """Any key stage's indicator (validate checks it is one of its row's key stage)."""
+    return category(tuple(i for v in INDICATORS.values() for i in v), "what is measured")
+
+
 def count(description: str, nullable: bool = False, required: bool | None = None,
           hi: int | None = None, plausible: int | None = None) -> pa.Column:
     """A whole number of people or things; ``hi`` is the most there can be at all (an
@@ -235,12 +245,10 @@ DOMAINS: dict[str, Domain] = {d.name: d for d in [
         "reason in status (GSS symbol) and note (the publisher's own code).",
         {
             "urn": urn(),
-            "academic_year": _col("academic_year", "str", "academic year, e.g. 2023-24",
-                                  checks=[pa.Check.str_matches(r"^\d{4}-\d{2}$")]),
+            "academic_year": academic_year(),
             "key_stage": category(KEY_STAGES, "ks2, ks4 or phonics (year 1 check)"),
             "pupil_group": category(PUPIL_GROUPS, "which pupils the row counts"),
-            "indicator": category(tuple(i for v in INDICATORS.values() for i in v),
-                                  "what is measured"),
+            "indicator": indicator(),
             "cohort": count("pupils eligible (the denominator)", nullable=True),
             "pupils": count("pupils reaching the standard (count indicators)",
                             nullable=True),
@@ -273,12 +281,10 @@ DOMAINS: dict[str, Domain] = {d.name: d for d in [
         "performance-tables file: that year's benchmark for each indicator. Not a file to "
         "write by hand.",
         {
-            "academic_year": _col("academic_year", "str", "academic year, e.g. 2018-19",
-                                  checks=[pa.Check.str_matches(r"^\d{4}-\d{2}$")]),
+            "academic_year": academic_year("2018-19"),
             "key_stage": category(KEY_STAGES, "ks2, ks4 or phonics"),
             "pupil_group": category(PUPIL_GROUPS, "which pupils the row counts"),
-            "indicator": category(tuple(i for v in INDICATORS.values() for i in v),
-                                  "what is measured"),
+            "indicator": indicator(),
             "area": category(AREAS, "national (state-funded or all schools) or a local "
                              "authority"),
             "area_code": text("the LA's code (e.g. 850); for a national row, which schools: "

@@ -99,17 +99,18 @@ def _rows(ev: Evaluator, table: str, urn: int | None | str) -> pd.DataFrame:
     return df[df["urn"] == urn]
 
 
-def _held(keys: set[tuple], key: tuple) -> Callable[[str], bool]:
-    """Whether the row ``key`` names is among ``keys`` (``_keyed``'s) in a term."""
-    return lambda t: (t, *key) in keys
+def _runs(ev: Evaluator, term: str, df: pd.DataFrame, held: pd.Series, key: list[str]
+          ) -> Callable[[dict[str, Any]], tuple[int | None, str]]:
+    """For a row of ``df`` this term: its URN (int or None) and the first term of the
+    unbroken run in which a row with its ``key`` (``urn`` first, then the columns naming
+    the item) was ``held``."""
+    keys = {(row[0], _urn(row[1]), *row[2:])
+            for row in df[held][["term", *key]].itertuples(index=False)}
 
-
-def _keyed(df: pd.DataFrame, mask: pd.Series, key: list[str]) -> set[tuple]:
-    """The keys (``key`` columns, URN as int or None) of the rows ``mask`` picks, per term."""
-    out = set()
-    for row in df[mask][["term", *key]].itertuples(index=False):
-        out.add((row[0], _urn(row[1]), *row[2:]))
-    return out
+    def run_of(r: dict[str, Any]) -> tuple[int | None, str]:
+        item = (_urn(r["urn"]), *(r[k] for k in key[1:]))
+        return item[0], _since(ev, term, lambda t: (t, *item) in keys)
+    return run_of
 
 
 def compliance_exceptions(ev: Evaluator, term: str, urn: int | None | str = "all",
@@ -125,13 +126,11 @@ def compliance_exceptions(ev: Evaluator, term: str, urn: int | None | str = "all
     unmet = df["status"].isin(UNMET)
     counts = (safe & unmet & ("safeguarding" in areas)) | (
         ~safe & (((df["status"] == "not_met") | overdue) & ("statutory_compliance" in areas)))
-    open_by_term = _keyed(df, unmet, ["urn", "area", "item"])
+    open_since = _runs(ev, term, df, unmet, ["urn", "area", "item"])
     out = []
     now = df[counts & (df["term"] == term)]
     for i, r in zip(now.index, now.to_dict("records"), strict=True):
-        u = _urn(r["urn"])
-        key = (u, r["area"], r["item"])
-        since = _since(ev, term, _held(open_by_term, key))
+        u, since = open_since(r)
         due = r.get("due_date")
         detail = STATUS_WORDS.get(str(r["status"]), str(r["status"]))
         if not fmt.is_missing(due):
@@ -151,14 +150,12 @@ def risk_exceptions(ev: Evaluator, term: str, urn: int | None | str = "all"
     if df.empty:
         return []
     high = is_high_risk(df)
-    held = _keyed(df, high, ["urn", "risk_id"])
+    high_since = _runs(ev, term, df, high, ["urn", "risk_id"])
     now = df[high & (df["term"] == term)].copy()
     now["score"] = now["likelihood"].astype("int64") * now["impact"].astype("int64")
     out = []
     for r in now.sort_values("score", ascending=False, kind="stable").to_dict("records"):
-        u = _urn(r["urn"])
-        key = (u, r["risk_id"])
-        since = _since(ev, term, _held(held, key))
+        u, since = high_since(r)
         out.append(BoardException(
             "safeguarding" if is_safeguarding(r["area"]) else "high_risks", u, _place(ev, u),
             str(r["title"]),
@@ -176,11 +173,10 @@ def deficit_exceptions(ev: Evaluator, term: str, urn: int | None | str = "all"
     balance = df["in_year_balance"].astype("float64")
     reserve = df["revenue_reserve"].astype("float64")
     beyond = ((balance < 0) & reserve.notna() & (-balance > reserve)).fillna(False)
-    held = _keyed(df, beyond, ["urn"])
+    beyond_since = _runs(ev, term, df, beyond, ["urn"])
     out = []
     for r in df[beyond & (df["term"] == term)].to_dict("records"):
-        u = _urn(r["urn"])
-        since = _since(ev, term, _held(held, (u,)))
+        u, since = beyond_since(r)
         out.append(BoardException(
             "deficits", u, _place(ev, u), "In-year deficit larger than the reserves",
             f"forecast deficit {fmt.money(-float(r['in_year_balance']))} against reserves "
