@@ -49,6 +49,9 @@ def test_dask_local_cluster_gives_the_local_pools_pages(tmp_path, demo_drop):
     b = run_batch(dask / "params", dask / "data", dask / "outputs", executor="dask", **kw)
     assert [e.status for e in a.entries] == ["ok"] * 3
     assert [e.status for e in b.entries] == ["ok"] * 3 and b.started == 3
+    for root in (local, dask):  # ipykernel's warning at every kernel's start is not logged
+        log = root / "outputs" / TERM / "run.log"
+        assert "without encryption" not in (log.read_text() if log.exists() else "")
     pa, pb = _pages(local), _pages(dask)
     assert sorted(pa) == ["148101/report_card.html", "148114/report_card.html",
                           "trust/trust_overview.html"]

@@ -15,6 +15,7 @@ jupyter_client's fixed waits (QuickKernelManager): a third of a second of every 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -87,6 +88,17 @@ def _kernel_argv(cmd: list[str]) -> list[str]:
     raise ValueError(f"not an ipykernel command: {cmd}")
 
 
+class _LocalKernel(logging.Filter):
+    """ipykernel (7.4) warns at every kernel's start that it runs "over TCP without
+    encryption": 138 lines in a demo term's run log, burying what went wrong. A batch
+    kernel listens on localhost only, to the worker that forked it, and every message is
+    signed with its key (jupyter_client's default), so that warning is dropped; any other
+    line of the kernel's still reaches the run log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "without encryption" not in record.getMessage()
+
+
 def _serve(argv: list[str], env: dict[str, str] | None, cwd: Any) -> None:
     """In the forked child: become a kernel, then exit without running the worker's code."""
     code = 1
@@ -110,6 +122,7 @@ def _serve(argv: list[str], env: dict[str, str] | None, cwd: Any) -> None:
         from govkit.batch.warm import hand_down
 
         app = IPKernelApp.instance(parent_handle=os.getppid())
+        app.log.addFilter(_LocalKernel())
         app.initialize(argv)
         if app.shell is not None:
             hand_down(app.shell.user_ns)  # the worker's warm state, for open_report
