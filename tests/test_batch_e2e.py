@@ -35,6 +35,9 @@ priorities:
           - measure: attendance_rate
             target: 95
             tolerance: 1
+      - id: culture
+        text: A culture where every absence is followed up
+        evidence: narrative
 """
 # trust_overview + report_card for each school: three kernels per full run
 SMALL = ["trust_overview", "report_card"]
@@ -105,6 +108,14 @@ def test_run_writes_clean_reports_then_skips_everything(tmp_path, demo_drop):
     index = (term_dir / "index.html").read_text()
     assert 'href="trust/trust_overview.html"' in index
     assert f'href="{URNS[1]}/report_card.html"' in index
+    # the narrative KPI has no comment yet: the trust and both schools owe one, a row
+    # each in the CSV beside the index; the run says so in one table and names the CSV
+    due = (term_dir / "comments-due.csv").read_text(encoding="utf-8").splitlines()
+    assert due[0] == "urn,school,priority,kpi,asks" and len(due) == 4
+    assert [line.split(",")[0] for line in due[1:]] == ["", *map(str, URNS)]
+    assert "Leaders' comments still due: 3" in output
+    assert f"the list in full (school, priority, KPI): {term_dir / 'comments-due.csv'}" \
+        in " ".join(output.split())
     before = {p: p.stat().st_mtime_ns for p in pages}
 
     again = small(root)  # nothing changed: no kernel at all

@@ -152,13 +152,18 @@ def test_last_meeting_is_configurable_and_must_be_a_term_of_the_trust():
         _validate(Trust, data, "trust.yaml")
 
 
-def test_the_run_prints_the_comments_still_due(tmp_path, capsys):
-    """`govkit run` ends with the analyst's list (school, priority, KPI) before the index:
-    the board's pages show nothing where a leader's comment is missing."""
+def test_the_run_prints_the_comments_still_due_by_school_and_writes_the_full_list(
+        tmp_path, capsys):
+    """`govkit run` ends with how many comments are due at each school, before the index:
+    the board's pages show nothing where a leader's comment is missing. Schools with the
+    same number share a row; the list in full is a CSV beside the index."""
+    import csv
     import shutil
     from pathlib import Path
 
     from govkit.cli import print_comments_due
+    from govkit.plan.commentary import comments_due, write_comments_due
+    from govkit.plan.params import load_params
 
     root = Path(__file__).resolve().parents[1]
     params = tmp_path / "params"
@@ -166,17 +171,62 @@ def test_the_run_prints_the_comments_still_due(tmp_path, capsys):
     for name in ("trust.yaml", "plan.yaml"):
         shutil.copy(root / "params" / name, params / name)
     (params / "commentary").mkdir()
+    # the demo plan asks the trust and each school for six comments: Calder Moor answers
+    # two (a blank one does not count), Riverstone High one
     (params / "commentary" / "2024-25-summer.yaml").write_text(
-        "148127:\n  education.curriculum.1: Reading is the first priority.\n",
-        encoding="utf-8")
-    print_comments_due(params, "2024-25-summer", [148127])
+        "148127:\n  education.curriculum.1: Reading is the first priority.\n"
+        "  civic.dividend.1: A shared science week with the secondary.\n"
+        "  colleagues.pathways.1: '  '\n"
+        "148231:\n  governance.leadership.1: '=HYPERLINK(\"x\")'\n", encoding="utf-8")
+    trust, plan = load_params(params)
+    due = comments_due(trust, plan, params / "commentary", "2024-25-summer")
+    full = write_comments_due(tmp_path / "comments-due.csv", due)
+    commentary = params / "commentary" / "2024-25-summer.yaml"
+    print_comments_due(due, full, commentary)
     lines = capsys.readouterr().out.splitlines()
-    # Calder Moor: the demo plan's six narrative KPIs, less the one answered
-    assert lines[0].startswith("Leaders' comments still due (5; add them to ")
-    assert lines[1] == ("  Calder Moor Primary School · High quality and inclusive education · "
-                        "education.improvement.1: School improvement spreads best practice "
-                        "and addresses any quality issue urgently")
-    assert len(lines) == 6 and not any("education.curriculum.1" in ln for ln in lines)
+    # (the trust and 12 schools) x 6 = 78, less 2 and 1 answered: 75, in 14 lines, not 76
+    assert "Leaders' comments still due: 75" in lines[0]
+
+    def rows(lines: list[str]) -> list[tuple[str, str]]:
+        """The table's rows as (due each, at), a wrapped cell joined up again."""
+        got: list[tuple[str, str]] = []
+        for ln in lines:
+            if ln.startswith("│"):
+                n, at = (c.strip() for c in ln.split("│")[1:3])
+                got += [(n, at)] if n else []
+                got[-1] = (got[-1][0], f"{got[-1][1]} {at}".strip()) if not n else got[-1]
+        return got
+
+    six, five, four = rows(lines)
+    # the trust and ten schools with six each share a row
+    assert six[0] == "6" and six[1].startswith(
+        "Kestrel Valley Learning Trust (the trust's own), Ashcombe Primary School, ")
+    assert six[1].endswith("Cedarwood Park School (11)")
+    assert (five, four) == (("5", "Riverstone High School"),
+                            ("4", "Calder Moor Primary School"))
+    assert lines[-1] == f"the list in full (school, priority, KPI): {full}; add them to " \
+        f"{commentary}"
+    assert len(lines) == 14
+    # the full list: one row per comment due, the school's URN and name, the priority and
+    # KPI; nothing Excel would run as a formula
+    with full.open(encoding="utf-8") as f:
+        listed = list(csv.DictReader(f))
+    assert len(listed) == 75
+    assert [r["urn"] for r in listed[:6]] == [""] * 6  # the trust's own: no URN
+    calder = [r for r in listed if r["urn"] == "148127"]
+    assert {r["kpi"] for r in calder} == {"education.improvement.1", "colleagues.pathways.1",
+                                          "governance.leadership.1",
+                                          "civic.local-authority.1"}
+    assert calder[0]["school"] == "Calder Moor Primary School"
+    assert calder[0]["priority"] == "High quality and inclusive education"
+    # one school only (--school): its row, nothing else
+    print_comments_due(due, full, commentary, [148127])
+    lines = capsys.readouterr().out.splitlines()
+    assert "Leaders' comments still due: 4" in lines[0]
+    assert rows(lines) == [("4", "Calder Moor Primary School")]
+    # nothing due: nothing printed
+    print_comments_due(due, full, commentary, [999999])
+    assert capsys.readouterr().out == ""
 
 
 def test_a_trust_summary_counts_the_kpis_it_lists_and_the_ratings_behind_them():

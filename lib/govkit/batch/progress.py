@@ -39,11 +39,12 @@ def run_with_progress(console: Console, params: Path, data: Path, out_dir: Path,
                       jobs: int | None, force: bool, timeout: float,
                       fork_kernels: bool = True, executor: str = "local",
                       scheduler: str | None = None, notebooks_dir: Path | None = None,
-                      before_index: Callable[[], None] | None = None) -> int:
+                      before_index: Callable[[RunResult], None] | None = None) -> int:
     """Run the batch with a progress bar (on a terminal) or a line per finished report (in
     a log: cron, CI); returns the exit code: 0, 1 failures, 128 + the signal if stopped
     (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP). ``before_index``: prints more for the analyst
-    after the summary, so that the index's path stays the last line."""
+    from the run's result after the summary, so that the index's path stays the last
+    line."""
     began = time.monotonic()
     live = console.is_terminal
     bar = Progress(TextColumn("[bold]reports"), BarColumn(), MofNCompleteColumn(),
@@ -91,7 +92,7 @@ def run_with_progress(console: Console, params: Path, data: Path, out_dir: Path,
         console.print(f"{_stopped_by(result.stopped_by)}: finished reports are kept; run "
                       "again to carry on", markup=False, soft_wrap=True)
     if before_index is not None:
-        before_index()
+        before_index(result)
     console.print(str(result.index), markup=False, soft_wrap=True)
     if result.interrupted:
         return 128 + (result.stopped_by or signal.SIGINT)

@@ -37,6 +37,7 @@ from govkit.batch.worker import (
 )
 from govkit.errors import ConfigError, OutputError
 from govkit.files import unlink_link
+from govkit.plan.commentary import DUE_FILE, CommentDue, comments_due, write_comments_due
 from govkit.plan.config import Trust
 from govkit.plan.params import load_params
 
@@ -72,6 +73,10 @@ class RunResult:
     this_run: list[Entry] = field(default_factory=list)
     stopped_by: int = 0  # the signal that stopped the run: SIGINT (Ctrl-C), SIGTERM, SIGHUP
     total: int = 0  # reports in this run's matrix
+    # leaders' comments the plan asks for that the term's commentary lacks, every school's
+    # (govkit.plan.commentary.comments_due), and the CSV listing them beside the index
+    due: list[CommentDue] = field(default_factory=list)
+    due_csv: Path | None = None
 
     @property
     def failures(self) -> list[Entry]:
@@ -309,19 +314,19 @@ def _run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None
         manifest.entries = {k: manifest.entries[k] for k in keys if k in manifest.entries}
     ordered = _ordered_keys(manifest, keys)
     mpath = manifest.save(ordered)
-    try:
-        from govkit.plan.commentary import comments_due
-
-        index = write_index(term_dir / "index.html", trust, plan, term,
-                            [manifest.entries[k] for k in ordered],
-                            comments_due(trust, plan, params_dir / "commentary", term))
-    except OSError as e:
-        raise OutputError.writing(term_dir / "index.html", e, "the last index written is "
-                                  "kept") from None
+    due = comments_due(trust, plan, params_dir / "commentary", term)
+    for path, write in ((term_dir / "index.html", lambda p: write_index(
+            p, trust, plan, term, [manifest.entries[k] for k in ordered], due)),
+                        (term_dir / DUE_FILE, lambda p: write_comments_due(p, due))):
+        try:
+            write(path)
+        except OSError as e:
+            raise OutputError.writing(path, e, "the last one written is kept") from None
     entries = [manifest.entries[k] for k in keys if k in manifest.entries]
-    return RunResult(term, out_dir, entries, index, mpath, time.perf_counter() - began,
-                     interrupted, started, this_run=this_run, stopped_by=stopped_by,
-                     total=total)
+    return RunResult(term, out_dir, entries, term_dir / "index.html", mpath,
+                     time.perf_counter() - began, interrupted, started, this_run=this_run,
+                     stopped_by=stopped_by, total=total, due=due,
+                     due_csv=term_dir / DUE_FILE)
 
 
 def _notebooks_dir(params_dir: Path) -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,6 +21,9 @@ from govkit.cli.common import (
     user_errors,
 )
 from govkit.text import SafeConsole, printable
+
+if TYPE_CHECKING:
+    from govkit.plan.commentary import CommentDue
 
 
 @app.command("preview")
@@ -222,7 +225,9 @@ def run_command(
     code = run_with_progress(out, params, configured_data(data, params), out_dir, term,
                              school or None, report or None, jobs, force, timeout, fork,
                              executor=executor, scheduler=scheduler, notebooks_dir=notebooks,
-                             before_index=lambda: print_comments_due(params, term, school))
+                             before_index=lambda result: print_comments_due(
+                                 result.due, result.due_csv,
+                                 params / "commentary" / f"{result.term}.yaml", school))
     if code:
         if pack:
             err.print("no board pack: not every report was built")
@@ -231,24 +236,35 @@ def run_command(
         write_pack(params, out_dir, term, school[0] if school and len(school) == 1 else None)
 
 
-def print_comments_due(params: Path, term: str | None, schools: list[int] | None) -> None:
-    """The leaders' comments the plan asks for that the term's commentary lacks (school,
-    priority, KPI): the board's pages show nothing there, so the analyst needs the list."""
-    from govkit.plan.commentary import comments_due
-    from govkit.plan.params import load_params
+def print_comments_due(due: list[CommentDue], full_list: Path | None, commentary: Path,
+                       schools: list[int] | None = None) -> None:
+    """How many leaders' comments the plan still asks for, by school (the board's pages
+    show nothing there, so the analyst must ask for them): schools with the same number
+    share a row, so a trust of 60 schools reads in a few lines; the list in full (school,
+    priority, KPI) is ``full_list``, a CSV beside the index, and the index lists them."""
+    from rich.table import Table
 
-    trust, plan = load_params(params)
-    due = comments_due(trust, plan, params / "commentary", term or trust.latest_term)
     if schools:
         due = [d for d in due if d.urn in schools]
     if not due:
         return
-    out.print(f"Leaders' comments still due ({len(due)}; add them to "
-              f"{params / 'commentary' / ((term or trust.latest_term) + '.yaml')}):",
-              markup=False, soft_wrap=True)
+    per_place: dict[str, int] = {}
     for d in due:
-        out.print(f"  {d.place} · {d.priority} · {d.kpi_id}: {d.label}", markup=False,
-                  soft_wrap=True, emoji=False)
+        place = d.place if d.urn is not None else f"{d.place} (the trust's own)"
+        per_place[place] = per_place.get(place, 0) + 1
+    by_count: dict[int, list[str]] = {}
+    for place, n in per_place.items():
+        by_count.setdefault(n, []).append(place)
+    table = Table(title=f"Leaders' comments still due: {len(due)}", show_header=True,
+                  header_style="bold")
+    table.add_column("due each", justify="right", no_wrap=True)
+    table.add_column("at")
+    for n, places in sorted(by_count.items(), reverse=True):
+        table.add_row(str(n), printable(", ".join(places) + (
+            f" ({len(places)})" if len(places) > 1 else "")))
+    out.print(table)
+    where = f"the list in full (school, priority, KPI): {full_list}; " if full_list else ""
+    out.print(f"{where}add them to {commentary}", markup=False, soft_wrap=True)
 
 
 def _known_term(params: Path, term: str | None) -> None:

@@ -59,6 +59,28 @@ class CommentDue:
     label: str
 
 
+DUE_FILE = "comments-due.csv"  # the run's full list, beside the term's index
+DUE_COLUMNS = ("urn", "school", "priority", "kpi", "asks")
+
+
+def write_comments_due(path: Path, due: list[CommentDue]) -> Path:
+    """The comments still due as CSV (one row each, the trust's own with no URN), for the
+    analyst to open in Excel and send to each school: written whole, even with none, so
+    the file never lists what an earlier run lacked. Text Excel would run as a formula
+    is written as text (govkit.text.cell)."""
+    import csv
+
+    from govkit.files import replacing
+    from govkit.text import cell
+
+    with replacing(path) as f:
+        w = csv.writer(f)
+        w.writerow(DUE_COLUMNS)
+        w.writerows(["" if d.urn is None else d.urn, *map(cell, (
+            d.place, d.priority, d.kpi_id, d.label))] for d in due)
+    return path
+
+
 def comments_due(trust: Trust, plan: Plan, commentary_dir: str | Path | None,
                  term: str) -> list[CommentDue]:
     """Every narrative KPI without a comment this term, for the trust and each school, in
