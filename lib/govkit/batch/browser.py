@@ -12,9 +12,12 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING
 
 from govkit.errors import GovkitError
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext
 
 # Headless with no sandbox (we run as root in containers), no GPU, and nothing that phones
 # home: on a closed network those connections are refused by the dozen at every start.
@@ -41,7 +44,7 @@ def chromium_path() -> str | None:
 
 
 @contextmanager
-def chromium() -> Iterator[Any]:
+def chromium() -> Iterator[BrowserContext]:
     """A playwright browser context on the system's Chromium, in a new empty profile that is
     removed afterwards. Raises BrowserMissing (one line saying what to install)."""
     path = chromium_path()

@@ -20,7 +20,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from markupsafe import Markup
 
@@ -38,6 +38,7 @@ from govkit.terms import parse_term
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from playwright.sync_api import BrowserContext, Page
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import Destination, IndirectObject
 
@@ -124,11 +125,11 @@ FOOT = ("font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-
         " font-size: 8.5pt; color: #3e4c59;")
 
 
-def _print(page: object, start: int, footer: str, cover: bool = False) -> bytes:
+def _print(page: Page, start: int, footer: str, cover: bool = False) -> bytes:
     """The loaded page as A4 PDF bytes, its pages numbered from ``start`` (the first page's
     counter steps by ``start`` instead of 1); a cover page carries no number."""
     first = "@bottom-center { content: none; }" if cover else ""
-    page.add_style_tag(content=(  # type: ignore[attr-defined]
+    page.add_style_tag(content=(
         f'@page {{ @bottom-center {{ content: "{css_string(footer)} · page " counter(page);'
         f" {FOOT} }} }}"
         f"@page :first {{ counter-increment: page {start}; {first} }}"
@@ -136,7 +137,7 @@ def _print(page: object, start: int, footer: str, cover: bool = False) -> bytes:
         # page foot and contents page once: at the end of every report it spilled onto a
         # page of its own
         "footer.gk-footer { display: none; }"))
-    return page.pdf(prefer_css_page_size=True, print_background=True,  # type: ignore
+    return page.pdf(prefer_css_page_size=True, print_background=True,
                     outline=True, tagged=True)
 
 
@@ -179,7 +180,8 @@ def _copy_outline(writer: PdfWriter, reader: PdfReader, outline: Outline,
 
 
 def build_pack(term_dir: Path, trust: Trust, plan: Plan, urn: int | None = None,
-               out_path: Path | None = None, browser: Any = None) -> PackResult:
+               out_path: Path | None = None, browser: BrowserContext | None = None
+               ) -> PackResult:
     """Write the pack PDF (default ``<term_dir>/board-pack[-<urn>].pdf``) atomically.
 
     ``browser``: an open playwright context (govkit.batch.browser.chromium) to print with,

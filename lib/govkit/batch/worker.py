@@ -15,12 +15,15 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govkit.batch.matrix import JobSpec
 from govkit.batch.warm import WORKER
 from govkit.errors import ConfigError
 from govkit.files import create_new, open_nofollow
+
+if TYPE_CHECKING:
+    from govkit.plan.evaluate import Evaluator
 
 KERNEL = "python3"
 START_TIMEOUT = 120  # seconds for a kernel to start under load
@@ -65,7 +68,7 @@ def _alarm(_signum: int, _frame: Any) -> None:
     raise JobTimeout()
 
 
-def _headline(ev: Any, spec: JobSpec) -> tuple[str | None, dict[str, int] | None]:
+def _headline(ev: Evaluator | None, spec: JobSpec) -> tuple[str | None, dict[str, int] | None]:
     """A finished report's headline rating and RAG counts, from the KPIs it shows, worked
     out from the worker's evaluation (the one its kernel used); (None, None) if it can't."""
     if ev is None:

@@ -22,8 +22,9 @@ from govkit.cli.common import (
 )
 from govkit.text import SafeConsole, printable
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: the CLI starts without pandas and duckdb
     from govkit.plan.commentary import CommentDue
+    from govkit.plan.evaluate import Evaluator
 
 
 @app.command("preview")
@@ -146,7 +147,7 @@ def _print_table(table: Any) -> None:
     (out if out.is_terminal else SafeConsole(width=160)).print(table)
 
 
-def _print_phases(ev: Any, term: str, audience: str, csv: Path | None) -> None:
+def _print_phases(ev: Evaluator, term: str, audience: str, csv: Path | None) -> None:
     """`govkit kpis --by-phase`: one row per phase and measure."""
     from rich.table import Table
 
