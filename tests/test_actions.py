@@ -121,3 +121,94 @@ def test_the_owls_plan_keeps_the_responsibility_its_tactics_name():
     p = load_plan(ROOT / "params" / "examples" / "owls-2016-19.yaml")
     assert p.priority("systems").actions[2].owner == "PJM, VP, trustees and chairs of governors"
     assert {a.owner for a in p.priority("systems").actions} >= {"PJM and VP"}
+
+
+# --- an actions row naming an action the plan does not have -----------------------------
+# It was dropped without a word: the action it meant showed "no update" (overdue once past
+# its term) and nobody was told the row was never read.
+
+def _actions_drop(folder: Path, *rows: str) -> Path:
+    from drops import drop_with
+
+    return drop_with(folder, actions=["urn,term,action_id,status,note", *rows])
+
+
+def test_an_actions_row_naming_no_action_of_the_plan_is_an_error_naming_row_and_column(
+        tmp_path):
+    from drops import URN_A as DROP_URN
+    from drops import make_trust
+
+    from govkit.data.validate import validate_drop
+
+    drop = _actions_drop(tmp_path, ",2024-25-summer,a1,on_track,",
+                         ",2024-25-summer,a9,at_risk,Typed wrong",  # sheet row 3
+                         f"{DROP_URN},2024-25-summer, a2 ,done,")  # cells are trimmed: a2
+    p = _plan_with_actions(ACTIONS)
+    errors = [str(e) for e in validate_drop(drop, make_trust(), plan=p,
+                                            plan_file="params/plan.yaml")
+              if e.severity == "error"]
+    assert errors == ["actions.csv:3:action_id: 'a9' is not an action of the plan "
+                      "(params/plan.yaml); its actions: a1, a2, a3, a4"]
+    # a plan with no actions at all says so rather than list nothing
+    none = [str(e) for e in validate_drop(drop, make_trust(), plan=_plan_with_actions([]),
+                                          plan_file="plan.yaml") if e.severity == "error"]
+    assert none[0] == ("actions.csv:2:action_id: 'a1' is not an action of the plan "
+                       "(plan.yaml); it has no actions (add them under a priority's "
+                       "actions:, or leave the actions file out)") and len(none) == 3
+
+
+def test_a_store_is_not_rebuilt_from_actions_the_plan_does_not_have(tmp_path):
+    """The store built from a good drop stays as it was when the drop gains a bad row, and
+    a plan edited since the store was built (an action dropped) makes it stale: the next
+    build checks the rows against it."""
+    import os
+
+    from drops import make_trust
+
+    from govkit.data.store import build_store, is_stale
+    from govkit.errors import DataError
+
+    p = _plan_with_actions(ACTIONS)
+    drop = _actions_drop(tmp_path / "drop", ",2024-25-summer,a1,on_track,")
+    store = build_store(drop, make_trust(), tmp_path / "govkit.duckdb", p)
+    before = store.read_bytes()
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text("plan", encoding="utf-8")
+    built = store.stat().st_mtime
+    os.utime(plan_file, (built - 5,) * 2)
+    assert not is_stale(store, drop, plan_file=plan_file)
+    os.utime(plan_file, (built + 5,) * 2)  # the plan edited since
+    assert is_stale(store, drop, plan_file=plan_file) and not is_stale(store, drop)
+    _actions_drop(tmp_path / "drop", ",2024-25-summer,a1,on_track,",
+                  ",2024-25-summer,a5,done,")
+    with pytest.raises(DataError, match=r"actions.csv:3:action_id: 'a5' is not an action"):
+        build_store(drop, make_trust(), store, p)
+    assert store.read_bytes() == before
+
+
+def test_govkit_validate_and_run_refuse_an_unknown_action_with_exit_2(tmp_path):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from govkit.cli import app
+
+    drop = tmp_path / "drop"
+    shutil.copytree(ROOT / "data" / "demo", drop)
+    actions = drop / "actions.csv"
+    lines = actions.read_text(encoding="utf-8").split("\n")
+    assert lines[3].startswith(",2024-25-summer,attendance-strategy,")  # sheet row 4
+    lines[3] = lines[3].replace("attendance-strategy", "attendence-strategy")
+    actions.write_text("\n".join(lines), encoding="utf-8")
+    params = ROOT / "params"
+    line = (f"actions.csv:4:action_id: 'attendence-strategy' is not an action of the plan "
+            f"({params / 'plan.yaml'}); its actions: attendance-strategy, ")
+    r = CliRunner().invoke(app, ["validate", str(drop), "--params", str(params)])
+    assert r.exit_code == 2 and r.output.startswith(line), r.output
+    assert "teacher-training" in r.output.splitlines()[0]  # every one of the plan's 15
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["run", "--params", str(params), "--data", str(drop),
+                                 "--out", str(out)])
+    assert r.exit_code == 2, r.output
+    assert "actions.csv:4:action_id: 'attendence-strategy' is not an action" in r.output
+    assert not out.exists()  # no store, no page, no lock: nothing half-written

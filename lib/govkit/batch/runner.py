@@ -38,7 +38,7 @@ from govkit.batch.worker import (
 from govkit.errors import ConfigError, OutputError
 from govkit.files import unlink_link
 from govkit.plan.commentary import DUE_FILE, CommentDue, comments_due, write_comments_due
-from govkit.plan.config import Trust
+from govkit.plan.config import Plan, Trust
 from govkit.plan.params import load_params
 
 DEFAULT_TIMEOUT = 900.0  # seconds of wall clock per report
@@ -114,7 +114,7 @@ def check_parameters(notebook: Path, parameters: dict[str, Any]) -> str | None:
 
 
 def validate_and_store(params_dir: Path, data_dir: Path, store_path: Path,
-                       trust: Trust) -> str:
+                       trust: Trust, plan: Plan | None = None) -> str:
     """Validate the drop and (re)build the store if it is not from this very drop.
 
     Raises DataError (every problem, file:row:column) before any report starts.
@@ -125,12 +125,14 @@ def validate_and_store(params_dir: Path, data_dir: Path, store_path: Path,
     if not data_dir.is_dir():
         raise ConfigError(f"{data_dir}: no such data folder")
     data_hash = drop_hash(data_dir)
-    fresh = not is_stale(store_path, data_dir, params_dir / "trust.yaml")
+    plan_file = params_dir / trust.plan
+    fresh = not is_stale(store_path, data_dir, params_dir / "trust.yaml",
+                         plan_file=plan_file if plan_file.is_file() else None)
     if fresh:
         with contextlib.suppress(Exception):
             fresh = store_meta(store_path).get("drop_hash") == data_hash
     if not fresh:
-        build_store(data_dir, trust, store_path)
+        build_store(data_dir, trust, store_path, plan, plan_file)
     return data_hash
 
 
@@ -195,7 +197,7 @@ def _run_batch(params_dir: Path, data_dir: Path, out_dir: Path, term: str | None
     max_output()  # a bad GOVKIT_MAX_OUTPUT_KB is said before any work
     term = term or trust.latest_term
     matrix = build_matrix(trust, plan, term, params_dir, data_dir, store_path, schools, reports)
-    data_hash = validate_and_store(params_dir, data_dir, store_path, trust)
+    data_hash = validate_and_store(params_dir, data_dir, store_path, trust, plan)
 
     term_dir = out_dir / term
     hold.enter_context(term_lock(out_dir, term))  # one run at a time writes these

@@ -36,10 +36,11 @@ def validate(
     from govkit.plan.measures import MEASURES
 
     trust = load_trust(params / "trust.yaml")
-    problems = validate_drop(data_dir, trust, str(params / "trust.yaml"))
     plan_file = params / trust.plan
-    if data_dir.is_dir() and plan_file.is_file():  # what the plan will miss
-        problems += plan_coverage(data_dir, load_plan(plan_file, set(MEASURES)))
+    plan = load_plan(plan_file, set(MEASURES)) if plan_file.is_file() else None
+    problems = validate_drop(data_dir, trust, str(params / "trust.yaml"), plan, str(plan_file))
+    if data_dir.is_dir() and plan is not None:  # what the plan will miss
+        problems += plan_coverage(data_dir, plan)
     errors = [p for p in problems if p.severity == "error"]
     for p in problems:
         (err if p.severity == "error" else out).print(str(p), markup=False, soft_wrap=True)
@@ -80,11 +81,14 @@ def build_store_command(
     import time
 
     from govkit.data.store import build_store, drop_hash
-    from govkit.plan.config import load_trust
+    from govkit.plan.config import load_plan, load_trust
 
     started = time.perf_counter()
     data = configured_data(data, params)
-    path = build_store(data, load_trust(params / "trust.yaml"), store)
+    trust = load_trust(params / "trust.yaml")
+    plan_file = params / trust.plan
+    path = build_store(data, trust, store, load_plan(plan_file) if plan_file.is_file()
+                       else None, plan_file)
     out.print(f"{path}: built from {data} in {time.perf_counter() - started:.1f} s "
               f"(drop {drop_hash(data)[:12]})", markup=False, soft_wrap=True)
 

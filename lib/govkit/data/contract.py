@@ -393,7 +393,8 @@ DOMAINS: dict[str, Domain] = {d.name: d for d in [
         {
             "urn": urn("school URN; blank for the trust's own report", nullable=True),
             "term": term(),
-            "action_id": text("the action's id in plan.yaml"),
+            "action_id": text("the action's id in plan.yaml; a row naming an id the plan "
+                              "does not have is an error"),
             "status": category(ACTION_STATUS, "where the action stands"),
             "note": text("a line on progress, or what is in the way", nullable=True),
         },

@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 import govkit
-from govkit.config import Trust, load_trust
+from govkit.config import Plan, Trust, load_plan, load_trust
 from govkit.data.contract import DOMAINS, Domain
 from govkit.data.readers import find_sources
 from govkit.data.validate import load_drop, pandas_dtype
@@ -88,11 +88,15 @@ def _create(con: duckdb.DuckDBPyConnection, domain: Domain, frame: pd.DataFrame)
         con.unregister("incoming")
 
 
-def build_store(data_dir: str | Path, trust: Trust, store_path: str | Path) -> Path:
-    """Validate the drop and (re)build the store atomically; DataError leaves the old one."""
+def build_store(data_dir: str | Path, trust: Trust, store_path: str | Path,
+                plan: Plan | None = None, plan_file: str | Path = "params/plan.yaml"
+                ) -> Path:
+    """Validate the drop (against the plan too, if given) and (re)build the store
+    atomically; DataError leaves the old one."""
     data_dir, store_path = Path(data_dir).resolve(), Path(store_path).resolve()
     _duckdb_can_open(store_path)
-    frames = load_drop(data_dir, trust)  # raises DataError before anything is written
+    # raises DataError before anything is written
+    frames = load_drop(data_dir, trust, plan, str(plan_file))
     try:
         return _write_store(data_dir, trust, store_path, frames)
     except (duckdb.Error, OSError) as e:  # a full disk, no permission: one line, old store kept
@@ -187,9 +191,9 @@ MetaReader = Callable[[Path], dict[str, object]]  # store_meta, or a batch worke
 
 
 def is_stale(store_path: Path, data_dir: Path, trust_file: Path | None = None,
-             read_meta: MetaReader = store_meta) -> bool:
-    """Missing, built from another folder or contract, or older than a data file or
-    trust.yaml."""
+             read_meta: MetaReader = store_meta, plan_file: Path | None = None) -> bool:
+    """Missing, built from another folder or contract, or older than a data file,
+    trust.yaml or the plan (the drop's actions are checked against it)."""
     if not store_path.is_file():
         return True
     try:
@@ -200,14 +204,15 @@ def is_stale(store_path: Path, data_dir: Path, trust_file: Path | None = None,
             or meta.get("contract") != contract_signature():
         return True
     built = store_path.stat().st_mtime
-    inputs = _data_files(data_dir) + ([trust_file] if trust_file else [])
+    inputs = _data_files(data_dir) + [f for f in (trust_file, plan_file) if f]
     return any(p.stat().st_mtime > built for p in inputs if p.exists())
 
 
 def rebuild_reason(store_path: Path, data_dir: Path, trust_file: Path | None = None,
-                   read_meta: MetaReader = store_meta) -> str | None:
+                   read_meta: MetaReader = store_meta, plan_file: Path | None = None
+                   ) -> str | None:
     """Why the store must be (re)built from ``data_dir``, in words, or None if it is fresh."""
-    if not is_stale(store_path, data_dir, trust_file, read_meta):
+    if not is_stale(store_path, data_dir, trust_file, read_meta, plan_file):
         return None
     try:
         meta = read_meta(store_path) if store_path.is_file() else {}
@@ -219,31 +224,39 @@ def rebuild_reason(store_path: Path, data_dir: Path, trust_file: Path | None = N
     if source != str(data_dir.resolve()):
         return (f"{store_path} was built from {source}; rebuilding it from {data_dir}, "
                 "the data folder configured now")
-    return f"rebuilding {store_path}: {data_dir} or trust.yaml changed since it was built"
+    changed = "trust.yaml or the plan" if plan_file else "trust.yaml"
+    return f"rebuilding {store_path}: {data_dir} or {changed} changed since it was built"
 
 
 def ensure_store(params_dir: str | Path | None = None, data_dir: str | Path | None = None,
                  store_path: str | Path | None = None,
                  notify: Callable[[str], object] | None = None,
-                 read_meta: MetaReader = store_meta) -> Path:
+                 read_meta: MetaReader = store_meta, trust: Trust | None = None,
+                 plan: Plan | None = None) -> Path:
     """The store path, (re)built first if missing, built from another folder, or older than
-    the drop or trust.yaml; ``notify`` hears why (a notebook prints it: never silent).
-    ``read_meta`` reads the store's meta row (a batch worker's kernels are given the
-    worker's copy: govkit.batch.warm)."""
+    the drop, trust.yaml or the plan; ``notify`` hears why (a notebook prints it: never
+    silent). ``read_meta`` reads the store's meta row (a batch worker's kernels are given
+    the worker's copy: govkit.batch.warm); ``trust`` and ``plan``, if the caller has
+    them, save reading them again."""
     from govkit import paths
 
     params = paths.params_dir(params_dir)
     trust_file = params / "trust.yaml"
+    trust = trust if trust is not None else load_trust(trust_file)
     if data_dir is None:
-        data_dir = paths.data_dir(None, load_trust(trust_file).data, params)
+        data_dir = paths.data_dir(None, trust.data, params)
     data, store = paths.data_dir(data_dir), paths.store_path(store_path)
-    if is_stale(store, data, trust_file, read_meta):
+    plan_file = params / trust.plan if (params / trust.plan).is_file() else None
+    if is_stale(store, data, trust_file, read_meta, plan_file):
         with _build_lock(store):  # parallel notebooks: one builds, the others then reuse it
-            reason = rebuild_reason(store, data, trust_file, read_meta)
+            reason = rebuild_reason(store, data, trust_file, read_meta, plan_file)
             if reason:
                 if notify is not None:
                     notify(reason)
-                build_store(data, load_trust(trust_file), store)
+                if plan is None and plan_file is not None:
+                    plan = load_plan(plan_file)
+                build_store(data, trust, store, plan,
+                            plan_file or "params/plan.yaml")
     return store
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from govkit.config import Trust
+from govkit.config import Plan, Trust
 from govkit.data.contract import (
     DOMAINS,
     INDICATORS,
@@ -137,6 +137,23 @@ def _trust_checks(df: pd.DataFrame, label: str, trust: Trust,
                              row=int(row), column="term")
                      for row, v in t[wrong].items()]
     return problems
+
+
+def _plan_checks(df: pd.DataFrame, label: str, plan: Plan, plan_file: str
+                 ) -> list[Problem]:
+    """An actions row must name one of the plan's actions: a row naming another (a typo,
+    an action since dropped from the plan) would otherwise be dropped without a word."""
+    if "action_id" not in df:
+        return []
+    known = [a.id for _, a in plan.actions()]
+    ids = df["action_id"]
+    wrong = ids.notna() & ~ids.isin(known)
+    valid = (f"its actions: {', '.join(known)}" if known else
+             "it has no actions (add them under a priority's actions:, or leave the "
+             "actions file out)")
+    return [Problem(label, f"{v!r} is not an action of the plan ({plan_file}); {valid}",
+                    row=int(row), column="action_id")
+            for row, v in ids[wrong].items()]
 
 
 def _attainment_checks(df: pd.DataFrame, label: str, bad: set[Cell]) -> list[Problem]:
@@ -325,12 +342,15 @@ def _hard_max(col: pa.Column) -> float:
 
 
 def check_table(raw: RawTable, domain: Domain, trust: Trust,
-                params_file: str = "params/trust.yaml") -> tuple[pd.DataFrame,
-                                                                      list[Problem]]:
-    """One file's typed rows (contract columns, index = sheet rows) and its problems."""
+                params_file: str = "params/trust.yaml", plan: Plan | None = None,
+                plan_file: str = "params/plan.yaml") -> tuple[pd.DataFrame, list[Problem]]:
+    """One file's typed rows (contract columns, index = sheet rows) and its problems;
+    with ``plan``, rows naming what the plan does not have (an action) are problems too."""
     label = raw.source.label
     df, problems, bad, missing = _parse_table(raw, domain)
     problems += _trust_checks(df, label, trust, params_file)
+    if domain.name == "actions" and plan is not None:
+        problems += _plan_checks(df, label, plan, plan_file)
     if domain.name == "attainment" and not missing:
         problems += _attainment_checks(df, label, bad)
     problems += _pandera_problems(df, domain, label, bad, missing)
@@ -340,9 +360,11 @@ def check_table(raw: RawTable, domain: Domain, trust: Trust,
     return df, problems
 
 
-def check_drop(data_dir: Path, trust: Trust, params_file: str = "params/trust.yaml"
+def check_drop(data_dir: Path, trust: Trust, params_file: str = "params/trust.yaml",
+               plan: Plan | None = None, plan_file: str = "params/plan.yaml"
                ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """Every domain's typed frame (or empty) and every problem in the drop."""
+    """Every domain's typed frame (or empty) and every problem in the drop (checked
+    against the plan too, if given: ``plan_file`` names it in messages)."""
     sources, problems = find_sources(Path(data_dir))
     frames: dict[str, pd.DataFrame] = {}
     if not Path(data_dir).is_dir():
@@ -367,7 +389,8 @@ def check_drop(data_dir: Path, trust: Trust, params_file: str = "params/trust.ya
         if raw.frame.empty:
             problems.append(Problem(source.label, "has a header but no rows: every figure "
                                     f"from {name} will show as no data", severity="warning"))
-        df, table_problems = check_table(raw, domain, trust, params_file)
+        df, table_problems = check_table(raw, domain, trust, params_file, plan,
+                                         plan_file)
         problems += table_problems
         frames[name] = df
     if "schools" in sources and not any(p.file == sources["schools"].label
@@ -397,15 +420,17 @@ def roster(trust: Trust) -> pd.DataFrame:
     return pd.concat([df, rows], ignore_index=True) if len(df) else rows
 
 
-def validate_drop(data_dir: Path, trust: Trust, params_file: str = "params/trust.yaml"
+def validate_drop(data_dir: Path, trust: Trust, params_file: str = "params/trust.yaml",
+                  plan: Plan | None = None, plan_file: str = "params/plan.yaml"
                   ) -> list[Problem]:
     """Every problem in a data drop (errors and warnings), in file then row order."""
-    return check_drop(data_dir, trust, params_file)[1]
+    return check_drop(data_dir, trust, params_file, plan, plan_file)[1]
 
 
-def load_drop(data_dir: Path, trust: Trust) -> dict[str, pd.DataFrame]:
+def load_drop(data_dir: Path, trust: Trust, plan: Plan | None = None,
+              plan_file: str = "params/plan.yaml") -> dict[str, pd.DataFrame]:
     """Validated, typed frames with exactly the contract's columns; DataError if any error."""
-    frames, problems = check_drop(data_dir, trust)
+    frames, problems = check_drop(data_dir, trust, plan=plan, plan_file=plan_file)
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
     out = {}

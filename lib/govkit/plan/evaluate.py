@@ -156,7 +156,8 @@ class Evaluator(Comparisons, History):
         pdir = paths.params_dir(params_dir)
         trust, plan = load_params(pdir)
         # None: the configured data folder (GOVKIT_DATA, trust.yaml's data:, the demo)
-        store = ensure_store(pdir, data_dir, paths.store_path(store_path))
+        store = ensure_store(pdir, data_dir, paths.store_path(store_path), trust=trust,
+                             plan=plan)
         with open_store(store) as con:
             return cls(trust, plan, con, pdir / "commentary")
 

@@ -208,7 +208,8 @@ def open_report(params_dir: Any = None, data_dir: Any = None, store_path: Any = 
     term, u, audience, pid = check_parameters(trust, plan, term, urn, audience, priority)
     ddir = paths.data_dir(data_dir, trust.data, pdir)
     spath = ensure_store(pdir, ddir, paths.store_path(store_path), notify=print,
-                         read_meta=warm.store_meta if warm is not None else store_meta)
+                         read_meta=warm.store_meta if warm is not None else store_meta,
+                         trust=trust, plan=plan)
     with open_store(spath) as con:
         ev = Evaluator(trust, plan, con, pdir / "commentary",
                        warm.evaluator if warm is not None else None)
