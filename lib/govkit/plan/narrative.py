@@ -14,7 +14,12 @@ from typing import Any
 from govkit.plan import fmt
 from govkit.plan.measures import judged
 from govkit.plan.rating import inside
+from govkit.plan.result import KpiResult
 from govkit.terms import is_academic_year
+
+# what these take: a KPI's evaluated result, or a dict of the same fields (a figure that
+# is not a KPI's, a test's few fields)
+Row = KpiResult | Mapping[str, Any]
 
 # what each rating means in a summary, by the one rule (rating.RULE)
 RAG_WORDS = {"green": "on target", "amber": "close to target or not clearly off it",
@@ -35,7 +40,7 @@ def basis_key(basis: Any) -> str | None:
     return BASIS_SHORT.get(str(basis), str(basis)).replace(" ", "-")
 
 
-def rating_of(row: Mapping[str, Any]) -> str | None:
+def rating_of(row: Row) -> str | None:
     """The one rating of an evaluated row: green, amber, red, too_few or None."""
     if str(_get(row, "status") or "ok") != "ok":
         return None
@@ -44,16 +49,16 @@ def rating_of(row: Mapping[str, Any]) -> str | None:
     return r if r in RATING_TITLES else None
 
 
-def _get(row: Mapping[str, Any], key: str) -> Any:
+def _get(row: Row, key: str) -> Any:
     v = row.get(key) if hasattr(row, "get") else None
     return None if fmt.is_missing(v) else v
 
 
-def _label(row: Mapping[str, Any]) -> str:
+def _label(row: Row) -> str:
     return str(_get(row, "label") or _get(row, "measure") or "This measure")
 
 
-def _higher_is_better(row: Mapping[str, Any]) -> bool:
+def _higher_is_better(row: Row) -> bool:
     return str(_get(row, "direction") or "higher").lower() != "lower"
 
 
@@ -105,7 +110,7 @@ def _within(point: float, lower: Any, upper: Any) -> bool:
     return inside(point, (float(lower), float(upper)))
 
 
-def target_clause(row: Mapping[str, Any]) -> str:
+def target_clause(row: Row) -> str:
     """How the value stands against its target, in words that match its RAG rating."""
     target = _get(row, "target")
     if target is None:
@@ -133,7 +138,7 @@ def target_clause(row: Mapping[str, Any]) -> str:
     return f"against a target of {shown}"
 
 
-def chance_words(row: Mapping[str, Any]) -> str:
+def chance_words(row: Row) -> str:
     """'with 24 pupils this could be chance': why a shortfall is amber, not red."""
     cohort = _get(row, "cohort")
     if cohort is None:
@@ -151,11 +156,11 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _period(row: Mapping[str, Any]) -> str:
+def _period(row: Row) -> str:
     return fmt.term_label(_get(row, "period")) if _get(row, "period") else "this term"
 
 
-def status_sentence(row: Mapping[str, Any]) -> str | None:
+def status_sentence(row: Row) -> str | None:
     """The sentence for a KPI without a figure to discuss, or None if it has one."""
     label, period = _label(row), _period(row)
     status = str(_get(row, "status") or "ok")
@@ -175,7 +180,7 @@ def status_sentence(row: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _moved(row: Mapping[str, Any]) -> str:
+def _moved(row: Row) -> str:
     unit, better_up = _get(row, "unit"), _higher_is_better(row)
     if "change_basis" in row:  # an evaluated result: its one change, on its one basis
         basis = _get(row, "change_basis")
@@ -190,7 +195,7 @@ def _moved(row: Mapping[str, Any]) -> str:
                              "the same term last year")
 
 
-def _shown(row: Mapping[str, Any]) -> str:
+def _shown(row: Row) -> str:
     shown = fmt.value(_get(row, "value"), _get(row, "unit"))
     if _get(row, "cohort_text"):  # every figure on pupils says how many
         return f"{shown} ({_get(row, 'cohort_text')})"
@@ -199,7 +204,7 @@ def _shown(row: Mapping[str, Any]) -> str:
     return shown
 
 
-def kpi_sentence(row: Mapping[str, Any]) -> str:
+def kpi_sentence(row: Row) -> str:
     """One or two sentences about one KPI row of ``Evaluator.kpis``.
 
     'Label: figure in period, against target.' then the move and the national figure.
@@ -218,7 +223,7 @@ def kpi_sentence(row: Mapping[str, Any]) -> str:
                                 red_schools_sentence(row), coverage_sentence(row)) if x)
 
 
-def interval_sentence(row: Mapping[str, Any]) -> str:
+def interval_sentence(row: Row) -> str:
     """The 95% interval, and whether the gap to target is clear of it."""
     lo, hi = _get(row, "ci_lower"), _get(row, "ci_upper")
     if lo is None or hi is None:
@@ -235,7 +240,7 @@ def interval_sentence(row: Mapping[str, Any]) -> str:
     return f"95% interval: {span}."
 
 
-def pupils_sentence(row: Mapping[str, Any]) -> str:
+def pupils_sentence(row: Row) -> str:
     """'2 more pupils at the expected standard would make this green.'"""
     n, after, counted = (_get(row, k) for k in ("pupils_to_change", "rating_after", "counted"))
     if n is None or after is None or not counted:
@@ -246,7 +251,7 @@ def pupils_sentence(row: Mapping[str, Any]) -> str:
             f"{after}.")
 
 
-def red_schools_sentence(row: Mapping[str, Any]) -> str:
+def red_schools_sentence(row: Row) -> str:
     """A trust figure names the schools red on it: 'Red at 2 schools: A (-£44k) and B.';
     a trust figure that is green or amber says so first, so it never hides them: 'Green
     for the trust; red at 7 schools: ...'."""
@@ -265,7 +270,7 @@ def red_schools_sentence(row: Mapping[str, Any]) -> str:
     return f"Red at {where}"
 
 
-def hidden_reds(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+def hidden_reds(rows: Sequence[Row]) -> list[str]:
     """Trust KPIs green or amber for the trust but red at schools, each as 'Vacant posts:
     green for the trust; red at 3 schools (A, B and C)'."""
     out = []
@@ -291,7 +296,7 @@ def deficits_sentence(deficits: Sequence[Any]) -> str:
     return f"In-year deficit beyond its reserves at {_list(items, most=8)}."
 
 
-def coverage_sentence(row: Mapping[str, Any]) -> str:
+def coverage_sentence(row: Row) -> str:
     """How much of the trust a trust figure covers: 'Covers 9 of 10 schools, 348 pupils.'"""
     counted, scope = _get(row, "schools_counted"), _get(row, "schools_in_scope")
     if counted is None or scope is None:
@@ -305,7 +310,7 @@ def coverage_sentence(row: Mapping[str, Any]) -> str:
     return text + "."
 
 
-def change_cell(row: Mapping[str, Any]) -> str:
+def change_cell(row: Row) -> str:
     """A table's change cell, saying its basis: '+0.5 pts on same term last year'."""
     basis = _get(row, "change_basis")
     if not basis or _get(row, "change") is None:
@@ -326,7 +331,7 @@ def chart_name(label: str, periods: Sequence[str], lines: Sequence[str]) -> str:
     return f"{label} by {step}, {span}{drawn}"
 
 
-def chart_title(row: Mapping[str, Any], rating: bool = True) -> str:
+def chart_title(row: Row, rating: bool = True) -> str:
     """A trend chart's title from the KPI's one result: which way it moved and on what,
     its rating, and where it stands against national, e.g. 'Attendance: up on the same
     term last year; close to target; below national'."""
@@ -354,7 +359,7 @@ def chart_title(row: Mapping[str, Any], rating: bool = True) -> str:
     return f"{label}: " + "; ".join(bits)
 
 
-def _national(row: Mapping[str, Any], source: bool) -> str:
+def _national(row: Row, source: bool) -> str:
     text = versus(_get(row, "value"), _get(row, "national_value"), _get(row, "unit"),
                   _higher_is_better(row), "the national figure", _get(row, "ci_lower"),
                   _get(row, "ci_upper"))
@@ -362,7 +367,7 @@ def _national(row: Mapping[str, Any], source: bool) -> str:
     return f"{text} ({src})" if text and source and src else text
 
 
-def public_sentence(row: Mapping[str, Any]) -> str:
+def public_sentence(row: Row) -> str:
     """A report card's sentence for parents: the figure and how it compares, no targets.
 
     Compares with national where there is a national figure, else with the trust, else
@@ -388,7 +393,7 @@ def rag_counts(rags: Iterable[Any]) -> dict[str, int]:
     return out
 
 
-def priority_summary(rows: Sequence[Mapping[str, Any]], title: str | None = None) -> str:
+def priority_summary(rows: Sequence[Row], title: str | None = None) -> str:
     """A short paragraph for a priority: how many KPIs are on target and what needs attention."""
     rated = [r for r in rows if str(_get(r, "rag") or "").lower() in RAG_WORDS]
     counts = rag_counts(_get(r, "rag") for r in rated)

@@ -5,14 +5,17 @@ Each field is one thing a page says of the KPI (value, cohort, interval, target,
 and whether a shortfall could be chance, change and its basis, pupils to flip, the
 schools red on a trust figure, coverage). It is a typed, immutable tuple: the
 evaluator keeps thousands of them (a worker holds every place's), positions stay
-``evaluate.COL``'s, and ``evaluate.kpis`` makes its DataFrame straight from them. It
-also reads like the row dicts the renderers take (``r.get("rating")``, ``"rating" in
-r``), so ``narrative.kpi_sentence(result)`` and a table row read the same object.
+``evaluate.COL``'s, and ``evaluate.kpis`` makes its DataFrame straight from them. The
+renderers read its fields by name (``r.rating``), so a misspelt field is a type error;
+``as_results`` reads back a frame of them a leader narrowed in Lab.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections.abc import Sequence
+from typing import Any, NamedTuple, TypeAlias
+
+import pandas as pd
 
 
 class KpiResult(NamedTuple):
@@ -78,6 +81,43 @@ class KpiResult(NamedTuple):
         return key in self._fields
 
     @property
+    def name(self) -> str:
+        """What a page calls the KPI: its label, else its measure's id."""
+        return str(self.label or self.measure)
+
+    @property
     def is_red(self) -> bool:
         """Rated red on a figure it shows: what reds are counted from."""
         return self.status == "ok" and self.rag == "red"
+
+
+# a frame's float column holds these as 3.0 or NaN, a bool one as numpy's bool
+_INTS = frozenset({"pupils_to_change", "schools_counted", "schools_in_scope"})
+_BOOLS = frozenset({"small_number", "clear", "chance"})
+
+# what a renderer takes: the results, or a frame of them (``context.kpis``, narrowed in Lab)
+KpiRows: TypeAlias = Sequence[KpiResult] | pd.DataFrame
+
+
+def _field(name: str, value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if name in _INTS:
+        return int(value)
+    if name in _BOOLS:
+        return bool(value)
+    return value.item() if hasattr(value, "item") else value
+
+
+def as_results(kpis: KpiRows) -> list[KpiResult]:
+    """The results a renderer reads: ``kpis`` itself, or a frame of ``Evaluator.kpis``
+    read back row by row (NaN as None; a column the frame lacks is None), so a leader's
+    narrowed frame renders as the results it holds."""
+    if not isinstance(kpis, pd.DataFrame):
+        return list(kpis)
+    have = [f for f in KpiResult._fields if f in kpis.columns]
+    columns = [kpis[f].tolist() for f in have]
+    blank: dict[str, Any] = dict.fromkeys(KpiResult._fields)
+    return [KpiResult(**{**blank, **{f: _field(f, v) for f, v in zip(have, row, strict=True)}})
+            for row in zip(*columns, strict=True)] if have else [
+        KpiResult(**blank) for _ in range(len(kpis))]

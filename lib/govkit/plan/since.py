@@ -9,11 +9,12 @@ worked out again, so a rating named here is the one the reports show.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from govkit.plan import fmt
 from govkit.plan.config import Trust
 from govkit.plan.rating import RAG_ORDER
+from govkit.plan.result import KpiResult
 from govkit.terms import parse_term
 
 if TYPE_CHECKING:  # in annotations only
@@ -37,7 +38,7 @@ class Change:
     after: str
     value: str  # this term's figure as shown
     target: str
-    row: dict[str, Any]  # this term's evaluated row (hooks, questions)
+    row: KpiResult  # this term's evaluated result (hooks, questions)
 
 
 def last_meeting(trust: Trust, term: str) -> str | None:
@@ -51,12 +52,11 @@ def last_meeting(trust: Trust, term: str) -> str | None:
     return earlier[-1] if earlier else None
 
 
-def _rated(row: dict[str, Any]) -> str | None:
-    """The row's RAG if it was rated on a figure (not too few, not withheld)."""
-    if row.get("status") != "ok":
+def _rated(row: KpiResult) -> str | None:
+    """The result's RAG if it was rated on a figure (not too few, not withheld)."""
+    if row.status != "ok":
         return None
-    r = row.get("rating")
-    return r if r in RAG_ORDER else None
+    return row.rating if row.rating in RAG_ORDER else None
 
 
 def kind_of(before: str | None, after: str | None) -> str | None:
@@ -90,16 +90,13 @@ def changes(ev: Evaluator, term: str, urns: list[int | None],
     out = []
     for urn in urns:
         place = ev.trust.name if urn is None else ev.trust.school(urn).name
-        then = {r["kpi_id"]: _rated(r) for r in ev.kpi_records(then_term, urn,
-                                                               audience=audience)}
-        for r in ev.kpi_records(term, urn, audience=audience):
-            before, after = then.get(r["kpi_id"]), _rated(r)
+        then = {r.kpi_id: _rated(r) for r in ev.results(then_term, urn, audience=audience)}
+        for r in ev.results(term, urn, audience=audience):
+            before, after = then.get(r.kpi_id), _rated(r)
             k = kind_of(before, after)
             if k is None or before is None or after is None:  # no change: kind_of's None
                 continue
-            unit = r.get("unit")
-            out.append(Change(k, urn, place, str(r["kpi_id"]),
-                              str(r.get("label") or r.get("measure")), before,
-                              after, fmt.value(r.get("value"), unit, r.get("status")),
-                              fmt.value(r.get("target"), unit), dict(r)))
+            out.append(Change(k, urn, place, r.kpi_id, r.name, before, after,
+                              fmt.value(r.value, r.unit, r.status),
+                              fmt.value(r.target, r.unit), r))
     return sorted(out, key=lambda c: KINDS.index(c.kind))

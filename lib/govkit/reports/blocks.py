@@ -15,6 +15,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from govkit.plan import fmt, narrative
+from govkit.plan.result import KpiResult, KpiRows, as_results
 from govkit.reports import charts
 from govkit.reports.html import (  # noqa: F401 re-exported
     RAG_WORDS,
@@ -71,7 +72,7 @@ def bullets(items: Iterable[str], hooks: Sequence[Mapping[str, Any]] | None = No
                                     for i, h in zip(items, held, strict=True)) + "</ul>"))
 
 
-def kpi_hooks(row: Mapping[str, Any], **extra: Any) -> dict[str, str]:
+def kpi_hooks(row: narrative.Row, **extra: Any) -> dict[str, str]:
     """What a KPI's table row, sentence and chart say, for machines (data-* attributes):
     its id, rating, which way it moved and on what basis. Every element of a page about
     one KPI carries the same, read from its one evaluated result (tests check they agree)."""
@@ -81,7 +82,7 @@ def kpi_hooks(row: Mapping[str, Any], **extra: Any) -> dict[str, str]:
         "rating": narrative.rating_of(row) or "none",
         # no change: None, or NaN from a frame's records, never "nan"
         "direction": "none" if fmt.is_missing(row.get("moved")) or not row.get("moved")
-        else str(row["moved"]),
+        else str(row.get("moved")),
         "basis": narrative.basis_key(row.get("change_basis")) or "none",
     }
     hooks.update({k: str(v) for k, v in extra.items()})
@@ -107,7 +108,7 @@ def hooks_html(hooks: Mapping[str, Any] | None) -> str:
     return str(macro("hooks")(hooks))
 
 
-def kpi_paragraph(row: Mapping[str, Any]) -> None:
+def kpi_paragraph(row: KpiResult) -> None:
     """A KPI's sentence, carrying its hooks."""
     from IPython.display import HTML
 
@@ -236,32 +237,32 @@ def note(text: str) -> None:
     _display(HTML(f'<p class="gk-note">{esc(text)}</p>'))
 
 
-def _is_total(measure: Any) -> bool:
+def _is_total(measure: str | None) -> bool:
     """A count or sum (exclusions, vacancies, GBP): the trust's is all schools added up."""
     from govkit.plan.measures import MEASURES
 
-    m = MEASURES.get(str(measure)) if not fmt.is_missing(measure) else None
+    m = MEASURES.get(measure) if measure is not None else None
     return getattr(m, "kind", None) == "total"
 
 
-def kpi_table(kpis: pd.DataFrame, comparisons: bool = True,
+def kpi_table(kpis: KpiRows, comparisons: bool = True,
               school: bool = True) -> pd.DataFrame:
-    """The rows of ``Evaluator.kpis`` as a table people read: formatted, RAG as a badge.
+    """KPI results (``Evaluator.results``, or a frame of them) as a table people read:
+    formatted, RAG as a badge.
 
     For a school, the trust column leaves totals blank (the trust's 16 vacancies beside a
     school's 1 compare nothing); for the trust itself it is dropped, as it would repeat
     the value.
     """
     rows = []
-    for r in kpis.to_dict("records"):
-        unit, status = r.get("unit"), r.get("status")
+    for r in as_results(kpis):
+        unit, status = r.unit, r.status
         row = {
-            "Measure": r.get("label") or r.get("measure"),
-            "Value": fmt.value(r.get("value"), unit, status),
+            "Measure": r.label or r.measure,
+            "Value": fmt.value(r.value, unit, status),
             # every figure on pupils says how many: "0 of 1 pupils"
-            "Pupils": fmt.MISSING if fmt.is_missing(r.get("cohort_text"))
-            else r.get("cohort_text") or fmt.MISSING,
-            "Target": fmt.value(r.get("target"), unit),
+            "Pupils": r.cohort_text or fmt.MISSING,
+            "Target": fmt.value(r.target, unit),
             "Rating": rag_badge(narrative.rating_of(r)),
             # the change says what it is on: results on last year, attendance on the
             # same term last year; never an annual figure under "Since last term"
@@ -269,26 +270,26 @@ def kpi_table(kpis: pd.DataFrame, comparisons: bool = True,
         }
         if comparisons:
             if school:
-                row["Trust"] = (fmt.MISSING if _is_total(r.get("measure"))
-                                else fmt.value(r.get("trust_value"), unit))
-            row["National"] = fmt.value(r.get("national_value"), unit)
+                row["Trust"] = (fmt.MISSING if _is_total(r.measure)
+                                else fmt.value(r.trust_value, unit))
+            row["National"] = fmt.value(r.national_value, unit)
         if not school:  # a trust figure never hides a failing school
-            row["Red at"] = narrative.join_list(str(r["red_schools"]).split("; "), most=99) \
-                if not fmt.is_missing(r.get("red_schools")) and r.get("red_schools") \
-                else fmt.MISSING
+            row["Red at"] = (narrative.join_list(r.red_schools.split("; "), most=99)
+                             if r.red_schools else fmt.MISSING)
         if status == "narrative":
             row["Value"] = "Narrative"
-            row["Rating"] = rag_badge(r.get("rag"))
+            row["Rating"] = rag_badge(r.rag)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def show_kpis(kpis: pd.DataFrame, comparisons: bool = True, caption: str | None = None,
+def show_kpis(kpis: KpiRows, comparisons: bool = True, caption: str | None = None,
               school: bool = True) -> None:
     """A KPI table with badges, then a footnote if any value is suppressed."""
-    show_table(kpi_table(kpis, comparisons, school), html_columns=("Rating",), caption=caption,
-               row_hooks=[kpi_hooks(r) for r in kpis.to_dict("records")])
-    if "status" in kpis and (kpis["status"] == "suppressed").any():
+    results = as_results(kpis)
+    show_table(kpi_table(results, comparisons, school), html_columns=("Rating",),
+               caption=caption, row_hooks=[kpi_hooks(r) for r in results])
+    if any(r.status == "suppressed" for r in results):
         note(fmt.SUPPRESSED_FOOTNOTE)
 
 

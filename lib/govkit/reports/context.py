@@ -18,6 +18,7 @@ from govkit.config import Plan, Trust
 from govkit.errors import ConfigError, GovkitError
 from govkit.plan import fmt, narrative
 from govkit.plan.evaluate import Evaluator
+from govkit.plan.result import KpiResult, KpiRows, as_results
 from govkit.reports import charts
 from govkit.reports.blocks import _display, esc, headline_line, show_pyplot_figures
 from govkit.terms import parse_term
@@ -303,11 +304,11 @@ def series(ctx: Context, measure: str, urn: Any = "same") -> pd.DataFrame:
     return s.iloc[has[0]:].reset_index(drop=True) if len(has) else s  # no empty lead-in
 
 
-def _kpi_for(ctx: Context, measure: str, kpis: pd.DataFrame | None) -> dict[str, Any]:
-    if kpis is None or "measure" not in kpis:
-        return {}
-    hit = kpis[kpis["measure"] == measure]
-    return hit.iloc[0].to_dict() if len(hit) else {}
+def _kpi_for(measure: str, kpis: KpiRows | None) -> KpiResult | None:
+    """The first of ``kpis`` on ``measure``, if any."""
+    if kpis is None:
+        return None
+    return next((r for r in as_results(kpis) if r.measure == measure), None)
 
 
 def _shown(values: pd.Series, statuses: pd.Series) -> list[Any]:
@@ -341,12 +342,20 @@ def kpis(ctx: Context, urn: Any = "same", priority: str | None = None) -> pd.Dat
     return ctx.ev.kpis(ctx.term, urn=u, priority=priority, audience=ctx.audience)
 
 
-def priority_summary(ctx: Context, rows: list[dict[str, Any]]) -> str:
+def results(ctx: Context, urn: Any = "same", priority: str | None = None) -> list[KpiResult]:
+    """``Evaluator.results`` for this report's term, place and audience: what ``kpis``
+    is a table of, as the typed results the renderers read."""
+    u = ctx.urn if urn == "same" else _urn(urn, ctx.trust)
+    return ctx.ev.results(ctx.term, urn=u, priority=priority, audience=ctx.audience)
+
+
+def priority_summary(ctx: Context, rows: KpiRows) -> str:
     """A priority's paragraph (``narrative.priority_summary``) and, where it rates the
     in-year balance, the schools here whose deficit is larger than their reserves: a
     trust total in surplus never hides a school that cannot pay its way."""
+    rows = as_results(rows)
     text = narrative.priority_summary(rows)
-    if ctx.audience != "public" and any(r.get("measure") == "in_year_balance" for r in rows):
+    if ctx.audience != "public" and any(r.measure == "in_year_balance" for r in rows):
         from govkit.plan.exceptions import deficit_exceptions
 
         short = deficit_exceptions(ctx.ev, ctx.term, "all" if ctx.urn is None else ctx.urn)
@@ -396,11 +405,12 @@ def _priority(ctx: Context, priority: str | None = None) -> Any:
         raise ConfigError(str(e.args[0])) from None
 
 
-def not_applicable_line(ctx: Context, rows: pd.DataFrame | None = None) -> str:
+def not_applicable_line(ctx: Context, rows: KpiRows | None = None) -> str:
     """Why some KPIs are missing: they do not apply to this school's phase."""
     what = f"a {ctx.phase} school" if ctx.phase else "this place"
-    if rows is None or rows.empty:
+    results = [] if rows is None else as_results(rows)
+    if not results:
         return f"The KPIs of this criterion do not apply to {ctx.place}, {what}."
-    names = [str(r.get("label") or r.get("measure")) for r in rows.to_dict("records")]
+    names = [r.name for r in results]
     verb = "does" if len(names) == 1 else "do"
     return f"Not shown: {narrative.join_list(names)} {verb} not apply to {ctx.place}, {what}."

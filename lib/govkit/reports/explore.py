@@ -80,13 +80,12 @@ def kpi_table(ctx: Context, urn: Any = "same", priority: str | None = None) -> p
     (rounded as shown), Pupils, Target, Rating (in words), Change (with what it is on: the
     same term last year for attendance, last year for results, else last term), Trust and
     National; for the trust, the schools red on it. Every column: ``context.kpis(ctx)``."""
-    rows = context.kpis(ctx, urn, priority)
+    rows = context.results(ctx, urn, priority)
     school = (ctx.urn if urn == "same" else urn) is not None
     table = blocks.kpi_table(rows, comparisons=True, school=school)
-    table["Rating"] = [blocks.RAG_BADGES[narrative.rating_of(r) if r.get("status") !=
-                                         "narrative" else blocks.rag_key(r.get("rag"))][1]
-                       for r in rows.to_dict("records")]
-    table.insert(0, "Priority", rows["priority_id"].to_numpy())
+    table["Rating"] = [blocks.RAG_BADGES[narrative.rating_of(r) if r.status != "narrative"
+                                         else blocks.rag_key(r.rag)][1] for r in rows]
+    table.insert(0, "Priority", [r.priority_id for r in rows])
     return table
 
 
@@ -95,9 +94,9 @@ def target(ctx: Context, measure_id: str, urn: Any = "same") -> float | None:
     reports rate it (a target relative to national is worked out); None if the plan sets
     none."""
     check_measure(measure_id)
-    rows = context.kpis(ctx, urn)
-    hit = rows[(rows["measure"] == measure_id) & rows["target"].notna()]
-    return float(hit["target"].iloc[0]) if len(hit) else None
+    hit = [r.target for r in context.results(ctx, urn)
+           if r.measure == measure_id and r.target is not None]
+    return float(hit[0]) if hit else None
 
 
 def trend(ctx: Context, measure_id: str, urn: Any = "same") -> charts.Chart:
@@ -106,14 +105,13 @@ def trend(ctx: Context, measure_id: str, urn: Any = "same") -> charts.Chart:
     check_measure(measure_id)
     u = ctx.urn if urn == "same" else context._urn(urn, ctx.trust)
     s = context.series(ctx, measure_id, urn=u)
-    rows = context.kpis(ctx, u)
-    row = rows[rows["measure"] == measure_id]
-    national = row["national_value"].iloc[0] if len(row) else None
+    national = next((r.national_value for r in context.results(ctx, u)
+                     if r.measure == measure_id), None)
     place = ctx.trust.school(u).name if u else ctx.trust.name
     return charts.trend_chart(list(s["period"]), context._shown(s["value"], s["status"]),
                               label(measure_id), unit(measure_id),
                               target=target(ctx, measure_id, u),
-                              national=None if fmt.is_missing(national) else national,
+                              national=national,
                               title=f"{place}: {label(measure_id).lower()} by term")
 
 

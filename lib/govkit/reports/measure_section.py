@@ -6,20 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from govkit.plan import fmt, narrative
+from govkit.plan.result import KpiResult, KpiRows
 from govkit.reports import charts, many_schools
 from govkit.reports.blocks import heading, kpi_hooks, kpi_paragraph, note, paragraph, show_chart
 from govkit.reports.context import Context, _kpi_for, _measure, _shown, series
 
 
-def measure_result(ctx: Context, measure: str,
-                   kpis: pd.DataFrame | None = None) -> dict[str, Any]:
-    """The measure's one evaluated result here: the plan's KPI row if it has one, else the
-    same fields (value, cohort, interval, change and basis, national) without a target."""
-    row = _kpi_for(ctx, measure, kpis)
-    if row:
+def measure_result(ctx: Context, measure: str, kpis: KpiRows | None = None) -> KpiResult:
+    """The measure's one evaluated result here: the plan's KPI's if ``kpis`` has one on
+    it, else the same fields (value, cohort, interval, change and basis, national) without
+    a target, priority or rating."""
+    row = _kpi_for(measure, kpis)
+    if row is not None:
         return row
     from govkit.plan.measures import MEASURES
 
@@ -27,18 +26,20 @@ def measure_result(ctx: Context, measure: str,
     mv = ctx.ev.value(measure, ctx.term, ctx.urn, ctx.audience)
     ok = mv.status == "ok"
     bench = ctx.ev.national(measure, mv.period, ctx.urn) if ok else None
-    row = {"kpi_id": measure, "measure": measure, "label": m.label, "unit": m.unit,
-           "direction": m.direction, "value": mv.value if ok else None,
-           "numerator": mv.numerator, "denominator": mv.denominator,
-           "period": mv.period or ctx.term, "status": mv.status,
-           "small_number": mv.small_number, "target": None, "rag": None,
-           "national_value": bench.value if bench else None,
-           "national_source": bench.citation if bench else None}
-    row.update(ctx.ev.result(measure, ctx.term, ctx.urn, ctx.audience, mv))
-    return row
+    fields: dict[str, Any] = dict.fromkeys(KpiResult._fields)
+    fields.update(priority_id="", priority="", criterion_id="", criterion="",
+                  kpi_id=measure, measure=measure, label=m.label, unit=m.unit,
+                  direction=m.direction, evidence="data", value=mv.value if ok else None,
+                  numerator=mv.numerator, denominator=mv.denominator,
+                  period=mv.period or ctx.term, status=mv.status, tolerance=0.0,
+                  small_number=bool(mv.small_number),
+                  national_value=bench.value if bench else None,
+                  national_source=bench.citation if bench else None)
+    fields.update(ctx.ev.result(measure, ctx.term, ctx.urn, ctx.audience, mv))
+    return KpiResult(**fields)
 
 
-def measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = None,
+def measure_chart(ctx: Context, measure: str, kpis: KpiRows | None = None,
                   label: str | None = None) -> charts.Chart | None:
     """A trend for this place, with the trust's line (for a school), national and target.
 
@@ -60,23 +61,22 @@ def measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = None,
             trust_line = trust_words[:1].upper() + trust_words[1:]
     name = label or m["label"]
     if ctx.audience == "public":  # no targets on the card, so no rating in its titles
-        title = narrative.chart_title({**row, "label": name}, rating=False)
+        title = narrative.chart_title(row._replace(label=name), rating=False)
     else:
         drawn = [ctx.place if ctx.urn else "the trust"]
         if comparison is not None and any(v is not None for v in comparison):
             drawn.append(trust_words)
-        same = (not fmt.is_missing(row.get("national_value"))
-                and not fmt.is_missing(row.get("target"))
-                and fmt.value(row["national_value"], m["unit"])
-                == fmt.value(row["target"], m["unit"]))
-        if not fmt.is_missing(row.get("national_value")):
+        same = (row.national_value is not None and row.target is not None
+                and fmt.value(row.national_value, m["unit"])
+                == fmt.value(row.target, m["unit"]))
+        if row.national_value is not None:
             drawn.append("national, which is the target" if same else "national")
-        if not fmt.is_missing(row.get("target")) and not same:
+        if row.target is not None and not same:
             drawn.append("target")
         title = narrative.chart_name(name, list(s["period"]), drawn)
     return charts.trend_chart(
         list(s["period"]), _shown(s["value"], s["status"]), label or m["label"], m["unit"],
-        national=row.get("national_value"), target=row.get("target"),
+        national=row.national_value, target=row.target,
         comparison=comparison, comparison_label=trust_line,
         place=ctx.place if ctx.urn else None, title=title)
 
@@ -93,7 +93,7 @@ def _peer_line(ctx: Context, measure: str, periods: list[Any]) -> list[Any]:
     return [by_period.get(p) for p in periods]
 
 
-def show_measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = None) -> bool:
+def show_measure_chart(ctx: Context, measure: str, kpis: KpiRows | None = None) -> bool:
     """The measure's trend chart with its hooks (data-kpi, data-rating, ...); False if none."""
     chart = measure_chart(ctx, measure, kpis)
     if chart is None:
@@ -103,7 +103,7 @@ def show_measure_chart(ctx: Context, measure: str, kpis: pd.DataFrame | None = N
     return True
 
 
-def chart_hooks(ctx: Context, row: dict[str, Any], chart: charts.Chart) -> dict[str, str]:
+def chart_hooks(ctx: Context, row: KpiResult, chart: charts.Chart) -> dict[str, str]:
     """A trend chart's hooks: its KPI's, its title, and on a board's page (whose titles
     name what is drawn) that its words give the figure only, not the rating or change."""
     extra = {} if ctx.audience == "public" else {"shows": "value"}
@@ -118,7 +118,7 @@ def show_history_note(ctx: Context, measure: str) -> None:
         note(text)
 
 
-def measure_section(ctx: Context, measure: str, kpis: pd.DataFrame | None = None,
+def measure_section(ctx: Context, measure: str, kpis: KpiRows | None = None,
                     level: int = 3) -> bool:
     """Heading, sentence and trend chart for one measure; False if it has no figures here."""
     m = _measure(measure)
@@ -132,14 +132,14 @@ def measure_section(ctx: Context, measure: str, kpis: pd.DataFrame | None = None
 
 
 def show_school_comparison(ctx: Context, measure: str,
-                           kpis: pd.DataFrame | None = None) -> None:
+                           kpis: KpiRows | None = None) -> None:
     """Bars of every school for a measure, or a line saying there are none."""
     if not school_comparison(ctx, measure, kpis):
         paragraph(f"No school has a figure for {_measure(measure)['label'].lower()} "
                   f"in {fmt.term_label(ctx.term)}.")
 
 
-def school_comparison(ctx: Context, measure: str, kpis: pd.DataFrame | None = None) -> bool:
+def school_comparison(ctx: Context, measure: str, kpis: KpiRows | None = None) -> bool:
     """Bars of every school for a measure this term, best first; False if none have one.
 
     Above many_schools.MAX_SCHOOLS the bars are the ten highest and lowest (and the
@@ -156,7 +156,8 @@ def school_comparison(ctx: Context, measure: str, kpis: pd.DataFrame | None = No
     values = list(df["value"])
     if not any(s in (None, "ok") for s in statuses):
         return False
-    row = _kpi_for(ctx, measure, kpis)
+    row = _kpi_for(measure, kpis)
+    national = row.national_value if row is not None else None
     highlight = ctx.place if ctx.urn else None
     higher = m["direction"] != "lower"
     title, drawn = None, None
@@ -172,7 +173,7 @@ def school_comparison(ctx: Context, measure: str, kpis: pd.DataFrame | None = No
         rated = [(n, v) for n, v, s in zip(names, values, statuses, strict=True)
                  if many_schools.has_figure(v, s)]
         title = charts.compare_title(
-            m["label"], rated, m["unit"], row.get("national_value"), "National", higher,
+            m["label"], rated, m["unit"], national, "National", higher,
             [r for r, v, s in zip(refs, values, statuses, strict=True)
              if many_schools.has_figure(v, s)])
         extra = highlight if len(keep) > min(2 * many_schools.ENDS, len(rated)) else None
@@ -181,10 +182,10 @@ def school_comparison(ctx: Context, measure: str, kpis: pd.DataFrame | None = No
                                          for x in (names, values, statuses, refs))
     show_chart(charts.compare_chart(
         names, values, m["label"], m["unit"], statuses=statuses,
-        reference=row.get("national_value"), highlight=highlight,
+        reference=national, highlight=highlight,
         higher_is_better=higher, title=title, references=refs))
     if drawn:
         where = (" Every school's figure is in the grid of every school against every KPI."
-                 if row else "")
+                 if row is not None else "")
         note(drawn + where)
     return True

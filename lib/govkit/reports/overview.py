@@ -215,7 +215,7 @@ def priority_paragraphs(ctx: Context, frame: pd.DataFrame | None = None) -> None
     """One heading and paragraph per priority of the plan, in the plan's order."""
     frame = kpis(ctx) if frame is None else frame
     for p in ctx.plan.priorities:
-        rows = frame[frame["priority_id"] == p.id].to_dict("records")
+        rows = frame[frame["priority_id"] == p.id]
         heading(p.title, 3)
         paragraph(context.priority_summary(ctx, rows))
 

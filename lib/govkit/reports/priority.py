@@ -8,6 +8,7 @@ import pandas as pd
 from govkit.errors import ConfigError
 from govkit.plan import fmt
 from govkit.plan.actions import ActionStatus, tracked
+from govkit.plan.result import KpiResult
 from govkit.reports import context
 from govkit.reports.blocks import (
     esc,
@@ -25,6 +26,7 @@ from govkit.reports.context import (
     _priority,
     kpis,
     not_applicable_line,
+    results,
     title,
 )
 from govkit.reports.measure_section import chart_hooks, measure_chart, show_history_note
@@ -43,9 +45,20 @@ def priority_kpis(ctx: Context, priority: str | None = None) -> pd.DataFrame:
     return kpis(ctx, priority=_priority(ctx, priority).id)
 
 
+def priority_results(ctx: Context, priority: str | None = None) -> list[KpiResult]:
+    """The priority's KPI results for this place, term and audience: what
+    ``priority_kpis`` is a table of."""
+    return results(ctx, priority=_priority(ctx, priority).id)
+
+
+def _said(comment: str | None) -> str | None:
+    """A leader's comment as shown, or None when none is given yet."""
+    return comment.strip() if comment and comment.strip() else None
+
+
 def summary(ctx: Context, priority: str | None = None) -> None:
     """How the priority's KPIs stand, in one paragraph (its heading is the notebook's)."""
-    paragraph(context.priority_summary(ctx, priority_kpis(ctx, priority).to_dict("records")))
+    paragraph(context.priority_summary(ctx, priority_results(ctx, priority)))
 
 
 def criteria(ctx: Context, priority: str | None = None) -> list[str]:
@@ -63,46 +76,44 @@ def success_criterion(ctx: Context, criterion: str, priority: str | None = None,
         raise ConfigError(f"no success criterion '{criterion}' in priority '{p.id}'; it has: "
                           + ", ".join(c.id for c in p.success_criteria))
     c = found[0]
-    frame = priority_kpis(ctx, p.id)
-    every = frame[frame["criterion_id"] == c.id]
+    every = [r for r in priority_results(ctx, p.id) if r.criterion_id == c.id]
     # KS4 at a primary school and the like: left out, with one line saying so
-    rows = every[every["status"] != "not_applicable"]
+    rows = [r for r in every if r.status != "not_applicable"]
     # a leader's comment not yet given shows nothing (the run lists it for the analyst):
     # a criterion with nothing else to show is left out, heading and all
-    said = {r["kpi_id"] for r in rows.to_dict("records") if r["status"] != "narrative"
-            or not fmt.is_missing(r.get("comment")) and str(r.get("comment")).strip()}
-    if not rows.empty and not said:
+    said = {r.kpi_id for r in rows if r.status != "narrative" or _said(r.comment)}
+    if rows and not said:
         return
     heading(c.text, 2)
-    if rows.empty:
-        paragraph(not_applicable_line(ctx) if len(every) else
+    if not rows:
+        paragraph(not_applicable_line(ctx) if every else
                   f"No KPI of this criterion is shown {AUDIENCE_WORDS.get(ctx.audience)}.")
         return
-    data = rows[rows["status"] != "narrative"]
-    if not data.empty:
+    data = [r for r in rows if r.status != "narrative"]
+    if data:
         show_kpis(data, school=ctx.urn is not None)
         if len(rows) < len(every):
-            note(not_applicable_line(ctx, every[every["status"] == "not_applicable"]))
-    for r in rows.to_dict("records"):
-        if r["status"] == "narrative":
-            if r["kpi_id"] not in said:
+            note(not_applicable_line(ctx, [r for r in every if r.status == "not_applicable"]))
+    for r in rows:
+        if r.status == "narrative":
+            if r.kpi_id not in said:
                 continue
-            if str(r.get("label") or c.text) != c.text:
-                heading(str(r.get("label")), 3)
-            comment = r.get("comment")
-            if not fmt.is_missing(comment) and str(comment).strip():
-                paragraph(f"Leaders' comment: {str(comment).strip()}")
+            if (r.label or c.text) != c.text:
+                heading(str(r.label), 3)
+            comment = _said(r.comment)
+            if comment:
+                paragraph(f"Leaders' comment: {comment}")
             continue
-        heading(str(r.get("label") or r.get("measure")), 3)
+        heading(r.name, 3)
         kpi_paragraph(r)  # the sentence, table row and chart read the one result, r
-        if charts and r["status"] == "ok" and r.get("measure"):
-            chart = measure_chart(ctx, r["measure"], rows)
+        if charts and r.status == "ok" and r.measure:
+            chart = measure_chart(ctx, r.measure, rows)
             if chart is not None:
                 show_chart(chart, hooks=chart_hooks(ctx, r, chart))
-                show_history_note(ctx, r["measure"])
-        comment = r.get("comment")
-        if not fmt.is_missing(comment) and str(comment).strip():
-            paragraph(f"Leaders' comment: {str(comment).strip()}")
+                show_history_note(ctx, r.measure)
+        comment = _said(r.comment)
+        if comment:
+            paragraph(f"Leaders' comment: {comment}")
 
 
 ACTION_BADGES = {  # status -> (symbol, css class): the word is always printed beside it
