@@ -302,13 +302,15 @@ def test_a_small_trusts_deep_dive_lists_every_school(monkeypatch: pytest.MonkeyP
 def test_params_are_read_once_per_unchanged_folder(tmp_path, monkeypatch: pytest.MonkeyPatch
                                                    ) -> None:
     """Every report kernel loads trust.yaml and the plan (parsing the trust's 300 schools
-    again in each of 3,000 reports); a worker has read them before it forks the kernels.
-    The YAML is parsed once while the files are unchanged; each caller gets its own copy;
-    an edited trust.yaml is read again."""
+    again in each of 3,000 reports); a batch worker has read them before it forks the
+    kernels (its WarmState). The YAML is parsed once while the files are unchanged; each
+    caller gets its own copy; an edited trust.yaml is read again. Below the batch,
+    load_params parses the files at every call."""
     import os
     import shutil
     from pathlib import Path
 
+    from govkit.batch.warm import WarmState
     from govkit.plan import config
     from govkit.plan.params import load_params
 
@@ -319,13 +321,14 @@ def test_params_are_read_once_per_unchanged_folder(tmp_path, monkeypatch: pytest
     from govkit.config import files
 
     parsed = _count_calls(monkeypatch, files, "parse_yaml")
-    first, plan = load_params(tmp_path)
+    warm = WarmState()
+    first, plan = warm.params(tmp_path)
     assert parsed[0] == 2  # trust.yaml and the plan
-    again, plan_again = load_params(tmp_path)
+    again, plan_again = warm.params(tmp_path)
     assert parsed[0] == 2
     assert (again, plan_again) == (first, plan)
     again.schools.pop()
-    assert len(load_params(tmp_path)[0].schools) == len(first.schools)
+    assert len(warm.params(tmp_path)[0].schools) == len(first.schools)
     # an edit of the same length, the file's time set back: still seen (bytes compared)
     st = os.stat(tmp_path / "trust.yaml")
     text = (tmp_path / "trust.yaml").read_text()
@@ -333,5 +336,7 @@ def test_params_are_read_once_per_unchanged_folder(tmp_path, monkeypatch: pytest
                                                       "name: Renamed Valley", 1))
     os.utime(tmp_path / "trust.yaml", ns=(st.st_atime_ns, st.st_mtime_ns))
     assert os.stat(tmp_path / "trust.yaml").st_size == st.st_size
-    assert load_params(tmp_path)[0].name == "Renamed Valley Learning Trust"
+    assert warm.params(tmp_path)[0].name == "Renamed Valley Learning Trust"
     assert parsed[0] == 4
+    assert load_params(tmp_path)[0].name == "Renamed Valley Learning Trust"
+    assert parsed[0] == 6

@@ -69,26 +69,6 @@ def test_the_store_meta_is_read_once_per_store_file(tmp_path):
     assert opened.call_count == 1
 
 
-def test_params_are_parsed_once_while_their_bytes_stay_the_same(demo):
-    params, _ = demo
-    warm = WarmState()
-    trust, plan = warm.params(params)
-    with mock.patch("govkit.plan.params.load_trust", side_effect=AssertionError("parsed")):
-        again, _ = warm.params(params)
-    assert again == trust and again is not trust  # its own copy
-    # an edit that keeps the modification time is still seen, by the worker and below it
-    trust_file = params / "trust.yaml"
-    st = trust_file.stat()
-    text = trust_file.read_text()
-    try:
-        trust_file.write_text(text.replace(f"name: {trust.name}", "name: Renamed Trust", 1))
-        os.utime(trust_file, ns=(st.st_atime_ns, st.st_mtime_ns))
-        assert warm.params(params)[0].name == "Renamed Trust"
-        assert load_params(params)[0].name == "Renamed Trust"
-    finally:
-        trust_file.write_text(text)
-
-
 def test_kernels_start_from_the_workers_evaluation_and_get_the_same_figures(demo):
     params, path = demo
     trust, plan = load_params(params)
