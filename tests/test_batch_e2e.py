@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,8 @@ def demo_drop(tmp_path_factory) -> Path:
 def project(tmp_path: Path, demo_drop: Path, broken: str | None = None) -> Path:
     """params/, data/ and notebooks/ side by side, as the runner expects."""
     shutil.copytree(demo_drop / "data", tmp_path / "data")
+    # the demo's action statuses name the demo plan's actions: PLAN has none
+    (tmp_path / "data" / "actions.csv").unlink()
     shutil.copytree(demo_drop / "params", tmp_path / "params")
     (tmp_path / "params" / "plan.yaml").write_text(PLAN, encoding="utf-8")
     nbs = tmp_path / "notebooks"
@@ -122,6 +126,20 @@ def test_run_writes_clean_reports_then_skips_everything(tmp_path, demo_drop):
     assert again.started == 0
     assert [e.status for e in again.entries] == ["skipped"] * 3
     assert {p: p.stat().st_mtime_ns for p in pages} == before
+    # `govkit run` with nothing changed, as its own process: it loads no kernel machinery
+    # and no plotting library (matplotlib, reached through the index's imports, took a
+    # third of such a run's time), and says every report is unchanged
+    probe = ("import sys\nfrom govkit.cli import app\ntry:\n    app(sys.argv[1:])\n"
+             "except SystemExit as e:\n    assert not e.code, e.code\n"
+             "print('loaded:', sorted(m for m in ('matplotlib', 'jupyter_client', "
+             "'papermill', 'nbconvert') if m in sys.modules))\n")
+    args = ["run", "--params", str(root / "params"), "--data", str(root / "data"), "--out",
+            str(root / "outputs"), "--report", "trust_overview", "--report", "report_card"]
+    ran = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
+                         text=True, timeout=120)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "3 report(s): 0 to run, 3 unchanged" in ran.stdout
+    assert ran.stdout.splitlines()[-1] == "loaded: []", ran.stdout
 
     (root / "params" / "plan.yaml").write_text(PLAN.replace("95\n", "96\n"), encoding="utf-8")
     assert small(root).started == 3  # the plan is an input of every report

@@ -83,3 +83,15 @@ def test_a_public_card_links_to_no_board_page(demo_term: Path) -> None:
         assert "index.html" not in page and "All reports for this term" not in page, card
     # board reports still link back to the index
     assert "../index.html" in (demo_term / "148127" / "governance.html").read_text()
+
+
+def test_the_deep_dives_a_plan_can_attach_are_the_unrated_dives() -> None:
+    """The index reads which reports are unrated from the plan's list of deep dives (so it
+    need not import the reports): that list is exactly the deep dives there are."""
+    from govkit.reports.deep_dive import DEEP_DIVES
+    from govkit.reports.scope import DIVES, shows_ratings
+
+    assert set(DEEP_DIVES) == DIVES
+    assert not any(shows_ratings(d) for d in DIVES)
+    assert not shows_ratings("report_card") and not shows_ratings("board_summary")
+    assert shows_ratings("priority-education") and shows_ratings("trust_overview")
