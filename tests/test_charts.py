@@ -233,7 +233,7 @@ def test_measures_for_another_phase_are_named_not_listed():
 
 def test_attention_table_is_one_row_per_school_most_reds_first():
     ctx = _ctx()
-    frames = overview._grid_frames(ctx)
+    frames = overview._grid_results(ctx)
     triggers = pd.DataFrame([
         dict(school="Ash <Academy>", description="Red two terms running"),
         dict(school="Ash <Academy>", description="Red two terms running"),

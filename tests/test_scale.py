@@ -9,17 +9,14 @@ KPI row worked out) or the plan reads a call makes, at two sizes of trust.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 from memstore import attendance, memstore
 
 from govkit.plan.config import Plan, School, Trust
 from govkit.plan.evaluate import Evaluator
-from govkit.plan.records import records
 
 TERMS = ["2023-24-summer", "2024-25-autumn", "2024-25-spring", "2024-25-summer"]
 T = TERMS[-1]
@@ -158,37 +155,6 @@ def test_triggers_read_the_plan_once_and_are_worked_out_once(
     assert rows[0] == 0  # triggers read figures, never KPI rows
     assert set(zip(again["urn"], again["measure"], strict=True)) == expected
     assert "changed by a caller" not in set(again["school"])
-
-
-def _same(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> None:
-    """Equal row by row, key order, type and value (NaN equal to NaN, never to None)."""
-    assert len(a) == len(b)
-    for x, y in zip(a, b, strict=True):
-        assert list(x) == list(y)
-        for k in x:
-            assert type(x[k]) is type(y[k]), (k, x[k], y[k])
-            if isinstance(x[k], float) and math.isnan(x[k]):
-                assert math.isnan(y[k])
-            else:
-                assert x[k] == y[k], (k, x[k], y[k])
-
-
-def test_records_are_what_to_dict_gives() -> None:
-    """Every KPI frame of a trust (each place, priority, audience) and a frame of awkward
-    cells read the same through records() as through DataFrame.to_dict('records')."""
-    ev = _ev(5)
-    for urn in [None, *ev.trust.urns]:
-        for p in (None, "attend", "absence"):
-            for audience in ("board", "public"):
-                f = ev.kpis(T, urn, p, audience)
-                _same(records(f), f.to_dict("records"))
-    odd = pd.DataFrame({"f": [1.5, None], "i": [1, 2], "b": [True, False],
-                        "s": ["x", None],
-                        "o": pd.Series([np.int64(3), pd.NA], dtype=object),
-                        "n": pd.Series([None, np.float64(2.5)], dtype=object),
-                        "m": pd.Series([np.bool_(True), "text"], dtype=object)})
-    _same(records(odd), odd.to_dict("records"))
-    assert records(odd)[1]["o"] is None  # pandas' NA read as None, as to_dict does
 
 
 def _shown(monkeypatch: pytest.MonkeyPatch) -> list[Any]:

@@ -127,7 +127,7 @@ def warm_board_summary(ev: Evaluator, term: str) -> None:
     then = last_meeting(ev.trust, term)
     if then is not None:
         for urn in [None, *ev.trust.urns]:
-            ev.kpi_records(then, urn)
+            ev.results(then, urn)
     for t in ev.trust.terms:
         if parse_term(t) <= parse_term(term):
             ev.triggers(t)

@@ -42,7 +42,6 @@ from govkit.plan.figures import like_for_like as _like_for_like
 from govkit.plan.history import History
 from govkit.plan.measures import MEASURES, MeasureValue, Tables, database_file
 from govkit.plan.rating import RAG_ORDER, combine_rag
-from govkit.plan.records import records
 from govkit.plan.red_schools import name_red_schools
 from govkit.plan.result import KpiResult
 from govkit.plan.story import change_since
@@ -120,7 +119,6 @@ class Evaluator(Comparisons, History):
         # takes a fifth of a dict's memory
         self._rows: dict[tuple[str, int | None, str | None, str], list[KpiResult]] = {}
         self._triggers: dict[str, pd.DataFrame] = {}
-        self._records: dict[tuple, list[dict[str, Any]]] = {}
         self.plan_measures = sorted(plan.measures())
         self.plan_kpis = plan.kpis()  # (priority, criterion, KPI with its id), made once
         self._members: dict[str, frozenset[int]] = {}
@@ -211,15 +209,6 @@ class Evaluator(Comparisons, History):
                 return r
         raise ConfigError(f"no KPI '{kpi_id}' in the plan (for {audience}); its KPIs: "
                           + ", ".join(k.id or "" for _, _, k in self.plan_kpis))
-
-    def kpi_records(self, term: str, urn: int | None = None, priority: str | None = None,
-                    audience: str = "board") -> list[dict[str, Any]]:
-        """``kpis(...).to_dict("records")`` (NaN where the frame has it), made once: a trust
-        overview reads every school's rows in two sections. Shared: do not change them."""
-        key = (term, urn, priority, audience)
-        if key not in self._records:
-            self._records[key] = records(self.kpis(term, urn, priority, audience))
-        return self._records[key]
 
     def _place_rows(self, term: str, urn: int | None, priority: str | None,
                     audience: str) -> list[KpiResult]:
@@ -314,12 +303,13 @@ class Evaluator(Comparisons, History):
         places: list[tuple[int | None, str]] = [(s.urn, self.trust.label(s.urn))
                                                 for s in self.trust.schools_in(term)]
         places.append((None, self.trust.name))
-        records = []
+        lines = []
         for urn, name in places:
-            df = self.kpis(term, urn, audience=audience)
-            df = df[df["status"] != "narrative"]
-            records.append(pd.Series(list(df["rag"]), index=list(df["kpi_id"]), name=name))
-        return pd.DataFrame(records)
+            rated = [r for r in self.results(term, urn, audience=audience)
+                     if r.status != "narrative"]
+            lines.append(pd.Series([r.rag for r in rated], index=[r.kpi_id for r in rated],
+                                   name=name, dtype=object))
+        return pd.DataFrame(lines)
 
     def overall_rag(self, term: str, urn: int | None = None, priority: str | None = None,
                     audience: str = "board") -> str | None:

@@ -5,12 +5,11 @@ exceptions first.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import pandas as pd
 
 from govkit.plan import fmt, narrative
-from govkit.plan.records import records as frame_records
+from govkit.plan.result import KpiResult, KpiRows, as_results
 from govkit.reports import context
 from govkit.reports.blocks import (
     esc,
@@ -22,24 +21,22 @@ from govkit.reports.blocks import (
     rag_key,
     show_table,
 )
-from govkit.reports.context import Context, kpis
+from govkit.reports.context import Context, results
 from govkit.reports.html import macro
 from govkit.terms import period_dates
 
 
-def _grid_cell(row: Mapping[str, Any], place: str | None = None) -> str:
-    status = row.get("status")
-    if status == "narrative":
-        return rag_badge(row.get("rag"))
-    shown = fmt.value(row.get("value"), row.get("unit"), status)
+def _grid_cell(row: KpiResult, place: str | None = None) -> str:
+    if row.status == "narrative":
+        return rag_badge(row.rag)
+    shown = fmt.value(row.value, row.unit, row.status)
     rag = narrative.rating_of(row)  # too_few too: shown, but never as a red
     if rag_key(rag) is None:
         return esc(shown)
     hooks = kpi_hooks(row, place=place) if place else kpi_hooks(row)
     # every rating beside the target it is on: a school's own (phases differ)
-    target = row.get("target")
     return str(macro("rated_value")(
-        rag, shown, hooks, None if fmt.is_missing(target) else fmt.value(target, row.get("unit"))))
+        rag, shown, hooks, None if row.target is None else fmt.value(row.target, row.unit)))
 
 
 def shown_names(ctx: Context) -> dict[str, str]:
@@ -60,72 +57,55 @@ def place_name(ctx: Context, urn: int) -> str:
     return f"{name} (joined the trust{joined})"
 
 
-def _grid_frames(ctx: Context) -> dict[str, pd.DataFrame]:
-    """Every school's KPIs this term, then the trust's, keyed by the name shown."""
-    frames = {ctx.trust.label(s.urn): kpis(ctx, urn=s.urn)
-              for s in ctx.trust.schools_in(ctx.term)}
-    frames[f"Trust ({ctx.trust.name})"] = kpis(ctx, urn=None)
-    return frames
-
-
-def _grid_records(ctx: Context) -> dict[str, list[dict[str, Any]]]:
-    """``_grid_frames`` as row dicts, each place's made once per report (shared: read only)."""
-    out = {ctx.trust.label(s.urn): ctx.ev.kpi_records(ctx.term, s.urn, audience=ctx.audience)
+def _grid_results(ctx: Context) -> dict[str, list[KpiResult]]:
+    """Every school's KPI results this term, then the trust's, keyed by the name shown."""
+    out = {ctx.trust.label(s.urn): results(ctx, urn=s.urn)
            for s in ctx.trust.schools_in(ctx.term)}
-    out[f"Trust ({ctx.trust.name})"] = ctx.ev.kpi_records(ctx.term, None,
-                                                          audience=ctx.audience)
+    out[f"Trust ({ctx.trust.name})"] = results(ctx, urn=None)
     return out
 
 
-def _is_red(r: Mapping[str, Any]) -> bool:
-    return r.get("status") == "ok" and rag_key(r.get("rag")) == "red"
-
-
-def _reds(records: Mapping[str, list[dict[str, Any]]]) -> dict[str, int]:
+def _reds(places: Mapping[str, Sequence[KpiResult]]) -> dict[str, int]:
     """How many red ratings each place has, over every KPI (the grids' school order)."""
-    return {name: sum(_is_red(r) for r in recs) for name, recs in records.items()}
+    return {name: sum(r.is_red for r in rows) for name, rows in places.items()}
 
 
-def rag_grid(ctx: Context, frames: Mapping[str, pd.DataFrame] | None = None,
+def rag_grid(ctx: Context, places: Mapping[str, KpiRows] | None = None,
              kpi_ids: Sequence[str] | None = None,
-             records: Mapping[str, list[dict[str, Any]]] | None = None,
              red_by_place: Mapping[str, int] | None = None) -> pd.DataFrame:
     """Schools down (the trust last), KPIs across: each cell the value with its RAG symbol.
 
     Exceptions first: schools with the most red ratings (over every KPI, so the order is
     the same in every grid of a report) at the top, and the KPIs with the most reds on the
-    left; ties keep the trust's and the plan's order. ``kpi_ids`` narrows the columns.
-    ``records``: the frames as row dicts, and ``red_by_place`` their reds (``_reds``),
-    when a caller draws many grids from one set. Cells are HTML; school names are
-    escaped here, column labels by ``table_html``.
+    left; ties keep the trust's and the plan's order. ``places``: each place's KPI results
+    (default ``_grid_results``); ``kpi_ids`` narrows the columns; ``red_by_place``: their
+    reds (``_reds``), when a caller draws many grids from one set. Cells are HTML; school
+    names are escaped here, column labels by ``table_html``.
     """
-    frames = _grid_frames(ctx) if frames is None else frames
+    rows = {name: as_results(f) for name, f in
+            (_grid_results(ctx) if places is None else places).items()}
     trust_name = f"Trust ({ctx.trust.name})"
-    first = frames[trust_name]
-    data = first[first["status"] != "narrative"]
-    if kpi_ids is not None:
-        data = data[data["kpi_id"].isin(list(kpi_ids))]
-    columns = list(zip(data["kpi_id"], data["label"].fillna(data["measure"]), strict=True))
+    wanted = None if kpi_ids is None else set(kpi_ids)
+    columns = [(r.kpi_id, r.name) for r in rows[trust_name] if r.status != "narrative"
+               and (wanted is None or r.kpi_id in wanted)]
     cells: dict[str, dict[str, str]] = {}
     red_by_kpi = {kid: 0 for kid, _ in columns}
-    if records is None:
-        records = {name: frame_records(df) for name, df in frames.items()}
     if red_by_place is None:
-        red_by_place = _reds(records)
-    for name in frames:
+        red_by_place = _reds(rows)
+    for name, place_rows in rows.items():
         cells[name] = {}
-        for r in records[name]:
-            if r["kpi_id"] not in red_by_kpi:
+        for r in place_rows:
+            if r.kpi_id not in red_by_kpi:
                 continue
-            cells[name][r["kpi_id"]] = _grid_cell(r, name)
-            red_by_kpi[r["kpi_id"]] += _is_red(r)
+            cells[name][r.kpi_id] = _grid_cell(r, name)
+            red_by_kpi[r.kpi_id] += r.is_red
     columns.sort(key=lambda kv: -red_by_kpi[kv[0]])
-    schools = sorted((n for n in frames if n != trust_name), key=lambda n: -red_by_place[n])
+    schools = sorted((n for n in rows if n != trust_name), key=lambda n: -red_by_place[n])
     shown = shown_names(ctx)
-    rows = [{"School": esc(shown.get(n, n)), **{str(label): cells[n].get(kid, fmt.MISSING)
-                                                for kid, label in columns}}
-            for n in [*schools, trust_name]]
-    return pd.DataFrame(rows, columns=["School", *[str(label) for _, label in columns]])
+    table = [{"School": esc(shown.get(n, n)), **{str(label): cells[n].get(kid, fmt.MISSING)
+                                                 for kid, label in columns}}
+             for n in [*schools, trust_name]]
+    return pd.DataFrame(table, columns=["School", *[str(label) for _, label in columns]])
 
 
 GRID_NOTE = ("Each cell shows the figure with its rating and, under it, the school's own "
@@ -140,34 +120,32 @@ GRID_NOTE = ("Each cell shows the figure with its rating and, under it, the scho
 def show_rag_grid(ctx: Context) -> None:
     """One grid per success criterion, under its priority: a few columns each, so every
     grid fits the page instead of running off its right edge."""
-    frames = _grid_frames(ctx)
-    records = _grid_records(ctx)  # once, not per grid
-    red_by_place = _reds(records)
-    trust_frame = frames[f"Trust ({ctx.trust.name})"]
+    places = _grid_results(ctx)  # once, not per grid
+    red_by_place = _reds(places)
+    trust_rows = places[f"Trust ({ctx.trust.name})"]
     note(GRID_NOTE + fmt.SUPPRESSED_FOOTNOTE)
     for p in ctx.plan.priorities:
-        rows = trust_frame[(trust_frame["priority_id"] == p.id)
-                           & (trust_frame["status"] != "narrative")]
-        if rows.empty:
+        rows = [r for r in trust_rows if r.priority_id == p.id and r.status != "narrative"]
+        if not rows:
             continue
         heading(p.title, 3)
         for c in p.success_criteria:
-            ids = list(rows.loc[rows["criterion_id"] == c.id, "kpi_id"])
+            ids = [r.kpi_id for r in rows if r.criterion_id == c.id]
             if not ids:
                 continue
-            grid = rag_grid(ctx, frames, ids, records, red_by_place)
+            grid = rag_grid(ctx, places, ids, red_by_place)
             # every cell was escaped or built by this module, so the cells are trusted HTML
             show_table(grid, html_columns=tuple(grid.columns[1:]) + ("School",),
                        caption=c.text)
 
 
-def attention_table(frames: Mapping[str, pd.DataFrame | list[dict[str, Any]]],
+def attention_table(frames: Mapping[str, KpiRows],
                     triggers: pd.DataFrame | None) -> pd.DataFrame:
     """One row per place with a red KPI or a trigger, most reds first: what to look at first.
 
     Each row counts the reds among the place's rated KPIs, names the first few, and says
     which intervention triggers it meets, each once with how many KPIs set it off.
-    ``frames``: each place's KPI frame, or its rows as dicts (``_grid_records``).
+    ``frames``: each place's KPI results (``_grid_results``), or its KPI frame.
     """
     # each school's triggers, each description once with how many KPIs set it off (in
     # the order they fired), gathered in one pass rather than a filtered frame per place
@@ -179,9 +157,8 @@ def attention_table(frames: Mapping[str, pd.DataFrame | list[dict[str, Any]]],
                 mine[desc] = mine.get(desc, 0) + 1
     rows = []
     for name, f in frames.items():
-        rated = [r for r in (f if isinstance(f, list) else frame_records(f))
-                 if r.get("status") == "ok" and rag_key(r.get("rag")) is not None]
-        reds = [str(r.get("label") or r.get("measure")) for r in rated if _is_red(r)]
+        rated = [r for r in as_results(f) if r.status == "ok" and rag_key(r.rag) is not None]
+        reds = [r.name for r in rated if r.is_red]
         fired = [f"{desc} ({n} KPIs)" if n > 1 else str(desc)
                  for desc, n in fired_by.get(name, {}).items()]
         if not reds and not fired:
@@ -198,7 +175,7 @@ def attention_table(frames: Mapping[str, pd.DataFrame | list[dict[str, Any]]],
 
 def show_attention(ctx: Context) -> None:
     """The trust overview's first table: each school's reds and triggers in one row."""
-    table = attention_table(_grid_records(ctx), ctx.ev.triggers(ctx.term))
+    table = attention_table(_grid_results(ctx), ctx.ev.triggers(ctx.term))
     if table.empty:
         paragraph("No KPI is rated red and no school meets an intervention trigger this term.")
         return
@@ -211,33 +188,34 @@ def show_attention(ctx: Context) -> None:
     show_table(table.assign(School=[shown.get(n, n) for n in table["School"]]))
 
 
-def priority_paragraphs(ctx: Context, frame: pd.DataFrame | None = None) -> None:
-    """One heading and paragraph per priority of the plan, in the plan's order."""
-    frame = kpis(ctx) if frame is None else frame
+def priority_paragraphs(ctx: Context, frame: KpiRows | None = None) -> None:
+    """One heading and paragraph per priority of the plan, in the plan's order
+    (``frame``: the KPIs to count, ``context.kpis`` or results; default all)."""
+    every = results(ctx) if frame is None else as_results(frame)
     for p in ctx.plan.priorities:
-        rows = frame[frame["priority_id"] == p.id]
+        rows = [r for r in every if r.priority_id == p.id]
         heading(p.title, 3)
         paragraph(context.priority_summary(ctx, rows))
 
 
-def show_trust_vs_national(ctx: Context, frame: pd.DataFrame | None = None) -> None:
-    """The place's KPIs that have a national figure, side by side with it."""
-    frame = kpis(ctx) if frame is None else frame
-    has = frame[frame["national_value"].notna() & (frame["status"] != "narrative")]
-    if has.empty:
+def show_trust_vs_national(ctx: Context, frame: KpiRows | None = None) -> None:
+    """The place's KPIs that have a national figure, side by side with it (``frame``: the
+    KPIs to show, ``context.kpis`` or results; default all)."""
+    every = results(ctx) if frame is None else as_results(frame)
+    has = [r for r in every if r.national_value is not None and r.status != "narrative"]
+    if not has:
         paragraph("No KPI in the plan has a published national figure for this term.")
         return
     rows = []
-    for r in has.to_dict("records"):
-        unit = r.get("unit")
-        better = narrative.versus(r.get("value"), r.get("national_value"), unit,
-                                  str(r.get("direction")) != "lower", "national")
-        rows.append({"Measure": r.get("label"),
-                     ctx.place: fmt.value(r.get("value"), unit, r.get("status")),
-                     "National": fmt.value(r.get("national_value"), unit),
+    for r in has:
+        better = narrative.versus(r.value, r.national_value, r.unit,
+                                  str(r.direction) != "lower", "national")
+        rows.append({"Measure": r.label,
+                     ctx.place: fmt.value(r.value, r.unit, r.status),
+                     "National": fmt.value(r.national_value, r.unit),
                      "Compared with national": better.split(" than")[0].split(" with")[0]
-                     if r.get("status") == "ok" else fmt.MISSING,
-                     "Source": r.get("national_source") or fmt.MISSING})
+                     if r.status == "ok" else fmt.MISSING,
+                     "Source": r.national_source or fmt.MISSING})
     show_table(pd.DataFrame(rows))
 
 
