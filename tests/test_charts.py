@@ -150,7 +150,12 @@ class _Ev:
                  label="Reserves", unit="percent", direction="higher", value=4.0, rag="red",
                  status="ok", target=5.0, trust_value=4.0, national_value=None,
                  priority_id="p2", national_source=None, period=term, comment=None),
-        ])
+        ]).assign(rating=lambda f: f["rag"])  # as evaluated: each rated on its figure
+
+    def results(self, term, urn=None, priority=None, audience="board"):
+        from govkit.plan.result import as_results
+
+        return as_results(self.kpis(term, urn, priority, audience))
 
 
 def _ctx(urn=None, audience="board"):
