@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
@@ -19,7 +19,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 # code, '[bold]' in a school's name is not markup, and an ESC in it is shown as '\x1b'.
 err = SafeConsole(stderr=True)
 out = SafeConsole()
-F = TypeVar("F", bound=Callable[..., object])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 ParamsOpt = Annotated[Path, typer.Option("--params", help="folder with trust.yaml and plan.yaml")]
 DataOpt = Annotated[Path | None, typer.Option(
@@ -46,11 +47,11 @@ def configured_data(data: Path | None, params: Path) -> Path:
     return paths.data_dir(None, configured, params)
 
 
-def user_errors(fn: F) -> F:
+def user_errors(fn: Callable[P, R]) -> Callable[P, R]:
     """Show our own errors as plain lines (no traceback) and exit 2."""
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
         except GovkitError as e:
@@ -58,4 +59,4 @@ def user_errors(fn: F) -> F:
                 err.print(line, markup=False, soft_wrap=True)
             raise typer.Exit(e.exit_code) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper

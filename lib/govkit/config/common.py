@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
@@ -19,8 +19,9 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 # Phases as GIAS has them (infant and junior schools are GIAS's primary phase, told
 # apart by the ages they take); middle schools, deemed primary or secondary, take KS2.
-PHASES = ("primary", "secondary", "special", "all-through", "alternative", "nursery",
-          "infant", "junior", "middle", "16-plus")
+Phase = Literal["primary", "secondary", "special", "all-through", "alternative", "nursery",
+                "infant", "junior", "middle", "16-plus"]
+PHASES: tuple[str, ...] = get_args(Phase)
 # The phase a school is compared by (targets by phase, the trust's schools of its phase,
 # national for its phase): the one place that says which phases count as alike. A finer
 # GIAS phase (infant, junior, middle, 16 plus) maps here to the group it is judged with.

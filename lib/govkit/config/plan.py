@@ -9,10 +9,10 @@ from pydantic import Field, field_validator, model_validator
 
 from govkit.config.common import (
     _SLUG,
-    PHASES,
     Audience,
     DeepDive,
     Direction,
+    Phase,
     _At,
     _refuse_repeats,
     _Strict,
@@ -64,17 +64,21 @@ class KPI(_Strict):
                              description="how far short of target is amber")
     direction: Direction | None = None
     audience: list[Audience] | None = None
-    by_phase: dict[Literal[PHASES], PhaseTarget] | None = Field(  # type: ignore[valid-type]
+    by_phase: dict[Phase, PhaseTarget] | None = Field(
         None, description="targets for schools of a phase, e.g. special: {target: null}")
 
     def for_phase(self, phase: str | None) -> tuple[Target | None, float]:
         """The target and tolerance for a school of ``phase`` (None: the trust)."""
         if phase is None or not self.by_phase:
             return self.target, self.tolerance
-        own = self.by_phase.get(phase) or self.by_phase.get(comparison_phase(phase))
+        own = self._set_for(phase) or self._set_for(comparison_phase(phase))
         if own is None:
             return self.target, self.tolerance
         return own.target, self.tolerance if own.tolerance is None else own.tolerance
+
+    def _set_for(self, phase: str) -> PhaseTarget | None:
+        """The target set for exactly ``phase`` (a phase read from data is a plain str)."""
+        return next((t for p, t in (self.by_phase or {}).items() if p == phase), None)
 
     @model_validator(mode="after")
     def _measure_when_data(self) -> KPI:

@@ -4,14 +4,14 @@ its terms, suppression rules, branding and board settings."""
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from govkit.config.common import (
     _HEX,
-    PHASES,
     Audience,
+    Phase,
     _At,
     _refuse_repeats,
     _Strict,
@@ -23,7 +23,7 @@ from govkit.terms import TermError, parse_term, period_dates
 class School(_Strict):
     urn: int = Field(ge=100000, le=999999, description="DfE URN")
     name: str
-    phase: Literal[PHASES]  # type: ignore[valid-type]
+    phase: Phase
     local_governing_body: str | None = None
     joined_trust: datetime.date | None = Field(None, description="date the school joined "
                                                "the trust (GIAS 'Joined date')")
@@ -101,7 +101,9 @@ class Branding(_Strict):
         return v
 
 
-EXCEPTION_AREAS = ("safeguarding", "statutory_compliance", "high_risks", "deficits", "triggers")
+ExceptionArea = Literal["safeguarding", "statutory_compliance", "high_risks", "deficits",
+                        "triggers"]
+EXCEPTION_AREAS: tuple[ExceptionArea, ...] = get_args(ExceptionArea)
 
 
 class Board(_Strict):
@@ -109,7 +111,7 @@ class Board(_Strict):
 
     last_meeting: str | None = Field(None, description="the term the board last met on "
                                      "(default: the term before the report's)")
-    exceptions: list[Literal[EXCEPTION_AREAS]] = Field(  # type: ignore[valid-type]
+    exceptions: list[ExceptionArea] = Field(
         list(EXCEPTION_AREAS), description="what always reaches the board, whatever its "
         "weight in the grid: safeguarding (checklist items not fully met), "
         "statutory_compliance (checklist items not met or overdue), high_risks (open risks "

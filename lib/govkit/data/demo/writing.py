@@ -29,8 +29,8 @@ def _cell(value: object, kind: str) -> str:
         return pd.Timestamp(value).strftime("%d/%m/%Y")
     if kind == "bool":
         return "yes" if value else "no"
-    if kind in ("urn", "count"):
-        return str(int(value))  # type: ignore[call-overload]
+    if kind in ("urn", "count") and isinstance(value, int | float | np.number):
+        return str(int(value))
     if isinstance(value, float | np.floating):
         v = float(value)
         return str(int(v)) if v.is_integer() else repr(v)
