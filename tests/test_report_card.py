@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from memstore import URN_A, URN_B, URN_C, attendance, memstore, plan, schools, trust
 
+from govkit.plan import fmt
 from govkit.plan.evaluate import Evaluator
 from govkit.reports import report_card as rc
 from govkit.reports.context import Context
@@ -256,3 +257,30 @@ def test_no_card_says_a_topic_it_shows_is_missing(demo_term: Path) -> None:
                      if el.get_text().startswith("Not on this card")), "")
         for topic in set(rc.SHORT_NAMES.values()):
             assert left.count(topic) <= 1, (card.parent.name, left)
+
+
+def test_a_card_showing_percentage_points_says_what_pts_means() -> None:
+    """'3.0 pts' in a gap row was never explained to a parent: a card whose figures are in
+    percentage points says what they are under its tables; one without says nothing."""
+    gaps = pd.DataFrame({"What we measure": ["Attendance gap: other pupils minus "
+                                             "disadvantaged pupils"],
+                         "Oak": ["c"], "Trust": ["3.1 pts"], "National": ["–"],
+                         "How we compare": ["–"]})
+    national_only = gaps.assign(Trust="–", National="22.0 pts (all schools)")
+    plain = pd.DataFrame({"What we measure": ["Attendance", "Targets missed by 3 pts"],
+                          "Oak": ["92.0%", "c"], "National": ["94.5%", "–"],
+                          "How we compare": ["Below national (worse)", "Gap of 2 pts"]})
+    assert rc.shows_points([plain, gaps]) and rc.shows_points([national_only])
+    # a label or the words may say "pts": only a figure in points needs the line
+    assert not rc.shows_points([plain])
+    assert fmt.POINTS_FOOTNOTE == ("pts = percentage points, the gap between two "
+                                   "percentages: 95% and 92% are 3 pts apart.")
+
+
+def test_built_cards_explain_pts_under_the_tables_that_show_it(demo_term: Path) -> None:
+    for card in sorted(demo_term.glob("*/report_card.html")):
+        glance = _section(card.read_text(encoding="utf-8"), "At a glance")
+        shows = bool(re.search(r"<td[^>]*>-?\d+\.\d pts", glance))
+        assert (fmt.POINTS_FOOTNOTE in glance) == shows, card.parent.name
+        if shows:  # after the last table, where the Trust column is explained
+            assert glance.rindex("</table>") < glance.index(fmt.POINTS_FOOTNOTE)

@@ -21,6 +21,10 @@ SUPPRESSED_FOOTNOTE = (
     "c = suppressed: the figure covers too few pupils to publish without risk of "
     "identifying them (GSS symbol)."
 )
+POINTS = "pts"  # a gap between two percentages, as a table cell writes it: "3.0 pts"
+POINTS_FOOTNOTE = (
+    "pts = percentage points, the gap between two percentages: 95% and 92% are 3 pts apart."
+)
 
 # Units a measure may carry, grouped by how they are written.
 _PERCENT = {"percent", "%", "pct", "percentage", "rate"}
@@ -114,7 +118,7 @@ def value(v: Any, unit: str | None, status: str | None = None, dp: int | None = 
     if u in _PERCENT:
         return percent(v, 1 if dp is None else dp)
     if u in _POINTS:
-        return f"{number(v, 1 if dp is None else dp)} pts"
+        return f"{number(v, 1 if dp is None else dp)} {POINTS}"
     if u in _MONEY:
         return money(v)
     if u in _PER_100:  # a rate of events, not a share of pupils: never "%"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 import pandas as pd
@@ -278,6 +279,15 @@ def card_table(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
     return out if ctx.urn else out.drop(columns=["Trust"])
 
 
+def shows_points(tables: list[pd.DataFrame]) -> bool:
+    """Whether a figure in these card tables is in percentage points ("3.0 pts"), which
+    a parent may not know: the card then says what the word means."""
+    words = ("What we measure", "How we compare")
+    points = re.compile(rf"\d {fmt.POINTS}\b")  # "3.0 pts", "22.0 pts (all schools)"
+    return any(points.search(str(v)) for t in tables
+               for c in t.columns if c not in words for v in t[c])
+
+
 def trust_column_note(ctx: Context, urn: int) -> str:
     """What the Trust column is for school ``urn`` (the card's): its phase's schools, not
     the whole trust (a primary's suspensions beside a figure swollen by the secondaries
@@ -451,12 +461,16 @@ def at_a_glance(ctx: Context) -> None:
     if frame.empty:
         return
     heading("At a glance", 2)
+    tables = []
     for title, part in card_groups(frame):
         heading(title, 3)
-        show_table(card_table(ctx, part), cell_hooks=card_cell_hooks(ctx, part),
+        tables.append(card_table(ctx, part))
+        show_table(tables[-1], cell_hooks=card_cell_hooks(ctx, part),
                    row_hooks=[kpi_hooks(r, **CARD_ROW_HOOKS) for r in part.to_dict("records")])
     if ctx.urn:
         note(trust_column_note(ctx, ctx.urn))
+    if shows_points(tables):  # said under the tables a parent reads "3.0 pts" in
+        note(fmt.POINTS_FOOTNOTE)
     line = left_out_line(ctx)
     if line:
         note(line)
