@@ -128,6 +128,8 @@ def real_project(tmp_path_factory) -> Path:
     demo = write_demo(root / "data", schools=2)
     write_trust_yaml(root / "params" / "trust.yaml", demo)
     (root / "params" / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    # the demo's action statuses name the demo plan's actions: PLAN has none
+    (root / "data" / "actions.csv").unlink()
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
     return root
 

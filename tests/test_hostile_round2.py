@@ -236,6 +236,8 @@ def hostile_project(tmp_path_factory) -> Path:
         s["name"] = name
     (root / "params/trust.yaml").write_text(yaml.safe_dump(trust), encoding="utf-8")
     (root / "params" / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    # the demo's action statuses name the demo plan's actions: PLAN has none
+    (root / "data" / "actions.csv").unlink()
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
     return root
 

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from govkit.cli import app
-from govkit.data.importers import census, cfr, import_file, ks4, recognise
+from govkit.data.importers import census, cfr, import_file, import_files, ks4, recognise
 from govkit.data.importers.dfe import academic_year, read_value
 from govkit.data.importers.gias import find_trust, phase_of
 from govkit.data.importers.ks2 import la_comparison, read_ks2
@@ -224,3 +224,30 @@ def test_the_trusts_own_census_rows_are_kept_and_januarys_fills_only_the_rest(tm
     own = census[census["source"].isna()].set_index(["urn", "term"])
     assert own.loc[(145090, "2017-18-spring"), "pupils_on_roll"] == 1361
     assert pd.isna(own.loc[(145090, "2017-18-autumn"), "eal"])
+
+
+@pytest.mark.parametrize("book,sheet", [("trust-data.xlsx", "census"),
+                                        ("census.xlsx", "Sheet1")])
+def test_a_census_kept_in_a_workbook_is_refused_before_anything_is_written(tmp_path, book,
+                                                                          sheet):
+    """The trust's own census in its workbook (a sheet, or census.xlsx): importing DfE's
+    would write census.csv beside it, blind to the trust's rows, and the drop would give
+    the census twice. Refused, naming the workbook and sheet, nothing written."""
+    from openpyxl import Workbook
+
+    trust = Trust(name="T", terms=["2017-18-autumn", "2017-18-spring", "2017-18-summer"],
+                  schools=[School(urn=141930, name="Stokesley School", phase="secondary")])
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(["urn", "term", "pupils_on_roll", "disadvantaged", "send_support", "ehcp"])
+    ws.append([141930, "2017-18-autumn", 1180, 140, 150, 5])
+    wb.save(tmp_path / book)
+    with pytest.raises(DataError) as e:
+        import_files([DFE / "census/2017-2018_815_census.csv"], tmp_path, trust)
+    label = f"{book}[{sheet}]" if book == "trust-data.xlsx" else book
+    assert [str(p) for p in e.value.problems] == [
+        f"{label}: census is kept in this workbook; import writes census.csv and a domain "
+        f"is given once: save the {'sheet' if book == 'trust-data.xlsx' else 'workbook'} "
+        "as census.csv (CSV UTF-8) and remove it from the workbook, then import again"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [book]

@@ -26,7 +26,7 @@ import pandas as pd
 from govkit.config import Trust
 from govkit.data.contract import DOMAINS
 from govkit.data.importers.dfe import academic_year, header_of, year_from_name
-from govkit.data.readers import Source, decode_csv_bytes, read_csv_text
+from govkit.data.readers import Source, decode_csv_bytes, find_sources, read_csv_text
 from govkit.errors import DataError, Problem
 from govkit.files import replacing
 from govkit.terms import TermError
@@ -174,11 +174,16 @@ def import_file(path: str | Path, data_dir: str | Path, trust: Trust,
                                  "match none of " + "; ".join(
                                      f"{i.name} ({i.about})" for i in REGISTRY))])
     target = data_dir / f"{imp.domain}.csv"
-    clash = [q for q in data_dir.glob("*.xlsx") if q.stem.lower() == imp.domain] \
-        if data_dir.is_dir() else []
-    if clash:
-        raise DataError([Problem(clash[0].name, f"{imp.domain} is kept in this workbook; "
-                                 f"import writes {target.name}: move one of them aside")])
+    # a domain kept in a workbook (census.xlsx, or a census sheet of the trust's workbook)
+    # is refused before anything is read: import would write a second copy beside it,
+    # blind to the trust's own rows there
+    kept_in = find_sources(data_dir)[0].get(imp.domain) if data_dir.is_dir() else None
+    if kept_in is not None and kept_in.path.suffix.lower() == ".xlsx":
+        raise DataError([Problem(kept_in.label, f"{imp.domain} is kept in this workbook; "
+                                 f"import writes {target.name} and a domain is given once: "
+                                 f"save the {'sheet' if kept_in.sheet else 'workbook'} as "
+                                 f"{target.name} (CSV UTF-8) and remove it from the "
+                                 "workbook, then import again")])
     links = trust.predecessor_links()
     got = imp.read(path, choose_year(path, year), frozenset(trust.urns) | frozenset(links))
     if any(p.severity == "error" for p in got.problems):
