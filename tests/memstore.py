@@ -12,6 +12,7 @@ from govkit.data.contract import DOMAINS
 from govkit.data.store import sql_type
 from govkit.data.validate import pandas_dtype
 from govkit.plan.config import Plan, School, Trust
+from govkit.plan.result import KpiResult
 
 URN_A, URN_B, URN_C = 100001, 100002, 100003
 
@@ -82,3 +83,10 @@ def result(urn: int, year: str, indicator: str, cohort: int | None, pupils: int 
     return {"urn": urn, "academic_year": year, "key_stage": stage, "pupil_group": group,
             "indicator": indicator, "cohort": cohort, "pupils": pupils, "score": score,
             "status": status, "note": note}
+
+
+def kpi(**fields: Any) -> KpiResult:
+    """A KPI result with these fields, the rest None (``rating`` its ``rag`` unless
+    given), for a renderer's test: what ``Evaluator.results`` gives, field by field."""
+    fields.setdefault("rating", fields.get("rag"))
+    return KpiResult(**{**dict.fromkeys(KpiResult._fields), **fields})

@@ -6,6 +6,7 @@ matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
 
+from govkit.plan.result import as_results  # noqa: E402
 from govkit.reports import blocks, charts, context, overview, report_card  # noqa: E402
 
 TERMS = ["2023-24-autumn", "2023-24-spring", "2023-24-summer", "2024-25-autumn"]
@@ -101,7 +102,8 @@ def test_figure_hooks_go_on_their_cells_escaped():
             'data-urn="148192" data-value="95.2%">95.2%</td>') in out
     assert 'data-x="&quot;&lt;"' in out
     # a KPI row with no change says direction "none", not the frame's NaN
-    row = {"kpi_id": "k", "rag": "green", "moved": float("nan"), "change_basis": None}
+    row = as_results(pd.DataFrame([{"kpi_id": "k", "rag": "green", "moved": float("nan"),
+                                    "change_basis": None}]))[0]
     assert blocks.kpi_hooks(row)["direction"] == "none"
 
 

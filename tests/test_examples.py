@@ -175,11 +175,13 @@ def test_narrative_kpi_comes_back_with_its_comment(con, tmp_path):
     assert row["status"] == "narrative"
     assert row["label"] == "System Leadership engagement is effective"
     assert row["comment"] == "Eight system leaders supported four schools."
-    assert narrative.kpi_sentence(row) == (
+    results = {r.kpi_id: r for r in ev.results(TERM)}
+    assert narrative.kpi_sentence(results["succession.engagement.1"]) == (
         "Leaders report: Eight system leaders supported four schools.")
     waiting = trust.loc["succession.aspirant-leaders.1"]
     assert pd.isna(waiting["comment"])
-    assert narrative.kpi_sentence(waiting) == ""  # nothing on the page: the run lists it
+    # nothing on the page: the run lists it
+    assert narrative.kpi_sentence(results["succession.aspirant-leaders.1"]) == ""
     # a school's comment is its own: the trust's row for the same KPI still waits
     assert pd.isna(trust.loc["provision.core-offer.1", "comment"])
     school = ev.kpis(TERM, PRIMARY).set_index("kpi_id")

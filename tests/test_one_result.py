@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from memstore import URN_A, URN_B, URN_C, attendance, memstore, plan, result, schools, trust
+from memstore import URN_A, URN_B, URN_C, attendance, kpi, memstore, plan, result, schools, trust
 
 from govkit.errors import ConfigError
 from govkit.plan import fmt, narrative
@@ -37,12 +37,12 @@ def _cohorts_ev(min_cohort: int = 10) -> Evaluator:
 
 def test_nine_pupils_are_too_few_to_rate_ten_and_eleven_are_red():
     ev = _cohorts_ev()
-    nine, ten, eleven = (ev.kpis(SUMMER, u).iloc[0] for u in (URN_A, URN_B, URN_C))
-    assert (nine["rating"], nine["rag"]) == ("too_few", None)
-    assert (ten["rating"], ten["rag"]) == ("red", "red")
-    assert (eleven["rating"], eleven["rag"]) == ("red", "red")
+    nine, ten, eleven = (ev.results(SUMMER, u)[0] for u in (URN_A, URN_B, URN_C))
+    assert (nine.rating, nine.rag) == ("too_few", None)
+    assert (ten.rating, ten.rag) == ("red", "red")
+    assert (eleven.rating, eleven.rag) == ("red", "red")
     # shown, with its cohort, but in words that rate nothing
-    assert nine["value"] == 0.0 and nine["cohort_text"] == "0 of 9 pupils"
+    assert nine.value == 0.0 and nine.cohort_text == "0 of 9 pupils"
     s = narrative.kpi_sentence(nine)
     assert s.startswith("KS2 reading, writing and maths: expected standard: 0.0% (0 of 9 "
                         "pupils) in 2024-25, too few pupils to rate against the target of "
@@ -104,20 +104,20 @@ def _attendance_ev() -> Evaluator:
 
 
 def test_seasonal_measures_compare_with_the_same_term_last_year():
-    df = _attendance_ev().kpis(SUMMER, URN_A).set_index("kpi_id")
-    att = df.loc["att"]
+    df = {r.kpi_id: r for r in _attendance_ev().results(SUMMER, URN_A)}
+    att = df["att"]
     # 96.0 - 94.0 (summer on summer), not 96.0 - 97.0 (summer on spring)
-    assert att["change"] == pytest.approx(2.0)
-    assert (att["change_basis"], att["moved"]) == ("the same term last year", "up")
+    assert att.change == pytest.approx(2.0)
+    assert (att.change_basis, att.moved) == ("the same term last year", "up")
     assert "Up 2.0 percentage points on the same term last year" in narrative.kpi_sentence(att)
     assert narrative.change_cell(att) == "+2.0 pts on same term last year"
     assert narrative.chart_title(att).startswith("Attendance: up on the same term last year")
     # staff turnover is not seasonal: 12% - 10% on last term
-    turn = df.loc["turn"]
-    assert turn["change"] == pytest.approx(2.0) and turn["change_basis"] == "last term"
+    turn = df["turn"]
+    assert turn.change == pytest.approx(2.0) and turn.change_basis == "last term"
     # yearly results: 60% - 50% on last year
-    rwm = df.loc["rwm"]
-    assert rwm["change"] == pytest.approx(10.0) and rwm["change_basis"] == "last year"
+    rwm = df["rwm"]
+    assert rwm.change == pytest.approx(10.0) and rwm.change_basis == "last year"
     assert narrative.change_cell(rwm) == "+10.0 pts on last year"
 
 
@@ -165,9 +165,9 @@ def test_95_0_is_never_just_short_of_95_0():
                           "tolerance": 1}]),
                    memstore(schools=schools("primary"),
                             attendance=[attendance(URN_A, SUMMER, 10_000, 504)]))
-    row = ev.kpis(SUMMER, URN_A).iloc[0]
-    assert row["value"] == pytest.approx(94.96)
-    assert row["rating"] == "green"
+    row = ev.results(SUMMER, URN_A)[0]
+    assert row.value == pytest.approx(94.96)
+    assert row.rating == "green"
     assert "95.0% (100 pupils) in Summer 2025, meeting the target of 95.0%" in (
         narrative.kpi_sentence(row))
 
@@ -181,9 +181,9 @@ def test_top_slice_5_0_is_one_rating_whatever_the_unrounded_value():
                    plan([{"id": "ts", "measure": "top_slice_pct_income", "target": 5,
                           "tolerance": 0.5}]),
                    memstore(schools=schools("primary", "primary"), finance=fin))
-    rows = [ev.kpis(SUMMER, u).iloc[0] for u in (URN_A, URN_B)]
-    assert [fmt.value(r["value"], "percent") for r in rows] == ["5.0%", "5.0%"]
-    assert [r["rating"] for r in rows] == ["green", "green"]
+    rows = [ev.results(SUMMER, u)[0] for u in (URN_A, URN_B)]
+    assert [fmt.value(r.value, "percent") for r in rows] == ["5.0%", "5.0%"]
+    assert [r.rating for r in rows] == ["green", "green"]
 
 
 def test_trust_rating_names_the_schools_red_on_it():
@@ -195,9 +195,9 @@ def test_trust_rating_names_the_schools_red_on_it():
                    plan([{"id": "bal", "measure": "in_year_balance", "target": 0,
                           "tolerance": 25_000}]),
                    memstore(schools=schools("primary", "primary"), finance=fin))
-    row = ev.kpis(SUMMER).iloc[0]
-    assert row["rating"] == "green"
-    assert (row["red_schools"], row["red_school_values"]) == ("School 1", "-£44k")
+    row = ev.results(SUMMER)[0]
+    assert row.rating == "green"
+    assert (row.red_schools, row.red_school_values) == ("School 1", "-£44k")
     assert "Green for the trust; red at one school: School 1 (-£44k). Covers 2 of 2 schools." in (
         narrative.kpi_sentence(row))
 
@@ -212,9 +212,9 @@ def test_trust_figures_say_how_much_they_cover():
                    plan([{"id": "rwm", "measure": "ks2_rwm_expected", "target": 60}]),
                    memstore(schools=schools("primary", "primary", "primary"),
                             attainment=rows))
-    row = ev.kpis(SUMMER).iloc[0]
-    assert (row["schools_counted"], row["schools_in_scope"]) == (2, 3)
-    assert (row["cohort"], row["pupils_all"]) == (50, 75)
+    row = ev.results(SUMMER)[0]
+    assert (row.schools_counted, row.schools_in_scope) == (2, 3)
+    assert (row.cohort, row.pupils_all) == (50, 75)
     assert narrative.coverage_sentence(row) == (
         "Covers 2 of 3 schools, 50 of 75 pupils published.")
 
@@ -228,9 +228,10 @@ def test_not_a_clear_difference_and_pupils_to_change_in_words():
                           "tolerance": 2}]),
                    memstore(schools=schools("primary"),
                             attainment=[result(URN_A, "2024-25", "rwm_expected", 40, 24)]))
-    row = ev.kpis(SUMMER, URN_A).iloc[0]
-    assert row["rating"] == "amber" and row["chance"]
-    assert (round(row["ci_lower"], 1), round(row["ci_upper"], 1)) == (44.6, 73.7)
+    row = ev.results(SUMMER, URN_A)[0]
+    assert row.rating == "amber" and row.chance
+    assert row.ci_lower is not None and row.ci_upper is not None
+    assert (round(row.ci_lower, 1), round(row.ci_upper, 1)) == (44.6, 73.7)
     s = narrative.kpi_sentence(row)
     assert ("60.0% (24 of 40 pupils) in 2024-25, 5.0 percentage points short of the target "
             "of 65.0%; with 40 pupils this could be chance.") in s
@@ -240,9 +241,9 @@ def test_not_a_clear_difference_and_pupils_to_change_in_words():
 
 
 def test_priority_summary_names_what_is_too_few_to_rate_and_counts_it_nowhere():
-    rows = [dict(label="Attendance", status="ok", rag="green", rating="green"),
-            dict(label="KS2 SEND", status="ok", rag=None, rating="too_few"),
-            dict(label="KS2 disadvantaged", status="ok", rag=None, rating="too_few")]
+    rows = [kpi(label="Attendance", status="ok", rag="green", rating="green"),
+            kpi(label="KS2 SEND", status="ok", rag=None, rating="too_few"),
+            kpi(label="KS2 disadvantaged", status="ok", rag=None, rating="too_few")]
     assert narrative.priority_summary(rows) == (
         "Of 1 KPI with a rating, 1 green (on target). Every rated KPI is on target. Two "
         "rest on too few pupils to rate: KS2 SEND and KS2 disadvantaged.")

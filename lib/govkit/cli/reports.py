@@ -101,10 +101,11 @@ def kpis_command(
                               "--priority")
         _print_phases(ev, term, audience, csv)
         return
-    df = ev.kpis(term, urn=school, priority=priority, audience=audience)
     if csv is not None:
+        df = ev.kpis(term, urn=school, priority=priority, audience=audience)
         out.print(f"{write_csv(df, csv)}: {len(df)} KPI(s) for {term}", markup=False)
         return
+    results = ev.results(term, urn=school, priority=priority, audience=audience)  # checked
     place = ev.trust.school(school).name if school else ev.trust.name
     table = Table(title=printable(f"{place}: KPIs for {term} ({audience})"),
                   title_justify="left")
@@ -114,32 +115,27 @@ def kpis_command(
                          else "right")
     from govkit.plan import narrative
 
-    for r in df.to_dict("records"):
-        unit = r["unit"]
+    for r in results:
         # the one result the reports show: its rating (or "too few pupils to rate") and
         # its change on its basis (the same term last year for attendance, ...)
-        rating = {"too_few": narrative.TOO_FEW}.get(r["rating"], r["rating"]) \
-            if isinstance(r["rating"], str) else ""
-        trend = narrative.change_cell(r)
+        rating = {"too_few": narrative.TOO_FEW}.get(r.rating, r.rating) if r.rating else ""
         table.add_row(*map(printable, (
-            r["measure"] if isinstance(r["measure"], str) else r["kpi_id"],
-            fmt.value(r["value"], unit, r["status"]), *_counts(r),
-            fmt.value(r["target"], unit),
-            rating, trend, _status(r))))
+            r.measure or r.kpi_id, fmt.value(r.value, r.unit, r.status),
+            *_counts(r.numerator, r.denominator, r.unit), fmt.value(r.target, r.unit),
+            rating, narrative.change_cell(r), _status(r.status, r.small_number))))
     _print_table(table)
 
 
-def _counts(r: dict) -> tuple[str, str]:
+def _counts(numerator: Any, denominator: Any, unit: str | None) -> tuple[str, str]:
     """A figure's numerator and denominator as the tables show them."""
     from govkit.plan import fmt
 
-    unit = r["unit"]
-    return (fmt.number(r["numerator"], 1 if unit in ("GBP", "hours", "days") else 0),
-            fmt.number(r["denominator"], 1 if unit in ("days", "hours") else 0))
+    return (fmt.number(numerator, 1 if unit in ("GBP", "hours", "days") else 0),
+            fmt.number(denominator, 1 if unit in ("days", "hours") else 0))
 
 
-def _status(r: dict) -> str:
-    return r["status"] + (" (small number)" if r["small_number"] else "")
+def _status(status: str, small_number: Any) -> str:
+    return status + (" (small number)" if small_number else "")
 
 
 def _print_table(table: Any) -> None:
@@ -168,9 +164,10 @@ def _print_phases(ev: Evaluator, term: str, audience: str, csv: Path | None) -> 
     for r in df.to_dict("records"):
         table.add_row(*map(printable, (
             r["phase"], str(r["schools"]), r["measure"],
-            fmt.value(r["value"], r["unit"], r["status"]), *_counts(r),
+            fmt.value(r["value"], r["unit"], r["status"]),
+            *_counts(r["numerator"], r["denominator"], r["unit"]),
             fmt.national(r["national_value"], r["unit"], r["national_like_for_like"]),
-            _status(r))))
+            _status(r["status"], r["small_number"]))))
     _print_table(table)
 
 

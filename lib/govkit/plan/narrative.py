@@ -2,13 +2,14 @@
 
 Governors read words before tables, so each KPI gets its value, how it stands against
 its target, which way it moved, and how it compares with national, in that order.
-Everything here takes plain values (a dict or a pandas row) and returns plain text;
-the report helpers escape it for HTML.
+A KPI's words are written from its one evaluated result (``KpiResult``, read field by
+field); the rest from plain values. Each returns plain text; the report helpers escape it
+for HTML.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from govkit.plan import fmt
@@ -16,10 +17,6 @@ from govkit.plan.measures import judged
 from govkit.plan.rating import inside
 from govkit.plan.result import KpiResult
 from govkit.terms import is_academic_year
-
-# what these take: a KPI's evaluated result, or a dict of the same fields (a figure that
-# is not a KPI's, a test's few fields)
-Row = KpiResult | Mapping[str, Any]
 
 # what each rating means in a summary, by the one rule (rating.RULE)
 RAG_WORDS = {"green": "on target", "amber": "close to target or not clearly off it",
@@ -40,26 +37,20 @@ def basis_key(basis: Any) -> str | None:
     return BASIS_SHORT.get(str(basis), str(basis)).replace(" ", "-")
 
 
-def rating_of(row: Row) -> str | None:
-    """The one rating of an evaluated row: green, amber, red, too_few or None."""
-    if str(_get(row, "status") or "ok") != "ok":
+def rating_of(row: KpiResult) -> str | None:
+    """The one rating of an evaluated result: green, amber, red, too_few or None."""
+    if (row.status or "ok") != "ok" or row.rating is None:
         return None
-    r = _get(row, "rating") if "rating" in row else _get(row, "rag")
-    r = None if r is None else str(r).lower()
+    r = str(row.rating).lower()
     return r if r in RATING_TITLES else None
 
 
-def _get(row: Row, key: str) -> Any:
-    v = row.get(key) if hasattr(row, "get") else None
-    return None if fmt.is_missing(v) else v
+def _label(row: KpiResult) -> str:
+    return str(row.label or row.measure or "This measure")
 
 
-def _label(row: Row) -> str:
-    return str(_get(row, "label") or _get(row, "measure") or "This measure")
-
-
-def _higher_is_better(row: Row) -> bool:
-    return str(_get(row, "direction") or "higher").lower() != "lower"
+def _higher_is_better(row: KpiResult) -> bool:
+    return str(row.direction or "higher").lower() != "lower"
 
 
 def _same_at_shown_precision(a: float, b: float, unit: str | None) -> bool:
@@ -110,16 +101,14 @@ def _within(point: float, lower: Any, upper: Any) -> bool:
     return inside(point, (float(lower), float(upper)))
 
 
-def target_clause(row: Row) -> str:
+def target_clause(row: KpiResult) -> str:
     """How the value stands against its target, in words that match its RAG rating."""
-    target = _get(row, "target")
-    if target is None:
-        unrated = _get(row, "unrated")  # nothing fair to rate a school of its phase against
-        return f"not rated ({unrated})" if unrated and _get(row, "value") is not None else ""
-    unit = _get(row, "unit")
+    target, value = row.target, row.value
+    if target is None:  # unrated: nothing fair to rate a school of its phase against
+        return f"not rated ({row.unrated})" if row.unrated and value is not None else ""
+    unit = row.unit
     shown = fmt.value(target, unit)
-    rag = str(_get(row, "rag") or "").lower()
-    value = _get(row, "value")
+    rag = str(row.rag or "").lower()
     if rating_of(row) == "too_few":
         return f"{TOO_FEW} against the target of {shown}"
     if rag == "green":
@@ -129,7 +118,7 @@ def target_clause(row: Row) -> str:
            else f"{fmt.distance(float(value) - float(target), unit)} ")
     # a lower-is-better figure misses its target by being above it, not "short of" it
     side = "short of" if _higher_is_better(row) else "above"
-    if rag == "amber" and _get(row, "chance"):
+    if rag == "amber" and row.chance:
         return f"{gap}{side} the target of {shown}; {chance_words(row)}"
     if rag == "amber":
         return f"just {gap}{side} the target of {shown}"
@@ -138,16 +127,15 @@ def target_clause(row: Row) -> str:
     return f"against a target of {shown}"
 
 
-def chance_words(row: Row) -> str:
+def chance_words(row: KpiResult) -> str:
     """'with 24 pupils this could be chance': why a shortfall is amber, not red."""
-    cohort = _get(row, "cohort")
-    if cohort is None:
+    if row.cohort is None:
         return "this could be chance"
-    n = round(float(cohort))
-    noun = str(_get(row, "cohort_noun") or "pupils")
+    n = round(float(row.cohort))
+    noun = str(row.cohort_noun or "pupils")
     if n == 1 and noun.endswith("s"):
         noun = noun[:-1]
-    if _get(row, "kind") == "gap" or str(_get(row, "cohort_text") or "").startswith("smaller"):
+    if (row.cohort_text or "").startswith("smaller"):  # a gap: its smaller group's pupils
         return f"with {fmt.number(n)} {noun} in the smaller group this could be chance"
     return f"with {fmt.number(n)} {noun} this could be chance"
 
@@ -156,18 +144,17 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _period(row: Row) -> str:
-    return fmt.term_label(_get(row, "period")) if _get(row, "period") else "this term"
+def _period(row: KpiResult) -> str:
+    return fmt.term_label(row.period) if row.period else "this term"
 
 
-def status_sentence(row: Row) -> str | None:
+def status_sentence(row: KpiResult) -> str | None:
     """The sentence for a KPI without a figure to discuss, or None if it has one."""
     label, period = _label(row), _period(row)
-    status = str(_get(row, "status") or "ok")
+    status = row.status or "ok"
     if status == "narrative":
-        comment = _get(row, "comment")
         # no comment yet: nothing (the run lists it for the analyst, never the board)
-        return f"Leaders report: {str(comment).strip()}" if comment else ""
+        return f"Leaders report: {row.comment.strip()}" if row.comment else ""
     if status == "suppressed":
         return (f"{label}: not shown ({fmt.SUPPRESSED}) for {period} because it covers "
                 "too few pupils to publish.")
@@ -175,37 +162,32 @@ def status_sentence(row: Row) -> str | None:
         return f"{label}: does not apply here."
     if status == "not_published":
         return f"{label}: not published for {period}."
-    if status == "no_data" or _get(row, "value") is None:
+    if status == "no_data" or row.value is None:
         return f"{label}: no figure yet for {period}."
     return None
 
 
-def _moved(row: Row) -> str:
-    unit, better_up = _get(row, "unit"), _higher_is_better(row)
-    if "change_basis" in row:  # an evaluated result: its one change, on its one basis
-        basis = _get(row, "change_basis")
-        at = fmt.value(_get(row, "value"), unit) if _get(row, "value") is not None else None
-        return movement(_get(row, "change"), unit, better_up, str(basis), at,
-                        judged(_get(row, "measure"))) if basis else ""
-    if is_academic_year(str(_get(row, "period") or "")):
-        # yearly results: last term's figure is usually the same year's, so compare years
-        return movement(_get(row, "change_last_year"), unit, better_up, "last year")
-    moved = movement(_get(row, "change_last_term"), unit, better_up, "last term")
-    return moved or movement(_get(row, "change_last_year"), unit, better_up,
-                             "the same term last year")
+def _moved(row: KpiResult) -> str:
+    """Its one change, on its one basis: 'up 0.3 percentage points on last term, ...'."""
+    if not row.change_basis:
+        return ""
+    unit = row.unit
+    at = fmt.value(row.value, unit) if row.value is not None else None
+    return movement(row.change, unit, _higher_is_better(row), row.change_basis, at,
+                    judged(row.measure))
 
 
-def _shown(row: Row) -> str:
-    shown = fmt.value(_get(row, "value"), _get(row, "unit"))
-    if _get(row, "cohort_text"):  # every figure on pupils says how many
-        return f"{shown} ({_get(row, 'cohort_text')})"
-    if _get(row, "small_number") and _get(row, "denominator") is not None:
-        shown += f" ({fmt.of(_get(row, 'numerator'), _get(row, 'denominator'))})"
+def _shown(row: KpiResult) -> str:
+    shown = fmt.value(row.value, row.unit)
+    if row.cohort_text:  # every figure on pupils says how many
+        return f"{shown} ({row.cohort_text})"
+    if row.small_number and row.denominator is not None:
+        shown += f" ({fmt.of(row.numerator, row.denominator)})"
     return shown
 
 
-def kpi_sentence(row: Row) -> str:
-    """One or two sentences about one KPI row of ``Evaluator.kpis``.
+def kpi_sentence(row: KpiResult) -> str:
+    """One or two sentences about one KPI's evaluated result (``Evaluator.results``).
 
     'Label: figure in period, against target.' then the move and the national figure.
     The label leads with a colon, so plural labels ("Permanent exclusions") read as well
@@ -223,15 +205,14 @@ def kpi_sentence(row: Row) -> str:
                                 red_schools_sentence(row), coverage_sentence(row)) if x)
 
 
-def interval_sentence(row: Row) -> str:
+def interval_sentence(row: KpiResult) -> str:
     """The 95% interval, and whether the gap to target is clear of it."""
-    lo, hi = _get(row, "ci_lower"), _get(row, "ci_upper")
+    lo, hi = row.ci_lower, row.ci_upper
     if lo is None or hi is None:
         return ""
-    unit = _get(row, "unit")
+    unit = row.unit
     span = f"{fmt.value(lo, unit)} to {fmt.value(hi, unit)}"
-    clear = _get(row, "clear")
-    clear = None if clear is None else bool(clear)  # numpy's bool is not False
+    clear = None if row.clear is None else bool(row.clear)  # numpy's bool is not False
     rating = rating_of(row)
     if clear is False and rating in ("amber", "red"):
         return f"Not a clear difference from the target: its 95% interval ({span}) includes it."
@@ -240,9 +221,9 @@ def interval_sentence(row: Row) -> str:
     return f"95% interval: {span}."
 
 
-def pupils_sentence(row: Row) -> str:
+def pupils_sentence(row: KpiResult) -> str:
     """'2 more pupils at the expected standard would make this green.'"""
-    n, after, counted = (_get(row, k) for k in ("pupils_to_change", "rating_after", "counted"))
+    n, after, counted = row.pupils_to_change, row.rating_after, row.counted
     if n is None or after is None or not counted:
         return ""
     n = int(n)
@@ -251,15 +232,14 @@ def pupils_sentence(row: Row) -> str:
             f"{after}.")
 
 
-def red_schools_sentence(row: Row) -> str:
+def red_schools_sentence(row: KpiResult) -> str:
     """A trust figure names the schools red on it: 'Red at 2 schools: A (-£44k) and B.';
     a trust figure that is green or amber says so first, so it never hides them: 'Green
     for the trust; red at 7 schools: ...'."""
-    names = _get(row, "red_schools")
-    if not names:
+    if not row.red_schools:
         return ""
-    names = str(names).split("; ")
-    shown = str(_get(row, "red_school_values") or "").split("; ")
+    names = row.red_schools.split("; ")
+    shown = str(row.red_school_values or "").split("; ")
     items = [f"{n} ({v})" if v else n for n, v in zip(names, shown + [""] * len(names),
                                                      strict=False)]
     where = (f"{fmt.count_words(len(names))} {'school' if len(names) == 1 else 'schools'}: "
@@ -270,16 +250,15 @@ def red_schools_sentence(row: Row) -> str:
     return f"Red at {where}"
 
 
-def hidden_reds(rows: Sequence[Row]) -> list[str]:
+def hidden_reds(rows: Sequence[KpiResult]) -> list[str]:
     """Trust KPIs green or amber for the trust but red at schools, each as 'Vacant posts:
     green for the trust; red at 3 schools (A, B and C)'."""
     out = []
     for r in rows:
-        names = _get(r, "red_schools")
         trust = rating_of(r)
-        if not names or trust not in ("green", "amber"):
+        if not r.red_schools or trust not in ("green", "amber"):
             continue
-        schools = str(names).split("; ")
+        schools = r.red_schools.split("; ")
         out.append(f"{_label(r)}: {trust} for the trust; red at "
                    f"{fmt.count_words(len(schools))} "
                    f"{'school' if len(schools) == 1 else 'schools'} ({_list(schools)})")
@@ -296,27 +275,31 @@ def deficits_sentence(deficits: Sequence[Any]) -> str:
     return f"In-year deficit beyond its reserves at {_list(items, most=8)}."
 
 
-def coverage_sentence(row: Row) -> str:
+def coverage_sentence(row: KpiResult) -> str:
     """How much of the trust a trust figure covers: 'Covers 9 of 10 schools, 348 pupils.'"""
-    counted, scope = _get(row, "schools_counted"), _get(row, "schools_in_scope")
+    counted, scope = row.schools_counted, row.schools_in_scope
     if counted is None or scope is None:
         return ""
     text = f"Covers {int(counted)} of {int(scope)} schools"
-    pupils, every = _get(row, "cohort"), _get(row, "pupils_all")
+    pupils, every = row.cohort, row.pupils_all
     if pupils is not None and every is not None and round(float(every)) > round(float(pupils)):
         text += f", {fmt.number(pupils)} of {fmt.number(every)} pupils published"
     elif pupils is not None:
-        text += f", {fmt.number(pupils)} {_get(row, 'cohort_noun') or 'pupils'}"
+        text += f", {fmt.number(pupils)} {row.cohort_noun or 'pupils'}"
     return text + "."
 
 
-def change_cell(row: Row) -> str:
-    """A table's change cell, saying its basis: '+0.5 pts on same term last year'."""
-    basis = _get(row, "change_basis")
-    if not basis or _get(row, "change") is None:
+def change_cell(row: KpiResult) -> str:
+    """A table's change cell for a KPI, saying its basis: '+0.5 pts on same term last
+    year'."""
+    return change_words(row.change, row.change_basis, row.unit)
+
+
+def change_words(change: Any, basis: Any, unit: str | None) -> str:
+    """A change on its basis as a table cell shows it (``change_cell``), for any figure."""
+    if fmt.is_missing(basis) or not basis or fmt.is_missing(change):
         return fmt.MISSING
-    moved = fmt.change(_get(row, "change"), _get(row, "unit"))
-    return f"{moved} on {BASIS_SHORT.get(basis, basis)}"
+    return f"{fmt.change(change, unit)} on {BASIS_SHORT.get(basis, basis)}"
 
 
 def chart_name(label: str, periods: Sequence[str], lines: Sequence[str]) -> str:
@@ -331,43 +314,39 @@ def chart_name(label: str, periods: Sequence[str], lines: Sequence[str]) -> str:
     return f"{label} by {step}, {span}{drawn}"
 
 
-def chart_title(row: Row, rating: bool = True) -> str:
+def chart_title(row: KpiResult, rating: bool = True) -> str:
     """A trend chart's title from the KPI's one result: which way it moved and on what,
     its rating, and where it stands against national, e.g. 'Attendance: up on the same
     term last year; close to target; below national'."""
     label = _label(row)
     bits = []
-    moved, basis = _get(row, "moved"), _get(row, "change_basis")
-    if moved and basis:
-        way = {"up": "up", "down": "down"}.get(str(moved), "unchanged")
-        bits.append(f"{way} on {basis}")
+    if row.moved and row.change_basis:
+        way = {"up": "up", "down": "down"}.get(str(row.moved), "unchanged")
+        bits.append(f"{way} on {row.change_basis}")
     rated = rating_of(row) if rating else None
     if rated:
         bits.append(RATING_TITLES[rated])
-    nat = _get(row, "national_value")
-    value = _get(row, "value")
-    if nat is not None and value is not None and str(_get(row, "status") or "ok") == "ok":
-        unit = _get(row, "unit")
-        if _same_at_shown_precision(float(value), float(nat), unit):
+    nat, value = row.national_value, row.value
+    if nat is not None and value is not None and (row.status or "ok") == "ok":
+        if _same_at_shown_precision(float(value), float(nat), row.unit):
             bits.append("in line with national")
-        elif _within(float(nat), _get(row, "ci_lower"), _get(row, "ci_upper")):
+        elif _within(float(nat), row.ci_lower, row.ci_upper):
             bits.append("not clearly different from national")
         else:
             bits.append(f"{'above' if float(value) > float(nat) else 'below'} national")
     if not bits:
-        return f"{label}: {fmt.value(value, _get(row, 'unit'), _get(row, 'status'))}"
+        return f"{label}: {fmt.value(value, row.unit, row.status)}"
     return f"{label}: " + "; ".join(bits)
 
 
-def _national(row: Row, source: bool) -> str:
-    text = versus(_get(row, "value"), _get(row, "national_value"), _get(row, "unit"),
-                  _higher_is_better(row), "the national figure", _get(row, "ci_lower"),
-                  _get(row, "ci_upper"))
-    src = _get(row, "national_source")
+def _national(row: KpiResult, source: bool) -> str:
+    text = versus(row.value, row.national_value, row.unit, _higher_is_better(row),
+                  "the national figure", row.ci_lower, row.ci_upper)
+    src = row.national_source
     return f"{text} ({src})" if text and source and src else text
 
 
-def public_sentence(row: Row) -> str:
+def public_sentence(row: KpiResult) -> str:
     """A report card's sentence for parents: the figure and how it compares, no targets.
 
     Compares with national where there is a national figure, else with the trust, else
@@ -376,10 +355,10 @@ def public_sentence(row: Row) -> str:
     other = status_sentence(row)
     if other is not None:
         return other
-    first = f"{_label(row)}: {fmt.value(_get(row, 'value'), _get(row, 'unit'))} in {_period(row)}"
+    first = f"{_label(row)}: {fmt.value(row.value, row.unit)} in {_period(row)}"
     compare = _national(row, source=False) or versus(
-        _get(row, "value"), _get(row, "trust_value"), _get(row, "unit"),
-        _higher_is_better(row), "the trust's figure") or _moved(row)
+        row.value, row.trust_value, row.unit, _higher_is_better(row),
+        "the trust's figure") or _moved(row)
     return f"{first}, {compare}." if compare else f"{first}."
 
 
@@ -393,10 +372,10 @@ def rag_counts(rags: Iterable[Any]) -> dict[str, int]:
     return out
 
 
-def priority_summary(rows: Sequence[Row], title: str | None = None) -> str:
+def priority_summary(rows: Sequence[KpiResult], title: str | None = None) -> str:
     """A short paragraph for a priority: how many KPIs are on target and what needs attention."""
-    rated = [r for r in rows if str(_get(r, "rag") or "").lower() in RAG_WORDS]
-    counts = rag_counts(_get(r, "rag") for r in rated)
+    rated = [r for r in rows if str(r.rag or "").lower() in RAG_WORDS]
+    counts = rag_counts(r.rag for r in rated)
     lead = f"{title}: " if title else ""
     if not rated:
         text = f"{lead}no KPI has a rating for this term yet."
@@ -408,7 +387,7 @@ def priority_summary(rows: Sequence[Row], title: str | None = None) -> str:
         noun = "KPI" if len(rated) == 1 else "KPIs"
         text = f"{lead}of {len(rated)} {noun} with a rating, {joined}."
         text = text[0].upper() + text[1:]
-        reds = [_label(r) for r in rated if str(_get(r, "rag")).lower() == "red"]
+        reds = [_label(r) for r in rated if str(r.rag).lower() == "red"]
         hidden = hidden_reds(rated)  # a trust's summary: the schools its figures hide
         if reds:
             text += " Needs attention: " + _list(reds) + "."

@@ -72,14 +72,6 @@ class KpiResult(NamedTuple):
     schools_in_scope: int | None
     pupils_all: float | None
 
-    def get(self, key: str, default: Any = None) -> Any:
-        """A field by name, as a row dict's ``get`` (renderers read rows either way)."""
-        return getattr(self, key, default) if key in self._fields else default
-
-    def __contains__(self, key: object) -> bool:
-        """``"change_basis" in result``: whether it has the field (as a row dict)."""
-        return key in self._fields
-
     @property
     def name(self) -> str:
         """What a page calls the KPI: its label, else its measure's id."""

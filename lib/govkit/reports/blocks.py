@@ -72,18 +72,15 @@ def bullets(items: Iterable[str], hooks: Sequence[Mapping[str, Any]] | None = No
                                     for i, h in zip(items, held, strict=True)) + "</ul>"))
 
 
-def kpi_hooks(row: narrative.Row, **extra: Any) -> dict[str, str]:
+def kpi_hooks(row: KpiResult, **extra: Any) -> dict[str, str]:
     """What a KPI's table row, sentence and chart say, for machines (data-* attributes):
     its id, rating, which way it moved and on what basis. Every element of a page about
     one KPI carries the same, read from its one evaluated result (tests check they agree)."""
-    kid = row.get("kpi_id")
     hooks = {
-        "kpi": str(row.get("measure") if fmt.is_missing(kid) else kid),
+        "kpi": str(row.measure if row.kpi_id is None else row.kpi_id),
         "rating": narrative.rating_of(row) or "none",
-        # no change: None, or NaN from a frame's records, never "nan"
-        "direction": "none" if fmt.is_missing(row.get("moved")) or not row.get("moved")
-        else str(row.get("moved")),
-        "basis": narrative.basis_key(row.get("change_basis")) or "none",
+        "direction": str(row.moved) if row.moved else "none",
+        "basis": narrative.basis_key(row.change_basis) or "none",
     }
     hooks.update({k: str(v) for k, v in extra.items()})
     return hooks

@@ -12,6 +12,7 @@ import pandas as pd
 from govkit.plan import fmt, narrative
 from govkit.plan.config import comparison_phase
 from govkit.plan.rating import inside
+from govkit.plan.result import as_results
 from govkit.reports.blocks import (
     _display,
     _is_total,
@@ -466,7 +467,7 @@ def at_a_glance(ctx: Context) -> None:
         heading(title, 3)
         tables.append(card_table(ctx, part))
         show_table(tables[-1], cell_hooks=card_cell_hooks(ctx, part),
-                   row_hooks=[kpi_hooks(r, **CARD_ROW_HOOKS) for r in part.to_dict("records")])
+                   row_hooks=[kpi_hooks(r, **CARD_ROW_HOOKS) for r in as_results(part)])
     if ctx.urn:
         note(trust_column_note(ctx, ctx.urn))
     if shows_points(tables):  # said under the tables a parent reads "3.0 pts" in

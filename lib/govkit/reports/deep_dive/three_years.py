@@ -54,8 +54,7 @@ def three_year_table(ctx: Context, name: str) -> pd.DataFrame:
         for t, v in zip(terms, r["values"], strict=True):
             row[fmt.term_label(t)] = fmt.value(v.value, unit, v.status)
         better = None if r["change"] is None else _better(r["measure"], r["change"])
-        cell = narrative.change_cell({"change": r["change"], "change_basis":
-                                      r["change_basis"], "unit": unit})
+        cell = narrative.change_words(r["change"], r["change_basis"], unit)
         row["Change"] = (fmt.MISSING if better is None else cell if better == "no change"
                          else f"{cell} ({better})")
         out.append(row)
