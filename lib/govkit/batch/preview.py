@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from govkit.batch.matrix import REPORTS, build_matrix
-from govkit.batch.runner import DEFAULT_TIMEOUT, RUN_LOG, _spec, run_job, validate_and_store
+from govkit.batch.runner import DEFAULT_TIMEOUT, _spec, validate_and_store
+from govkit.batch.worker import RUN_LOG, run_job
 from govkit.errors import ConfigError
 from govkit.plan.params import load_params
 

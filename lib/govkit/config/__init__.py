@@ -16,6 +16,7 @@ from govkit.config.common import (  # noqa: F401 re-exported
     Audience,
     DeepDive,
     Direction,
+    Phase,
     _At,
     _refuse_repeats,
     _Strict,
@@ -49,7 +50,16 @@ from govkit.config.trust import (  # noqa: F401 re-exported
     EXCEPTION_AREAS,
     Board,
     Branding,
+    ExceptionArea,
     School,
     Suppression,
     Trust,
 )
+
+# the public names (the private ones stay importable for the tests that check them)
+__all__ = [
+    "EXCEPTION_AREAS", "KPI", "PHASES", "PHASE_GROUPS", "Action", "Audience", "Board",
+    "Branding", "DeepDive", "Direction", "ExceptionArea", "Phase", "PhaseTarget", "Plan",
+    "Priority", "School", "SuccessCriterion", "Suppression", "Target", "Trigger", "Trust",
+    "comparison_phase", "load_plan", "load_trust", "parse_yaml", "term_id", "yaml_text",
+]

@@ -17,6 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from govkit.config import Plan, Trust
+from govkit.data.cells import ParseError, parse_cell
 from govkit.data.contract import (
     DOMAINS,
     INDICATORS,
@@ -26,10 +27,8 @@ from govkit.data.contract import (
 )
 from govkit.data.readers import (
     HEADER_ROW,
-    ParseError,
     RawTable,
     find_sources,
-    parse_cell,
     read_source,
 )
 from govkit.errors import DataError, Problem

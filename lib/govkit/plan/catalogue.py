@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from govkit.data.contract import PHASES
+from govkit.config import PHASES
 from govkit.terms import parse_term
 
 # Where each result can apply at all (anywhere else it is "z", not applicable, and not

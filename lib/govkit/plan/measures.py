@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from govkit.data.contract import DOMAINS
-from govkit.plan.catalogue import (  # noqa: F401 the catalogue's names, re-exported as before
+from govkit.plan.catalogue import (
     COUNTED,
     GSS_TO_STATUS,
     HELPERS,
@@ -47,6 +47,16 @@ from govkit.plan.catalogue import (  # noqa: F401 the catalogue's names, re-expo
     judged,
 )
 from govkit.terms import Term, parse_term
+
+# the catalogue's names (govkit.plan.catalogue), re-exported as before, and this module's
+__all__ = [
+    "COUNTED", "GSS_TO_STATUS", "HELPERS", "HIGH_RISK_SCORE", "KS2_PHASES", "MEASURES",
+    "PHONICS_PHASES", "PLAN_MEASURES", "PRIMARY", "ROLL", "SCHOOL_AGE", "SECONDARY",
+    "STATUSES", "UNITS", "UNPUBLISHED", "Measure", "MeasureValue", "Sum", "Where",
+    "is_high_risk", "is_overdue", "judged",
+    "Cell", "Cells", "Tables", "applies", "compute", "compute_from", "database_file",
+    "pupils_in_scope", "results_year",
+]
 
 
 def _derived(name: str, df: pd.DataFrame) -> pd.DataFrame:

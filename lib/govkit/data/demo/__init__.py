@@ -64,3 +64,13 @@ from govkit.data.demo.writing import (  # noqa: F401 re-exported
     write_demo,
     write_trust_yaml,
 )
+
+# the demo's public names, importable from here as before
+__all__ = [
+    "ATTENDANCE_NATIONAL", "COMPLIANCE_ITEMS", "DEMO_ACTIONS", "KS2_RWM_NATIONAL",
+    "MAX_SCHOOLS", "PARENT_QUESTIONS", "PUPIL_QUESTIONS", "SCHOOL_RISKS", "SEASONS",
+    "SESSIONS_PER_TERM", "SMALL_SCHOOL", "STAFF_QUESTIONS", "STRUGGLING",
+    "STRUGGLING_ACTIONS", "TERMS", "TOP_SLICE_RATE", "TRUST_COMPLIANCE_ITEMS",
+    "TRUST_NAME", "TRUST_RISKS", "YEARS", "DemoSchool", "DemoTrust", "make_demo", "roster",
+    "to_csv_text", "trust_yaml_text", "write_demo", "write_trust_yaml",
+]

@@ -78,3 +78,16 @@ from govkit.reports.deep_dive.three_years import (  # noqa: F401 re-exported
     three_year_table,
     three_years,
 )
+
+# every section's public names, importable from here as before
+__all__ = [
+    "ADDS", "BARS", "BODY_WORDS", "COMPLIANCE_WORDS", "DEEP_DIVES", "GROUPS",
+    "GROUP_COLUMNS", "INTRO", "KS2_SCORES", "KS2_SUBJECTS", "KS4_HEADLINES",
+    "NOT_STATUSES", "SCHOOL_BY_SCHOOL", "as_shown", "budget_table", "dive_measures",
+    "gap_sentence", "group_sentences", "group_table", "group_values", "high_risk_rows",
+    "intro", "meetings_table", "rank_hooks", "rank_line", "school_bars", "school_table",
+    "score_lines", "show_compliance", "show_pupil_groups", "show_register", "show_risks",
+    "show_school_by_school", "show_subjects", "show_three_years", "staff_table",
+    "subject_chart", "subject_table", "three_year_hooks", "three_year_rows",
+    "three_year_summary", "three_year_table", "three_years",
+]
