@@ -388,3 +388,22 @@ def test_a_trusts_notebooks_list_its_own_schools_terms_and_priorities(tmp_path):
     again = CliRunner().invoke(app, ["check-params", "--params", str(params)])
     assert "mine/priority.ipynb" not in again.output  # in step already: not rewritten
     assert "urn = 121212  # a school's URN" in _parameters(ours)
+
+
+def test_a_preview_cell_shows_its_link_once():
+    """preview() shows its link and returns the page's path; as the cell's last value, a
+    path would add an "Out[]: PosixPath(...)" line under the link. Its path does not (run
+    in a real kernel), and it is still the path (equal, joinable, a Path)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from govkit.reports.context import ShownPath
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in (
+        "from govkit.reports.context import ShownPath\nShownPath('/tmp/preview/page.html')",
+        "from pathlib import Path\nPath('/tmp/preview/page.html')")]
+    NotebookClient(nb, kernel_name="python3", timeout=60).execute()
+    assert [len(c.outputs) for c in nb.cells] == [0, 1]
+    page = ShownPath("/tmp/preview/page.html")
+    assert page == Path("/tmp/preview/page.html") and isinstance(page.parent / "x", Path)

@@ -9,7 +9,7 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
@@ -222,6 +222,20 @@ def open_report(params_dir: Any = None, data_dir: Any = None, store_path: Any = 
 IN_BATCH_ENV = "GOVKIT_IN_BATCH"
 
 
+if TYPE_CHECKING:
+    _ConcretePath = Path
+else:
+    _ConcretePath = type(Path())  # PosixPath, or WindowsPath: Path itself can't be a base
+
+
+class ShownPath(_ConcretePath):
+    """A path already shown to the reader: as a cell's last value it adds no second
+    "Out[]" line (IPython asks ``_ipython_display_`` and is told there is nothing more)."""
+
+    def _ipython_display_(self) -> None:
+        return None
+
+
 def preview(ctx: Context, notebook: str | Path | None = None, report: str | None = None
             ) -> Path | None:
     """Write this notebook's page as governors get it, exactly as the batch builds it (the
@@ -255,7 +269,7 @@ def preview(ctx: Context, notebook: str | Path | None = None, report: str | None
     if run.returncode != 0:
         print(said)
         return None
-    page = Path(run.stdout.strip().splitlines()[-1])
+    page = ShownPath(run.stdout.strip().splitlines()[-1])
     link = os.path.relpath(page, path.parent)
     _display({"text/html": f'<p>Preview written: <a href="{esc(link)}">{esc(page)}</a> '
                            "(opens here in JupyterLab; or open the file in a browser)</p>",
