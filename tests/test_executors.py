@@ -89,13 +89,12 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, demo_drop):
                   scheduler="tcp://127.0.0.1:9", reports=["trust_overview"], jobs=1)
 
 
-@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
-def test_dask_workers_fork_warm_kernels_as_the_local_pool_does(tmp_path, demo_drop):
-    """On a LocalCluster each report's kernel is forked from a warmed worker process (not
-    started by ipykernel's launcher) and starts with the worker's evaluation in memory."""
+def _probe_kernels(tmp_path: Path, demo_drop: Path, name: str) -> Path:
+    """A project whose report card writes, from its kernel, whether ipykernel's launcher
+    started it and whether it was handed a worker's warm evaluation."""
     import nbformat
 
-    root = _chart_project(tmp_path, demo_drop, "warm")
+    root = _chart_project(tmp_path, demo_drop, name)
     nb = nbformat.read(FIXTURES / "chart.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
         "import pathlib\n"
@@ -105,8 +104,35 @@ def test_dask_workers_fork_warm_kernels_as_the_local_pool_does(tmp_path, demo_dr
         f"pathlib.Path({str(tmp_path)!r}, f'kernel-{{urn}}.txt')"
         ".write_text(f'{launched} {warm is not None and warm.evaluator is not None}')"))
     nbformat.write(nb, root / "notebooks" / "report_card.ipynb")
+    return root
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
+def test_dask_workers_fork_warm_kernels_as_the_local_pool_does(tmp_path, demo_drop):
+    """On a LocalCluster each report's kernel is forked from a warmed worker process (not
+    started by ipykernel's launcher) and starts with the worker's evaluation in memory."""
+    root = _probe_kernels(tmp_path, demo_drop, "warm")
     result = run_batch(root / "params", root / "data", root / "outputs", executor="dask",
                        reports=["report_card"], jobs=2)
     assert [e.status for e in result.entries] == ["ok"] * 2
     seen = sorted(p.read_text() for p in tmp_path.glob("kernel-*.txt"))
     assert seen == ["False True", "False True"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
+def test_a_clusters_daemonic_workers_start_each_kernel_as_a_new_process(tmp_path, demo_drop):
+    """A cluster of her own whose workers are daemonic (Dask's default: they may not have
+    child processes) cannot hold a warm pool: each report's kernel is started by
+    ipykernel's launcher, with nothing handed down, and the pages are still written."""
+    from distributed import LocalCluster
+
+    root = _probe_kernels(tmp_path, demo_drop, "daemonic")
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
+                      dashboard_address=None) as cluster:
+        result = run_batch(root / "params", root / "data", root / "outputs",
+                           executor="dask", scheduler=cluster.scheduler_address,
+                           reports=["report_card"], jobs=2)
+    assert [e.status for e in result.entries] == ["ok"] * 2
+    assert sorted(p.read_text() for p in tmp_path.glob("kernel-*.txt")) == \
+        ["True False", "True False"]
+    assert len(list((root / "outputs" / TERM).rglob("report_card.html"))) == 2
