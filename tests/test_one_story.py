@@ -378,14 +378,24 @@ def test_seasonal_energy_compares_with_the_same_term_last_year(pages):
         assert "on last term" not in p.get_text(), name
 
 
-def test_thornwick_green_small_groups_are_too_few_to_rate(pages):
+def test_thornwick_green_small_groups_are_hidden_or_too_few_to_rate(pages):
     soup = pages["148192/priority-education.html"]
-    for kpi, cohort in (("education.inclusion.ks2_rwm_expected_disadvantaged", "0 of 1 pupils"),
-                        ("education.inclusion.ks2_rwm_expected_send", "0 of 2 pupils"),
-                        ("education.inclusion.ks2_rwm_disadvantaged_gap", "smaller group 1")):
+    # 0 of 1 disadvantaged pupil, 0 of 2 with SEND, and the gap on that 1: below the
+    # board's own threshold (trust.yaml: 5), so "c" on the board's page as on the card,
+    # no rating, no cohort (they once read 0.0% (0 of 1 pupils), too few to rate)
+    for kpi in ("education.inclusion.ks2_rwm_expected_disadvantaged",
+                "education.inclusion.ks2_rwm_expected_send",
+                "education.inclusion.ks2_rwm_disadvantaged_gap"):
         row = soup.select_one(f'tr[data-kpi="{kpi}"]')
-        assert row["data-rating"] == "too_few" and cohort in row.get_text(" "), kpi
-        assert "Too few pupils to rate" in row.get_text(" ")
+        cells = [td.get_text(" ", strip=True) for td in row.find_all("td")]
+        assert row["data-rating"] == "none" and cells[1:3] == ["c", "–"], (kpi, cells)
+        said = soup.select_one(f'p[data-kpi="{kpi}"]').get_text(" ", strip=True)
+        assert said.endswith("not shown (c) for 2024-25 because it covers too few pupils "
+                             "to publish."), said
+    assert "0 of 1 pupils" not in soup.get_text(" ") and "0 of 2 pupils" not in soup.get_text()
+    # 8 disadvantaged pupils are not below 5, but are below min_cohort (10): shown, unrated
+    row = soup.select_one('tr[data-kpi="education.inclusion.attendance_disadvantaged_gap"]')
+    assert row["data-rating"] == "too_few" and "smaller group 8 pupils" in row.get_text(" ")
     # and the board's first table does not count them among Thornwick Green's reds
     overview = pages["trust/trust_overview.html"]
     for tr in overview.find_all("tr"):
@@ -565,3 +575,20 @@ def test_no_red_or_trigger_rests_on_a_gap_that_could_be_chance(ev):
     assert not ((fired["school"] == "Brindlewood Primary Academy")
                 & (fired["trigger_id"] == "ks2-below-national")).any()
     assert not ((fired["urn"] == 148244) & (fired["trigger_id"] != "red-twice")).any()
+
+
+def test_no_board_page_shows_a_figure_on_fewer_pupils_than_the_boards_threshold(pages):
+    """trust.yaml's threshold (5: "counts below this are suppressed (confidential)") holds
+    on the board's pages as public_threshold does on the card: no "0 of 4 pupils", no
+    "smaller group 1 pupil" (Calder Moor's SEND group read 0.0% (0 of 4 pupils) on its
+    priority and education pages while its card said c; six such cohorts on the demo)."""
+    from govkit.plan.params import load_params
+
+    threshold = load_params(ROOT / "params")[0].suppression.threshold
+    cohort = re.compile(r"\b\d+ of (\d+) pupils?\b|smaller group (\d+) pupils?\b")
+    for name, soup in pages.items():
+        if name.endswith("report_card.html"):
+            continue  # the public card: test_public_counts holds it to public_threshold
+        for m in cohort.finditer(soup.get_text(" ")):
+            pupils = int(m.group(1) or m.group(2))
+            assert pupils == 0 or pupils >= threshold, (name, m.group(0))

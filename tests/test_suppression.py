@@ -57,26 +57,27 @@ def test_three_disadvantaged_pupils_hide_the_other_group_and_the_gap_in_public()
         assert shown[m].denominator is None, m
 
 
-def test_board_sees_the_same_figures_flagged() -> None:
-    # threshold 5: 3 pupils are small; the other group is flagged too (it gives them away)
+def test_the_board_sees_no_figure_its_own_threshold_hides() -> None:
+    # trust.yaml: "threshold: counts below this are suppressed (confidential)". Once the
+    # board saw such a figure flagged but shown (0.0% of 4 pupils with SEND on Calder
+    # Moor's board pages, "c" on its card); now what its threshold of 5 hides is hidden.
+    # 3 disadvantaged pupils are small (3 < 5); the other 27 pupils (17 of them at the
+    # standard) would give them back from all 30 (18 - 17 = 1 of 3), so they are hidden
+    # too, as the smaller of the two left; the gap rests on both. All 30 pupils: 60.0%.
     ev = _ev(3, 1)
-    dis, other = ev.value(DIS, T, URN_A), ev.value(OTHER, T, URN_A)
-    assert dis.status == "ok" and dis.small_number and dis.value == pytest.approx(100 / 3)
-    assert (dis.numerator, dis.denominator) == (1, 3)
-    assert other.status == "ok" and other.small_number
-    assert other.value == pytest.approx(100 * 17 / 27)
-    gap = ev.value(GAP, T, URN_A)
-    # gap: 63.0 - 33.3 = 17/27*100 - 100/3 = 29.6 points, flagged
-    assert gap.small_number and gap.value == pytest.approx(100 * 17 / 27 - 100 / 3)
+    for m in (DIS, OTHER, GAP):
+        mv = ev.value(m, T, URN_A)
+        assert (mv.status, mv.value, mv.numerator, mv.denominator) == (
+            "suppressed", None, None, None), m
+        assert mv.small_number, m
+    assert ev.value(ALL, T, URN_A).value == pytest.approx(60.0)
     assert not ev.value(ALL, T, URN_A).small_number
-    # and the KPI table says so: the board sees the figure but, on 3 pupils (below
-    # trust.yaml's min_cohort of 10), it is too few to rate (33.3 < 50 is not a red);
-    # the public does not see it at all
-    board = ev.kpis(T, URN_A).set_index("measure")
-    assert board.loc[DIS, "small_number"] and pd.isna(board.loc[DIS, "rag"])
-    assert board.loc[DIS, "rating"] == "too_few"
-    public = ev.kpis(T, URN_A, audience="public").set_index("measure")
-    assert public.loc[DIS, "status"] == "suppressed" and pd.isna(public.loc[DIS, "rag"])
+    # and the KPI table shows the board "c", with no rating (a red on 3 pupils would tell
+    # that they missed), as the public sees it
+    for audience in ("board", "public"):
+        table = ev.kpis(T, URN_A, audience=audience).set_index("measure")
+        assert table.loc[DIS, "status"] == "suppressed" and pd.isna(table.loc[DIS, "rag"])
+        assert pd.isna(table.loc[DIS, "value"]) and table.loc[ALL, "status"] == "ok"
 
 
 def test_public_threshold_is_stricter_than_the_boards() -> None:
@@ -145,9 +146,20 @@ def test_attendance_gap_of_a_small_disadvantaged_group() -> None:
     for m in ("attendance_disadvantaged", "attendance_not_disadvantaged",
               "attendance_disadvantaged_gap"):
         assert ev.value(m, T, URN_A, "public").status == "suppressed", m
-    # the board (threshold 5) sees the gap, 96 - 90 = 6 points, flagged
+    # the board (threshold 5): 4 pupils are small for it too, so the same figures hidden
+    for m in ("attendance_disadvantaged", "attendance_not_disadvantaged",
+              "attendance_disadvantaged_gap"):
+        assert ev.value(m, T, URN_A, "board").status == "suppressed", m
+    # 5 disadvantaged pupils are not (5 is not fewer than 5): the board sees the gap,
+    # 96.0 - 90.0 = 6 points (900 of 1,000 sessions and 9,600 of 10,000); the public not
+    con = memstore(schools=schools("primary"), attendance=[
+        attendance(URN_A, T, 11000, 500, pupils=100),
+        attendance(URN_A, T, 1000, 100, pupils=5, group="disadvantaged"),
+        attendance(URN_A, T, 10000, 400, pupils=95, group="not_disadvantaged")])
+    ev = Evaluator(trust("primary"), plan([{"measure": "attendance_rate", "target": 95}]), con)
     gap = ev.value("attendance_disadvantaged_gap", T, URN_A, "board")
-    assert gap.value == pytest.approx(6.0) and gap.small_number
+    assert gap.status == "ok" and gap.value == pytest.approx(6.0) and not gap.small_number
+    assert ev.value("attendance_disadvantaged_gap", T, URN_A, "public").status == "suppressed"
 
 
 # --- public card: people, numerators and their complements (issue 13, item 3) ----------
@@ -168,7 +180,7 @@ def test_survey_suppression_counts_people_not_answers() -> None:
     raw = ev.raw("parent_survey_agreement", T, URN_A)
     assert raw.value == pytest.approx(100 * 11 / 12) and raw.base == 4
     assert ev.value("parent_survey_agreement", T, URN_A, "public").status == "suppressed"
-    assert ev.value("parent_survey_agreement", T, URN_A, "board").small_number  # 4 < 5
+    assert ev.value("parent_survey_agreement", T, URN_A, "board").status == "suppressed"
     # the trust: each school's people added (4 + 8 = 12), not its answers (12 + 16 = 28)
     con = memstore(schools=schools("primary", "primary"), surveys=[
         _survey(URN_A, T, "q1", 4, 4), _survey(URN_A, T, "q2", 4, 4),

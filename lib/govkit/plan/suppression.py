@@ -13,9 +13,13 @@ disadvantaged + other pupils), hiding one part is not enough, since it can be wo
 as total minus the other; so the next smallest figure of the family is hidden too. A gap
 between two groups is small when either group is.
 
-Per audience: a public report card hides small figures (value gone, status
-``suppressed``, shown as the GSS symbol ``c``); confidential audiences (board, trust and
-school leaders, local governors) see the value flagged ``small_number``.
+Per audience, as trust.yaml's ``suppression:`` says: every audience's small figures are
+hidden (value gone, status ``suppressed``, shown as the GSS symbol ``c``), on every page
+and in every sentence and chart. Confidential audiences (board, trust and school leaders,
+local governors) judge small by ``threshold`` ("counts below this are suppressed"); the
+public card by the stricter ``public_threshold``, counting the pupils behind a percentage
+and their complement too (``numerators``). The board once saw such a figure flagged but
+shown: 0.0% of 4 pupils with SEND, beside a card showing "c" for the same group.
 """
 
 from __future__ import annotations
@@ -124,14 +128,9 @@ def apply(values: Mapping[str, MeasureValue], threshold: int, audience: str,
         for mid in family_members(set(values)) - set(values):
             full[mid] = fetch(mid)
     small = flag_small(full, threshold, numerators)
-    strict = audience in STRICT_AUDIENCES
     out: dict[str, MeasureValue] = {}
     for mid, mv in values.items():
-        if not small.get(mid):
-            out[mid] = mv
-        elif strict:
-            out[mid] = replace(mv, value=None, numerator=None, denominator=None,
-                               status="suppressed", small_number=True)
-        else:
-            out[mid] = replace(mv, small_number=True)
+        out[mid] = mv if not small.get(mid) else replace(
+            mv, value=None, numerator=None, denominator=None, status="suppressed",
+            small_number=True)
     return out
