@@ -192,7 +192,7 @@ def test_rag_grid_puts_most_reds_first_and_escapes_names():
 def test_card_table_is_public_safe():
     ctx = _ctx(urn=100002, audience="public")
     frame = report_card.public_kpis(ctx)
-    assert list(frame["measure"]) == ["attendance_rate", "persistent_absence"]  # no reserves
+    assert [r.measure for r in frame] == ["attendance_rate", "persistent_absence"]  # no reserves
     card = report_card.card_table(ctx, frame)
     assert list(card.columns) == ["What we measure", "Ash <Academy>", "Trust", "National",
                                   "How we compare"]
@@ -269,7 +269,7 @@ def test_report_card_groups_measures_under_plain_headings_in_a_fixed_order():
     frame = pd.DataFrame({"measure": ["parent_survey_agreement", "ks2_rwm_expected",
                                       "roll_vs_capacity", "attendance_rate",
                                       "suspension_rate"]})
-    groups = [(title, list(part["measure"])) for title, part in card_groups(frame)]
+    groups = [(title, [r.measure for r in part]) for title, part in card_groups(frame)]
     assert groups == [
         ("Attendance and behaviour", ["attendance_rate", "suspension_rate"]),
         ("Results", ["ks2_rwm_expected"]),

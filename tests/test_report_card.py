@@ -100,7 +100,7 @@ def test_a_special_school_gets_no_rows_of_dashes_and_says_whose_national(
     ctx = _ctx(tmp_path, URN_A)
     frame = rc.public_kpis(ctx)
     # results it has none of are left out, and money is never on a public card
-    assert list(frame["measure"]) == ["attendance_rate", "persistent_absence"]
+    assert [r.measure for r in frame] == ["attendance_rate", "persistent_absence"]
     assert rc.left_out_line(ctx) == (
         "Not on this card: KS2 results and KS4 results (no figure published for School 1 "
         "this year).")

@@ -92,12 +92,13 @@ def test_open_report_refuses_before_reading_any_data(tmp_path, kw):
 
 def _card(ctx) -> list[str]:
     shown: list = []
-    keep = blocks._display, report_card._display
-    blocks._display = report_card._display = lambda obj, **_: shown.append(obj)
+    sections = report_card.sections  # where the card's own headings are displayed
+    keep = blocks._display, sections._display
+    blocks._display = sections._display = lambda obj, **_: shown.append(obj)
     try:
         report_card.report_card(ctx)
     finally:
-        blocks._display, report_card._display = keep
+        blocks._display, sections._display = keep
     return [str(getattr(o, "data", o)) for o in shown if not hasattr(o, "savefig")]
 
 
