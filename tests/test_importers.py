@@ -251,3 +251,114 @@ def test_a_census_kept_in_a_workbook_is_refused_before_anything_is_written(tmp_p
         f"is given once: save the {'sheet' if book == 'trust-data.xlsx' else 'workbook'} "
         "as census.csv (CSV UTF-8) and remove it from the workbook, then import again"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [book]
+
+
+# Wavell Community Schools Federation's own finance for its junior school, 2017-18: its
+# accounts (income, expenditure and staff costs close to CFR's, staff costs not) with the
+# reserves, top slice and energy CFR does not carry; and its spring forecast.
+WAVELL_OWN_FINANCE = """urn,term,income,expenditure,staff_costs,revenue_reserve,top_slice,energy_kwh
+121343,2017-18-spring,"925,000",915000,677000,61000,18500,52000
+121343,2017-18-summer,925300,914600,690000,64000,18500,38500
+"""
+
+
+def test_the_trusts_own_finance_rows_are_kept_and_cfr_fills_only_the_rest(tmp_path):
+    """DfE's CFR has no reserves, top slice or energy: importing it must not replace the
+    trust's own row for the same school and term (it blanked all three before)."""
+    run = CliRunner().invoke
+    params = tmp_path / "params"
+    r = run(app, ["init", "--gias-links", str(DFE / "gias/group_links.csv"), "--trust",
+                  "Wavell Community Schools Federation", "--first-year", "2016-17",
+                  "--last-year", "2018-19", "--params", str(params)])
+    assert r.exit_code == 0, r.output
+    finance_csv = tmp_path / "data" / "finance.csv"
+    finance_csv.write_text(WAVELL_OWN_FINANCE, encoding="utf-8")
+    cfr_file = str(DFE / "cfr/2017-2018_815_cfr.csv")
+    r = run(app, ["import", cfr_file, "--params", str(params)])
+    assert r.exit_code == 0, r.output
+    assert "1 row(s) for 1 school(s), replacing 0" in r.output
+    assert "kept: 1 row(s) (2017-18-summer 1 school) of the trust's own in finance.csv " \
+        "(no source): DfE's CFR fills only the terms and schools not given" in r.output
+    # The junior school (121343) as printed: PUPILS 204; TOTALINCOME 4,535 x 204 = 925,140
+    # and TOTALEXPENDITURE 4,484 x 204 = 914,736, each within DfE's rounding of the
+    # trust's (160 and 136 apart; half a pound a pupil plus half a pupil: 2,370 and
+    # 2,344); staff costs TEACHINGSTAFF 2,123 + SUPPLYTEACHERS 237 + EDUCATIONSUPPORTSTAFF
+    # 841 + OTHERSTAFF 116 = 3,317 x 204 = 676,668, 13,332 from the trust's 690,000 where
+    # four rounded headings allow 4 x 102 + 3,317 / 2 = 2,066.5: named, the trust's kept
+    assert [line.strip() for line in r.output.splitlines() if "finance.csv row" in line] == [
+        "warning: finance.csv row 3, staff_costs: Wavell Community Junior School, "
+        "2017-18-summer: 690000 here, 676668 in DfE's CFR (2017-2018_815_cfr.csv), further "
+        "apart than DfE's rounding allows (2,066); this row is the trust's own and is kept: "
+        "if DfE's figure is right, correct the cell"]
+    # the infant school (121344) from the file: PUPILS 232; 4,938 x 232 = 1,145,616;
+    # 4,914 x 232 = 1,140,048; staff 2,251 + 229 + 1,015 + 107 = 3,602 x 232 = 835,664
+    source = '"DfE CFR 2017-18, 2017-2018_815_cfr.csv"'
+    written = WAVELL_OWN_FINANCE.replace("energy_kwh\n", "energy_kwh,source\n").replace(
+        "52000\n", "52000,\n").replace("38500\n", "38500,\n")
+    infant = f"121344,2017-18-summer,1145616,1140048,835664,,,,{source}\n"
+    assert finance_csv.read_text(encoding="utf-8") == written + infant
+    # imported again: its own row replaced, the trust's kept, nothing doubled
+    r = run(app, ["import", cfr_file, "--params", str(params)])
+    assert r.exit_code == 0 and "1 row(s) for 1 school(s), replacing 1" in r.output
+    assert finance_csv.read_text(encoding="utf-8") == written + infant
+    finance = load_drop(tmp_path / "data", load_trust(params / "trust.yaml"))["finance"]
+    own = finance[finance["source"].isna()].set_index(["urn", "term"])
+    assert own.loc[(121343, "2017-18-summer"), ["revenue_reserve", "top_slice",
+                                                "energy_kwh"]].tolist() == [64000, 18500,
+                                                                            38500]
+
+
+def test_rows_an_import_wrote_before_imports_named_their_source_are_the_files(tmp_path):
+    """finance.csv as an earlier govkit wrote it (no source column): the rows are CFR's
+    figure for figure, so importing again replaces them, not keeps them as the trust's."""
+    trust = Trust(name="Wavell", terms=["2017-18-summer"], schools=[
+        School(urn=121343, name="Wavell Community Junior School", phase="junior"),
+        School(urn=121344, name="Wavell Community Infant School", phase="infant")])
+    target = tmp_path / "finance.csv"
+    target.write_text("urn,term,income,expenditure,staff_costs,revenue_reserve,top_slice,"
+                      "energy_kwh\n121343,2017-18-summer,925140,914736,676668,,,\n"
+                      "121344,2017-18-summer,1145616,1140048,835664,,,\n", encoding="utf-8")
+    got = import_file(DFE / "cfr/2017-2018_815_cfr.csv", tmp_path, trust)
+    assert (got.rows, got.replaced, got.kept_own, got.differs) == (2, 2, [], [])
+    assert target.read_text(encoding="utf-8").count("DfE CFR 2017-18") == 2
+
+
+OWN_RESULTS = """urn,academic_year,key_stage,pupil_group,indicator,cohort,pupils,score,lower,upper
+137139,2017-18,ks4,all,att8,246,,59.5,,
+137139,2017-18,ks4,disadvantaged,att8,20,,41.2,,
+137139,2017-18,ks4,all,eng_mat_grade4,246,216,,,
+137139,2017-18,ks4,all,p8,240,,0.8,0.64,0.95
+"""
+
+
+def test_dfes_final_results_replace_the_trusts_own_saying_which(tmp_path):
+    """St Aidan's provisional 2017-18 KS4 as the trust typed it: DfE's final rows replace
+    those of the same key, named; the disadvantaged row DfE's file does not give is kept
+    (it was deleted before, unsaid); a row already DfE's figure for figure is not named."""
+    run = CliRunner().invoke
+    params = tmp_path / "params"
+    r = run(app, ["init", "--gias-links", str(DFE / "gias/group_links.csv"), "--trust",
+                  str(YCST), "--first-year", "2016-17", "--last-year", "2018-19",
+                  "--params", str(params)])
+    assert r.exit_code == 0, r.output
+    results = tmp_path / "data" / "attainment.csv"
+    results.write_text(OWN_RESULTS, encoding="utf-8")
+    r = run(app, ["import", str(DFE / "ks4/2017-2018_815_ks4final.csv"), "--params",
+                  str(params)])
+    assert r.exit_code == 0, r.output
+    assert "5 row(s) for 1 school(s), replacing 3" in r.output
+    assert "replaced: 2 row(s) of the trust's own in attainment.csv (no source) by the " \
+        "file's (DfE's final results over the trust's own): St Aidan's Church of England " \
+        "High School 2017-18 ks4: all att8, all eng_mat_grade4" in r.output
+    assert "kept: 1 row(s) of the trust's own in attainment.csv (no source) that the file " \
+        "does not give: St Aidan's Church of England High School 2017-18 ks4: " \
+        "disadvantaged att8" in r.output
+    frame = load_drop(tmp_path / "data", load_trust(params / "trust.yaml"))["attainment"]
+    got = frame.set_index(["pupil_group", "indicator"])
+    # as printed: TPUP 247, ATT8SCR 59.8; PTL2BASICS_94 88% of 247 = 217.4 -> 217;
+    # P8PUP 240, P8MEA 0.80 (0.64 to 0.95)
+    assert got.loc[("all", "att8"), ["cohort", "score"]].tolist() == [247, 59.8]
+    assert got.loc[("all", "eng_mat_grade4"), ["cohort", "pupils"]].tolist() == [247, 217]
+    assert got.loc[("disadvantaged", "att8"), ["cohort", "score"]].tolist() == [20, 41.2]
+    assert pd.isna(got.loc[("disadvantaged", "att8"), "source"])
+    assert got["source"].notna().sum() == 5 and len(got) == 6

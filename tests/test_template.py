@@ -40,6 +40,10 @@ def test_template_has_a_sheet_per_domain_notes_and_excel_validation(tmp_path):
     assert [c.value for c in wb["lists"]["A"][1:3]] == [URN_A, URN_B]
     gov = {str(dv.sqref): dv for dv in wb["governance"].data_validations.dataValidation}
     assert gov["D2:D2001"].formula1 == '"board,lgb,committee"'
+    # source is written by govkit import only: every row of the trust's sheet is its own
+    assert [c.value for c in wb["finance"][1]] == [
+        "urn", "term", "income", "expenditure", "staff_costs", "revenue_reserve",
+        "top_slice", "energy_kwh"]
 
 
 def test_filled_workbook_validates_clean_and_loads(tmp_path):

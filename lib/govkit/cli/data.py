@@ -4,7 +4,7 @@ data, the store, the data contract's documentation."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,10 @@ from govkit.cli.common import (
     out,
     user_errors,
 )
+
+if TYPE_CHECKING:
+    from govkit.config import Trust
+    from govkit.data.importers import ImportReport
 
 
 @app.command()
@@ -138,7 +142,7 @@ def import_command(
     data = configured_data(data, params)
     # every file read and checked before any is written: all or nothing
     for report in import_files(files, data, trust, year):
-        _print_import(report, trust.name)
+        _print_import(report, trust)
 
 
 @app.command("import-ks2", hidden=True)
@@ -154,7 +158,7 @@ def import_ks2_command(
     import_command([file], data, params, year)
 
 
-def _print_import(r: Any, trust_name: str) -> None:
+def _print_import(r: ImportReport, trust: Trust) -> None:
     """What an import took, what it left out and why, and the file's own LA check."""
     def say(text: str) -> None:
         out.print(text, markup=False, soft_wrap=True)
@@ -169,9 +173,16 @@ def _print_import(r: Any, trust_name: str) -> None:
         say(f"  {p.severity}: {where}{p.message}")
     if r.measures:
         say("  measures: " + ", ".join(r.measures))
-    if r.kept_own:
+    if r.replaced_own:
+        say(f"  replaced: {len(r.replaced_own)} row(s) of the trust's own in "
+            f"{r.target.name} (no source) by the file's (DfE's final results over the "
+            f"trust's own): {_results(r.replaced_own, trust)}")
+    if r.kept_own and r.importer.keeps_own:
         say(f"  kept: {_own_rows(r.kept_own)} of the trust's own in {r.target.name} (no "
             f"source): {r.importer.keeps_own} fills only the terms and schools not given")
+    elif r.kept_own:
+        say(f"  kept: {len(r.kept_own)} row(s) of the trust's own in {r.target.name} (no "
+            f"source) that the file does not give: {_results(r.kept_own, trust)}")
     for p in r.differs:
         say(f"  warning: {p.file} row {p.row}, {p.column}: {p.message}")
     for line in r.predecessors:
@@ -187,7 +198,7 @@ def _print_import(r: Any, trust_name: str) -> None:
     for line in r.checks:
         say(f"  check: {line}")
     if not r.schools and not r.kept_own:
-        err.print(f"warning: {r.file.name} has no school of {trust_name}: nothing written"
+        err.print(f"warning: {r.file.name} has no school of {trust.name}: nothing written"
                   + (f" ({r.importer.no_match})" if r.importer.no_match else ""),
                   markup=False, soft_wrap=True)
 
@@ -202,6 +213,22 @@ def _own_rows(rows: list[dict[str, str]]) -> str:
                                    " school" if i == 0 else "")
                      for i, (t, n) in enumerate(sorted(terms.items())))
     return f"{len(rows)} row(s) ({each})"
+
+
+def _results(rows: list[dict[str, str]], trust: Trust) -> str:
+    """'Barlby High School 2017-18 ks4: all att8, all p8; ...': each school, year and key
+    stage with the rows (pupil group and indicator) in it."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for r in rows:
+        urn = str(r.get("urn", "")).strip()
+        name = trust.school(int(urn)).name if urn.isdigit() and int(urn) in trust.urns \
+            else urn
+        at = (name, str(r.get("academic_year", "")).strip(),
+              str(r.get("key_stage", "")).strip())
+        groups.setdefault(at, []).append(
+            f"{str(r.get('pupil_group', '')).strip()} {str(r.get('indicator', '')).strip()}")
+    return "; ".join(f"{n} {y} {ks}: {', '.join(what)}" for (n, y, ks), what in
+                     groups.items())
 
 
 @app.command("contract-docs")

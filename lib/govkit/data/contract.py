@@ -135,6 +135,17 @@ def flag(description: str, nullable: bool = False) -> pa.Column:
     return _col("bool", "boolean", description, nullable=nullable)
 
 
+def imported_source(own: str, then: str) -> pa.Column:
+    """Where a row came from, for a domain ``govkit import`` also fills: blank for the
+    trust's own rows (``own`` says what they are), the DfE file it read for an imported
+    one; ``then`` says what an import does to a row of the trust's own. Written by the
+    import only, so the Excel template leaves it out."""
+    return _col("text", "str", f"where the row came from: blank for {own}; `govkit "
+                "import` writes the DfE file it read. A row with a source is replaced when "
+                f"that year's file is imported again; a row without one is the trust's: "
+                f"{then}", nullable=True, required=False, imported=True)
+
+
 def not_more_than(part: str, whole: str) -> pa.Check:
     """A numerator may never exceed its denominator (both present)."""
 
@@ -196,11 +207,8 @@ DOMAINS: dict[str, Domain] = {d.name: d for d in [
             "send_support": count("pupils with SEN support"),
             "ehcp": count("pupils with an education, health and care plan"),
             "eal": count("pupils with English as an additional language", nullable=True),
-            "source": _col("text", "str", "where the row came from: blank for the trust's "
-                           "own census; `govkit import` writes the DfE file it read. A row "
-                           "with a source is replaced when that year's file is imported "
-                           "again; a row without one is the trust's and is never "
-                           "overwritten", nullable=True, required=False),
+            "source": imported_source("the trust's own census", "it is never "
+                                      "overwritten"),
         },
         key=("urn", "term"),
         checks=[not_more_than(c, "pupils_on_roll")
@@ -271,6 +279,11 @@ DOMAINS: dict[str, Domain] = {d.name: d for d in [
                                "when not the school's own: its predecessor before it "
                                "converted", nullable=True, required=False,
                                checks=[pa.Check.in_range(100000, 999999)]),
+            "source": imported_source("the trust's own results", "DfE's row for the "
+                                      "same school, year, key stage, group and indicator "
+                                      "replaces it (final results over provisional ones) "
+                                      "and the import names it; one DfE's file does not "
+                                      "give is kept"),
         },
         key=("urn", "academic_year", "key_stage", "pupil_group", "indicator"),
         checks=[not_more_than("pupils", "cohort")], period="academic_year",
@@ -336,6 +349,9 @@ DOMAINS: dict[str, Domain] = {d.name: d for d in [
             "top_slice": money("central services charge (top slice) for the year; blank "
                                "for a school not yet in the trust", nullable=True),
             "energy_kwh": number("energy used in the term (kWh)", nullable=True),
+            "source": imported_source("the trust's own figures", "it is never "
+                                      "overwritten (DfE's CFR fills only the schools and "
+                                      "terms it does not give)"),
         },
         key=("urn", "term"),
         checks=[not_more_than("staff_costs", "expenditure")],

@@ -37,9 +37,10 @@ is row 1) and exits 2 if there is any error.
 
 Where the files come from: `govkit import` writes `attainment.csv`, `census.csv`
 and `finance.csv` from DfE's own files as downloaded (KS2 and KS4 performance
-tables, the performance tables' census and CFR files; the trust's own census rows,
-those with no `source`, are kept, and DfE's January census fills only the terms and
-schools they do not give); the school roster is
+tables, the performance tables' census and CFR files); a row the trust gives itself
+has no `source`: its own census and finance rows are kept, DfE's January census and CFR
+filling only the terms and schools they do not give, and its own results are replaced
+by DfE's row for the same key, the import naming each; the school roster is
 `params/trust.yaml`'s (so `schools.csv` is optional); `govkit template` writes a
 workbook (`trust-data.xlsx`) with a sheet for each of the other domains, header
 notes and Excel's own validation. No file is required: a missing one is read as

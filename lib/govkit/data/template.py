@@ -106,7 +106,10 @@ def build_template(trust: Trust) -> Workbook:
     for name in template_domains():
         domain = DOMAINS[name]
         ws = wb.create_sheet(name)
-        for i, (column, col) in enumerate(domain.schema.columns.items(), start=1):
+        # a column only an import writes (source) has no place in the trust's own sheet
+        columns = [(c, col) for c, col in domain.schema.columns.items()
+                   if not col.metadata.get("imported")]
+        for i, (column, col) in enumerate(columns, start=1):
             cell = ws.cell(row=1, column=i, value=column)
             cell.font, cell.fill = bold, head_fill
             needed = "optional" if col.nullable else "required"

@@ -8,10 +8,16 @@ LA's schools, aggregated as govkit aggregates, give the LA's published figure).
 registered one whose signature the file's header holds.
 
 ``import_file`` then keeps the trust's schools (from trust.yaml), replaces any rows
-an earlier import of the same year wrote, and writes ``<domain>.csv`` atomically. An
-importer that ``keeps_own`` (the census) never replaces a row the trust gave itself
-(no ``source``): its termly census is of its own date, and DfE's January figure only
-fills the terms and schools the trust has not given.
+an earlier import of the same year wrote (each imported row names its file in
+``source``), and writes ``<domain>.csv`` atomically. A row the trust gave itself has no
+``source``. An importer that ``keeps_own`` (the census, CFR) never replaces one: the
+trust's termly census is of its own date, its finance row carries reserves, top slice
+and energy CFR does not, and DfE's figures only fill the terms and schools the trust
+has not given. Otherwise (KS2, KS4: final results over the trust's provisional ones)
+DfE's row replaces the trust's row with the same key, the import naming each, and a
+row of the trust's own that the file does not give (a pupil group DfE does not
+publish) is kept. A row of no source that matches the file's row figure for figure is
+the file's (written before imports named their source) and is taken as such.
 """
 
 from __future__ import annotations
@@ -113,8 +119,11 @@ class ImportReport:
     # "2018-19 KS2 of Ottershaw Junior read from its predecessor, URN 125138"
     predecessors: list[str] = field(default_factory=list)
     benchmarks: int = 0  # national and LA rows kept as the year's benchmarks
-    # the trust's own rows kept where the file has a row for the same key (keeps_own)
+    # the trust's own rows kept where the file has a row for the same key (keeps_own), or
+    # where the file gives its school, year and key stage but not the row (the others)
     kept_own: list[dict[str, str]] = field(default_factory=list)
+    # the trust's own rows the file's rows replaced (final results over provisional)
+    replaced_own: list[dict[str, str]] = field(default_factory=list)
     # where a kept row of the trust's own disagrees with the file on its own date
     differs: list[Problem] = field(default_factory=list)
 
@@ -204,12 +213,18 @@ def import_file(path: str | Path, data_dir: str | Path, trust: Trust,
             kept = kept[~outside]
     existing, header = _read_existing(target, staged)
     own: list[dict[str, str]] = []
+    replaced_own: list[dict[str, str]] = []
     differs: list[Problem] = []
+    key = DOMAINS[imp.domain].key
     if imp.keeps_own:
         kept, own, differs = keep_own_rows(existing, kept, imp.replace_by, got.dated,
                                            target.name, f"{imp.keeps_own} ({path.name})",
                                            trust)
-    merged, replaced = merge_rows(existing, kept, imp.replace_by)
+    else:
+        replaced_own, own = own_rows_replaced(existing, kept, imp.replace_by, key)
+    kept = kept.drop(columns=[c for c in kept.columns if c.startswith(MARGIN)])
+    merged, replaced = merge_rows(existing, kept, imp.replace_by,
+                                  None if imp.keeps_own else key)
     columns = header + [c for c in DOMAINS[imp.domain].schema.columns if c not in header]
     if len(kept):
         _stage(target, columns, merged, staged)
@@ -224,7 +239,7 @@ def import_file(path: str | Path, data_dir: str | Path, trust: Trust,
     given = found | {int(r["urn"]) for r in own}
     return ImportReport(path, imp, target, got.academic_year, len(found), len(kept), replaced,
                         measures, left_out, sorted(set(trust.urns) - given), got.checks,
-                        got.problems, said, n_bench, own, differs)
+                        got.problems, said, n_bench, own, replaced_own, differs)
 
 
 def _key(row: dict[str, str], by: tuple[str, ...]) -> tuple[str, ...]:
@@ -241,39 +256,102 @@ def _number(text: str) -> float | str:
         return s
 
 
+# A column an importer adds beside a figure: how far the file's figure can be from the
+# school's own by the publisher's rounding (CFR's totals are per-pupil figures times
+# pupils). Never a header (headers are normalised) and never written.
+MARGIN = " within "
+
+
+def margin(column: str) -> str:
+    """The name of ``column``'s rounding margin in an importer's rows."""
+    return MARGIN + column
+
+
+def _own(row: dict[str, str]) -> bool:
+    """A row the trust gave itself: no ``source``, not written by an import."""
+    return not str(row.get("source", "")).strip()
+
+
+def _same(ours: dict[str, str], theirs: pd.Series, figures: list[str]) -> bool:
+    """Every figure of the trust's row as the file's row has it (blank where it is
+    blank): a row an import wrote before imports named their source."""
+    return all(_number(str(ours.get(c, "")).strip()) == _number(str(theirs[c]))
+               for c in figures)
+
+
+def _keyed(text: pd.DataFrame, by: tuple[str, ...]) -> list[tuple[str, ...]]:
+    return [tuple(str(v).strip().lower() for v in k)
+            for k in zip(*(text[c] for c in by), strict=True)]
+
+
 def keep_own_rows(existing: list[dict[str, str]], new: pd.DataFrame, by: tuple[str, ...],
                   dated: tuple[str, ...], target: str, what: str, trust: Trust
                   ) -> tuple[pd.DataFrame, list[dict[str, str]], list[Problem]]:
     """The file's rows less those whose key a row of the trust's own already gives (no
     ``source``: written by the trust, not by an import), those rows, and a warning for
     each figure of a kept row that disagrees with the file on a term the file's figures
-    are of (``dated``), naming the target's row and column. The trust's row is kept
-    whole: a blank cell in it is a figure not given, not one for DfE to fill."""
-    own = {_key(r, by): r for r in existing if not str(r.get("source", "")).strip()}
+    are of (``dated``) by more than the file's rounding (its ``margin`` column, where it
+    has one), naming the target's row and column. The trust's row is kept whole: a blank
+    cell in it is a figure not given, not one for DfE to fill. A row of the trust's that
+    is the file's own figure for figure is left for the file's row to replace."""
+    own = {_key(r, by): r for r in existing if _own(r)}
     if not own or new.empty:
         return new, [], []
     text = _text_frame(new)
-    keys = [tuple(str(v).strip().lower() for v in k)
-            for k in zip(*(text[c] for c in by), strict=True)]
-    mine = pd.Series([k in own for k in keys], index=new.index)
-    kept = [own[k] for k in keys if k in own]
-    figures = [c for c in new.columns if c not in (*by, "source")]
+    keys = _keyed(text, by)
+    figures = [c for c in new.columns if c not in (*by, "source")
+               and not c.startswith(MARGIN)]
+    mine = pd.Series([k in own and not _same(own[k], theirs, figures)
+                      for k, (_, theirs) in zip(keys, text.iterrows(), strict=True)],
+                     index=new.index)
+    kept = [own[k] for k, m in zip(keys, mine, strict=True) if m]
     differs: list[Problem] = []
-    for k, (_, theirs) in zip(keys, text.iterrows(), strict=True):
-        if k not in own or str(theirs.get("term", "")) not in dated:
+    for k, m, (i, theirs) in zip(keys, mine, text.iterrows(), strict=True):
+        if not m or str(theirs.get("term", "")) not in dated:
             continue
         ours = own[k]
         for c in figures:
             given = str(ours.get(c, "")).strip()
-            if given and str(theirs[c]) and _number(given) != _number(str(theirs[c])):
-                urn = int(theirs["urn"])
-                name = trust.school(urn).name if urn in trust.urns else str(urn)
-                differs.append(Problem(
-                    target, f"{name}, {theirs['term']}: {given} here, {theirs[c]} in "
-                    f"{what}; this row is the trust's own and is kept: if DfE's figure is "
-                    "right, correct the cell", row=int(ours.get(ROW, 0)) or None, column=c,
-                    severity="warning"))
+            if not given or not str(theirs[c]):
+                continue
+            a, b = _number(given), _number(str(theirs[c]))
+            room = new.at[i, margin(c)] if margin(c) in new else None
+            room = 0.0 if room is None or pd.isna(room) else float(room)
+            if a == b or (isinstance(a, float) and isinstance(b, float)
+                          and abs(a - b) <= room):
+                continue
+            urn = int(theirs["urn"])
+            name = trust.school(urn).name if urn in trust.urns else str(urn)
+            allows = f", further apart than DfE's rounding allows ({room:,.0f})" \
+                if room else ""
+            differs.append(Problem(
+                target, f"{name}, {theirs['term']}: {given} here, {theirs[c]} in "
+                f"{what}{allows}; this row is the trust's own and is kept: if DfE's figure "
+                "is right, correct the cell", row=int(ours.get(ROW, 0)) or None, column=c,
+                severity="warning"))
     return new[~mine], kept, differs
+
+
+def own_rows_replaced(existing: list[dict[str, str]], new: pd.DataFrame,
+                      by: tuple[str, ...], key: tuple[str, ...]
+                      ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """For a file whose rows replace the trust's own (final results over provisional):
+    the trust's rows (no ``source``) a row of the file replaces, same ``key``, other than
+    those that are the file's own figure for figure; and the trust's rows under a ``by``
+    the file gives (its school, year and key stage) that no row of the file replaces,
+    which merge_rows keeps."""
+    own = [r for r in existing if _own(r)]
+    if not own or new.empty:
+        return [], []
+    text = _text_frame(new)
+    rows = dict(zip(_keyed(text, key), (t for _, t in text.iterrows()), strict=True))
+    under = set(_keyed(text, by))
+    figures = [c for c in new.columns if c not in (*key, "source")
+               and not c.startswith(MARGIN)]
+    replaced = [r for r in own if _key(r, key) in rows
+                and not _same(r, rows[_key(r, key)], figures)]
+    spared = [r for r in own if _key(r, by) in under and _key(r, key) not in rows]
+    return replaced, spared
 
 
 def follow_predecessors(rows: pd.DataFrame, links: dict[int, int], key: tuple[str, ...]
@@ -332,14 +410,18 @@ def _text(v: object) -> str:
     return str(v)
 
 
-def merge_rows(existing: list[dict[str, str]], new: pd.DataFrame, by: tuple[str, ...]
-               ) -> tuple[list[dict[str, str]], int]:
+def merge_rows(existing: list[dict[str, str]], new: pd.DataFrame, by: tuple[str, ...],
+               own_by: tuple[str, ...] | None = None) -> tuple[list[dict[str, str]], int]:
     """Rows as text: existing rows sharing ``by`` values with a new row replaced, every
-    other row kept exactly as written. Returns the rows and how many were replaced."""
+    other row kept exactly as written; with ``own_by``, a row of the trust's own (no
+    ``source``) is replaced only by a new row sharing its ``own_by`` values. Returns the
+    rows and how many were replaced."""
     text = _text_frame(new)
-    replaced = set(zip(*(text[c].str.strip().str.lower() for c in by), strict=True))
+    replaced = set(_keyed(text, by))
+    theirs = set(_keyed(text, own_by)) if own_by else set()
 
-    kept = [r for r in existing if _key(r, by) not in replaced]
+    kept = [r for r in existing if _key(r, by) not in replaced
+            or (own_by is not None and _own(r) and _key(r, own_by) not in theirs)]
     return kept + text.to_dict("records"), len(existing) - len(kept)
 
 

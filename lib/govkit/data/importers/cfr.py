@@ -6,7 +6,12 @@ pupil count the per-pupil figures are of. A school's totals are the per-pupil
 figure times PUPILS (so within PUPILS pounds of the school's accounts, DfE having
 rounded each per-pupil figure to the pound). Staff costs are teaching staff,
 supply teachers, education support staff and other staff. The file gives no
-reserves, no top slice and no energy use: those stay blank. Benchmark-group rows
+reserves, no top slice and no energy use: those stay blank, so a row the trust gave
+itself for the same school and term (no ``source``: its own accounts, with reserves, top
+slice and energy) is kept whole, and CFR fills only the schools and terms the trust has
+not given. Where a kept row's income, expenditure or staff costs differ from CFR's by
+more than DfE's rounding allows, the import names the row and column. Each row written
+names its file in ``source``. Benchmark-group rows
 (NAT-PRI, LONDON-SEC-WITH-KS4, ...) have no URN and are skipped; the file has no
 local-authority row, so the importer checks each school's totals instead: income
 is grant funding plus self-generated income, expenditure the sum of its headings,
@@ -21,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from govkit.data.contract import DOMAINS
-from govkit.data.importers import Imported, Importer, register
+from govkit.data.importers import Imported, Importer, margin, register
 from govkit.data.importers.dfe import read_table, read_value
 from govkit.errors import DataError, Problem
 
@@ -50,6 +55,16 @@ def rounding_gap(v: dict[str, float | None]) -> tuple[float | None, float | None
     return gap("TOTALINCOME", INCOME_PARTS), gap("TOTALEXPENDITURE", SPEND_PARTS)
 
 
+MARGINS = ("income", "expenditure", "staff_costs")
+
+
+def within(per_pupil: float, pupils: float, parts: int = 1) -> float:
+    """How far a total worked back from DfE's print can be from the school's own: each of
+    its ``parts`` per-pupil figures rounded to the pound (half a pound a pupil each) and
+    PUPILS to the whole pupil (half a pupil at the per-pupil figure)."""
+    return 0.5 * parts * pupils + 0.5 * abs(per_pupil)
+
+
 def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
     # keep: the trust's schools (this file is small enough to read whole)
     table = read_table(path)
@@ -63,6 +78,7 @@ def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
                                  "tables' CFR finance file?", row=1, column=c)
                          for c in missing])
     term = f"{year}-summer"
+    source = f"DfE CFR {year}, {path.name}"
     rows: list[dict[str, object]] = []
     left_out: dict[str, int] = {}
     worst = 0.0
@@ -81,20 +97,26 @@ def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
         n = v["PUPILS"]
         staff = [v[c] for c in STAFF]
         known = [x for x in staff if x is not None]
+        staff_pp = None if len(known) < len(staff) else sum(known)
         rows.append({"urn": int(urn), "term": term, "income": round(v["TOTALINCOME"] * n),
                      "expenditure": round(v["TOTALEXPENDITURE"] * n),
-                     "staff_costs": None if len(known) < len(staff)
-                     else round(sum(known) * n),
-                     "revenue_reserve": None, "top_slice": None, "energy_kwh": None})
-    frame = pd.DataFrame(rows, columns=list(DOMAINS["finance"].schema.columns))
+                     "staff_costs": None if staff_pp is None else round(staff_pp * n),
+                     "revenue_reserve": None, "top_slice": None, "energy_kwh": None,
+                     "source": source,
+                     margin("income"): within(v["TOTALINCOME"], n),
+                     margin("expenditure"): within(v["TOTALEXPENDITURE"], n),
+                     margin("staff_costs"): None if staff_pp is None
+                     else within(staff_pp, n, len(STAFF))})
+    frame = pd.DataFrame(rows, columns=[*DOMAINS["finance"].schema.columns,
+                                        *(margin(c) for c in MARGINS)])
     checks = [f"totals against their headings, per pupil: within £{worst:g} for every "
               f"school ({len(frame)} schools)"]
-    return Imported(year, frame, left_out, checks, table.problems)
+    return Imported(year, frame, left_out, checks, table.problems, dated=(term,))
 
 
 IMPORTER = register(Importer(
     "cfr", "the performance tables' CFR finance file (TOTALINCOME, TOTALEXPENDITURE per "
     "pupil)", "finance", frozenset({"URN", "PUPILS", "TOTALINCOME", "TOTALEXPENDITURE"}),
-    ("urn", "term"), read,
+    ("urn", "term"), read, keeps_own="DfE's CFR",
     no_match="CFR covers maintained schools only: academies report through the Academies "
     "Accounts Return, and a school that converted has a new URN"))

@@ -266,7 +266,9 @@ def _read_for_import(path: Path, year: str,
         checks.append(f"national (state-funded schools), the year's benchmark: reading, "
                       f"writing and maths at the expected standard {r['percent']:g}% of "
                       f"{int(r['cohort']):,} pupils (DfE, {year})")
-    return Imported(year, ks2.schools, {}, checks, problems, benchmarks=kept, links=ks2.links)
+    schools = ks2.schools.assign(
+        source=f"DfE KS2 performance tables {year} ({path.name})")
+    return Imported(year, schools, {}, checks, problems, benchmarks=kept, links=ks2.links)
 
 
 def benchmarks(ks2: Ks2File, path: Path) -> pd.DataFrame:

@@ -165,6 +165,7 @@ def read(path: Path, year: str, keep: frozenset[int] | None = None) -> Imported:
         checks.append(f"{int(withheld.sum())} school(s) with no KS4 figure published (NA, NE "
                       "or SUPP): kept, each with its reason")
     left_out: dict[str, int] = {}
+    schools = schools.assign(source=f"DfE KS4 performance tables {year} ({path.name})")
     return Imported(year, schools, left_out, checks, problems,
                     benchmarks=benchmarks(las, nations, year, path))
 
