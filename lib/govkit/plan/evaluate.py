@@ -243,13 +243,14 @@ class Evaluator(Comparisons, History):
                 rows.append(row)
                 continue
             rows.append(self._data_row(row, k, k.measure, term, urn, audience))
+        results = [KpiResult(**r) for r in rows]
         if urn is None:  # a trust total in the amber must never hide a school in the red
-            name_red_schools(
-                rows, [(s.urn, self.trust.label(s.urn),
-                        self._place_rows(term, s.urn, priority, audience))
-                       for s in self.trust.schools_in(term)],
+            results = name_red_schools(
+                results, [(s.urn, self.trust.label(s.urn),
+                           self._place_rows(term, s.urn, priority, audience))
+                          for s in self.trust.schools_in(term)],
                 lambda measure: self.members(self.measure_period(measure, term)))
-        return [KpiResult(**r) for r in rows]
+        return results
 
     def _data_row(self, row: dict[str, Any], k: KPI, measure: str, term: str,
                   urn: int | None, audience: str) -> dict[str, Any]:
